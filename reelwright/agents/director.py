@@ -1,0 +1,163 @@
+"""The director: a script in, a shot list out; revisions re-plan only the scenes or shots noted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from reelwright.agents import prompts
+from reelwright.agents.common import parallel_map, scene_budgets, shot_id, to_shot, total_usage
+from reelwright.agents.replies import ShotPlanReply, ShotRevisionReply
+from reelwright.llm import LLM
+from reelwright.models import Bible, Brief, Note, Scene, Script, Shot, ShotList, Usage
+
+
+class Director(Protocol):
+    name: str
+
+    def plan(self, script: Script, brief: Brief, bible: Bible) -> tuple[ShotList, Usage]: ...
+
+    def revise(
+        self,
+        shots: ShotList,
+        script: Script,
+        notes: Sequence[Note],
+        rewritten_scenes: Sequence[str],
+        brief: Brief,
+        bible: Bible,
+    ) -> tuple[ShotList, Usage]: ...
+
+
+def revision_targets(
+    shots: ShotList, notes: Sequence[Note], rewritten_scenes: Sequence[str]
+) -> tuple[set[str], dict[str, list[Note]]]:
+    """Which scenes to re-plan whole, and which single shots to re-plan with which notes.
+
+    A rewritten scene, or a director note naming a scene but no shot, re-plans the scene.
+    A note naming shots re-plans those shots. A note naming neither concerns every shot."""
+    scenes = set(rewritten_scenes)
+    per_shot: dict[str, list[Note]] = {}
+    known = {s.id for s in shots.shots}
+    for note in notes:
+        if note.target != "director":
+            continue
+        if note.shot_ids:
+            for sid in note.shot_ids:
+                if sid in known:
+                    per_shot.setdefault(sid, []).append(note)
+        elif note.scene_ids:
+            scenes.update(note.scene_ids)
+        else:
+            for s in shots.shots:
+                per_shot.setdefault(s.id, []).append(note)
+    per_shot = {k: v for k, v in per_shot.items() if shots_scene(shots, k) not in scenes}
+    return scenes, per_shot
+
+
+def shots_scene(shots: ShotList, sid: str) -> str:
+    return next(s.scene_id for s in shots.shots if s.id == sid)
+
+
+def merge(
+    shots: ShotList, script: Script, scenes: dict[str, list[Shot]], single: dict[str, Shot]
+) -> ShotList:
+    out: list[Shot] = []
+    for scene in script.scenes:
+        if scene.id in scenes:
+            out.extend(scenes[scene.id])
+        else:
+            out.extend(single.get(s.id, s) for s in shots.for_scene(scene.id))
+    return ShotList(shots=out)
+
+
+class LLMDirector:
+    """One shot-plan call per scene, all scenes concurrently; single shots re-planned alone."""
+
+    name = "llm"
+
+    def __init__(self, llm: LLM, concurrency: int = 8) -> None:
+        self.llm = llm
+        self.concurrency = concurrency
+
+    def plan(self, script: Script, brief: Brief, bible: Bible) -> tuple[ShotList, Usage]:
+        budgets = scene_budgets(brief, script.scenes)
+        planned = parallel_map(
+            lambda s: self._plan_scene(s, budgets[s.id], [], brief, bible, 0),
+            script.scenes,
+            self.concurrency,
+        )
+        shots = [shot for scene_shots, _ in planned for shot in scene_shots]
+        return ShotList(shots=shots), total_usage(u for _, u in planned)
+
+    def revise(
+        self,
+        shots: ShotList,
+        script: Script,
+        notes: Sequence[Note],
+        rewritten_scenes: Sequence[str],
+        brief: Brief,
+        bible: Bible,
+    ) -> tuple[ShotList, Usage]:
+        scene_ids, per_shot = revision_targets(shots, notes, rewritten_scenes)
+        budgets = scene_budgets(brief, script.scenes)
+        scene_notes = {
+            sid: [n for n in notes if n.target == "director" and sid in n.scene_ids]
+            for sid in scene_ids
+        }
+
+        def replan(item: tuple[str, str]) -> tuple[str, str, list[Shot], Usage]:
+            kind, ident = item
+            if kind == "scene":
+                scene = script.scene(ident)
+                prev = max((s.revision for s in shots.for_scene(ident)), default=-1)
+                new, u = self._plan_scene(
+                    scene, budgets[ident], scene_notes[ident], brief, bible, prev + 1
+                )
+                return kind, ident, new, u
+            old = next(s for s in shots.shots if s.id == ident)
+            one, u = self._revise_shot(
+                script.scene(old.scene_id), old, per_shot[ident], brief, bible
+            )
+            return kind, ident, [one], u
+
+        work = [("scene", s) for s in sorted(scene_ids)] + [("shot", s) for s in per_shot]
+        results = parallel_map(replan, work, self.concurrency)
+        scenes = {i: new for k, i, new, _ in results if k == "scene"}
+        single = {i: new[0] for k, i, new, _ in results if k == "shot"}
+        return merge(shots, script, scenes, single), total_usage(r[3] for r in results)
+
+    def _plan_scene(
+        self, scene: Scene, seconds: float, notes: list[Note], brief: Brief, bible: Bible, rev: int
+    ) -> tuple[list[Shot], Usage]:
+        reply, usage = self.llm.structured(
+            prompts.shot_plan(brief, bible, scene, seconds, notes),
+            ShotPlanReply,
+            agent="director",
+            context={"speakers": set(scene.characters)},
+        )
+        shots = [
+            to_shot(
+                p, sid=shot_id(scene.id, n), scene=scene, brief=brief, bible=bible, revision=rev
+            )
+            for n, p in enumerate(reply.shots, start=1)
+        ]
+        return shots, usage
+
+    def _revise_shot(
+        self, scene: Scene, shot: Shot, notes: list[Note], brief: Brief, bible: Bible
+    ) -> tuple[Shot, Usage]:
+        reply, usage = self.llm.structured(
+            prompts.shot_revision(brief, bible, scene, shot, notes),
+            ShotRevisionReply,
+            agent="director",
+            context={"speakers": set(scene.characters)},
+        )
+        new = to_shot(
+            reply.shot,
+            sid=shot.id,
+            scene=scene,
+            brief=brief,
+            bible=bible,
+            revision=shot.revision + 1,
+        )
+        return new, usage

@@ -1,0 +1,101 @@
+"""The writer: a brief and a bible in, a script out; revisions rewrite only the scenes noted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from reelwright.agents import prompts
+from reelwright.agents.common import notes_by_scene, parallel_map, scene_id, total_usage
+from reelwright.agents.replies import OutlineReply, SceneReply
+from reelwright.llm import LLM
+from reelwright.models import Bible, Brief, DialogueLine, Note, Scene, Script, Usage
+
+
+class Writer(Protocol):
+    name: str
+
+    def write(self, brief: Brief, bible: Bible) -> tuple[Script, Usage]: ...
+
+    def revise(
+        self, script: Script, notes: Sequence[Note], brief: Brief, bible: Bible
+    ) -> tuple[Script, list[str], Usage]:
+        """Return the new script, the ids of the scenes rewritten, and usage."""
+        ...
+
+
+class LLMWriter:
+    """Beat outline in one call, then every scene drafted concurrently."""
+
+    name = "llm"
+
+    def __init__(self, llm: LLM, concurrency: int = 8) -> None:
+        self.llm = llm
+        self.concurrency = concurrency
+
+    def write(self, brief: Brief, bible: Bible) -> tuple[Script, Usage]:
+        context = {
+            "characters": set(brief.characters),
+            "locations": set(brief.locations or [loc.id for loc in bible.locations]),
+        }
+        outline, usage = self.llm.structured(
+            prompts.outline(brief, bible), OutlineReply, agent="writer", context=context
+        )
+        skeletons = [
+            Scene(
+                id=scene_id(i),
+                number=i,
+                location=o.location,
+                time_of_day=o.time_of_day,
+                summary=o.summary,
+                beats=o.beats,
+                characters=list(dict.fromkeys(o.characters)),
+            )
+            for i, o in enumerate(outline.scenes, start=1)
+        ]
+        titles = [s.summary for s in skeletons]
+        drafted = parallel_map(
+            lambda s: self._draft(brief, bible, s, titles, []), skeletons, self.concurrency
+        )
+        scenes = [scene for scene, _ in drafted]
+        usage = usage + total_usage(u for _, u in drafted)
+        title = outline.title.strip() or brief.title
+        return Script(title=title, logline=brief.logline, scenes=scenes), usage
+
+    def revise(
+        self, script: Script, notes: Sequence[Note], brief: Brief, bible: Bible
+    ) -> tuple[Script, list[str], Usage]:
+        by_scene = notes_by_scene(notes, [s.id for s in script.scenes])
+        titles = [s.summary for s in script.scenes]
+        targets = [s for s in script.scenes if s.id in by_scene]
+        drafted = parallel_map(
+            lambda s: self._draft(brief, bible, s, titles, by_scene[s.id]),
+            targets,
+            self.concurrency,
+        )
+        new = {scene.id: scene for scene, _ in drafted}
+        scenes = [new.get(s.id, s) for s in script.scenes]
+        usage = total_usage(u for _, u in drafted)
+        return script.model_copy(update={"scenes": scenes}), list(new), usage
+
+    def _draft(
+        self, brief: Brief, bible: Bible, scene: Scene, titles: list[str], notes: list[Note]
+    ) -> tuple[Scene, Usage]:
+        reply, usage = self.llm.structured(
+            prompts.scene_draft(brief, bible, scene, titles, notes),
+            SceneReply,
+            agent="writer",
+            context={"speakers": set(scene.characters)},
+        )
+        drafted = scene.model_copy(
+            update={
+                "summary": reply.summary,
+                "beats": reply.beats,
+                "dialogue": [
+                    DialogueLine(character=d.character, text=d.text, parenthetical=d.parenthetical)
+                    for d in reply.dialogue
+                ],
+                "revision": scene.revision + (1 if notes else 0),
+            }
+        )
+        return Scene.model_validate(drafted.model_dump()), usage

@@ -1,0 +1,211 @@
+"""The Python API: run a brief, resume a run, list and decide runs waiting at the gate.
+The CLI is a thin layer over these functions."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from reelwright.config import Settings
+from reelwright.errors import InputError
+from reelwright.graphs.checkpoint import open_checkpointer, thread_ids
+from reelwright.graphs.context import Progress, build_context, renderer_from_spec
+from reelwright.graphs.episode import build_graph
+from reelwright.graphs.state import EpisodeState, RunSpec, RunStatus
+from reelwright.llm import LLM, llm_from_settings
+from reelwright.loading import load_inputs
+from reelwright.models import Approval, Bible, Brief
+from reelwright.package import write_run_record
+from reelwright.paths import OutputDir, check_id
+from reelwright.renderers.base import Renderer, frame_size
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    status: RunStatus
+    out: Path
+    passed: bool = False
+    record: dict[str, Any] = field(default_factory=dict)
+    gate: dict[str, Any] | None = None
+    error: str = ""
+
+
+def new_run_id() -> str:
+    return f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+def run_episode(
+    brief: Brief | str | Path,
+    bible: Bible | str | Path | None = None,
+    *,
+    out: str | Path,
+    auto_approve: bool = False,
+    renderer: str | Renderer = "storyboard",
+    llm: LLM | Literal["auto"] | None = "auto",
+    state: str | None = None,
+    run_id: str | None = None,
+    max_iterations: int | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    long_side: int = 768,
+) -> RunOutcome:
+    """Run a brief through writer -> director -> render -> critic until thresholds are met or
+    the budget is spent, then the approval gate and publish.
+
+    `llm="auto"` uses the endpoint configured in the environment, or the offline procedural
+    agents when none is; `llm=None` forces offline. All input is checked before anything is
+    written; bad input raises InputError.
+    """
+    settings = settings or Settings()
+    if isinstance(brief, Brief):
+        if not isinstance(bible, Bible):
+            raise InputError("a Brief object needs a Bible object")
+        brief.check_against(bible)
+    else:
+        brief, bible = load_inputs(brief, bible if not isinstance(bible, Bible) else None)
+    assert isinstance(bible, Bible)
+    if max_iterations is not None:
+        if max_iterations < 1:
+            raise InputError("--max-iterations must be at least 1")
+        brief = brief.model_copy(
+            update={"budget": brief.budget.model_copy(update={"max_iterations": max_iterations})}
+        )
+    out_dir = OutputDir(out)
+    out_dir.check_usable()
+    renderer_obj = renderer if not isinstance(renderer, str) else renderer_from_spec(renderer)
+    renderer_spec = (
+        renderer if isinstance(renderer, str) else getattr(renderer, "spec", "storyboard")
+    )
+    run_id = check_id(run_id, "run id") if run_id else new_run_id()
+    model: LLM | None = llm_from_settings(settings) if llm == "auto" else llm  # type: ignore[assignment]
+    width, height = frame_size(brief.aspect, long_side)
+    spec = RunSpec(
+        run_id=run_id,
+        out_dir=str(out_dir.root),
+        renderer=renderer_spec,
+        auto_approve=auto_approve,
+        agents="llm" if model is not None else "procedural",
+        llm_model=getattr(model, "model", None) if model is not None else None,
+        llm_base_url=settings.llm_base_url if model is not None else None,
+        width=width,
+        height=height,
+    )
+    ctx = build_context(spec, settings, llm=model, renderer=renderer_obj, progress=progress)
+    initial = EpisodeState(run=spec, brief=brief, bible=bible)
+    with open_checkpointer(state or settings.state_url) as saver:
+        config = {"configurable": {"thread_id": run_id}}
+        if saver.get_tuple(config) is not None:
+            raise InputError(f"run id {run_id} already exists in {state or settings.state_url}")
+        graph = build_graph().compile(checkpointer=saver)
+        return _drive(graph, initial, config, ctx)
+
+
+def resume_run(
+    run_id: str,
+    *,
+    state: str | None = None,
+    decision: Approval | dict[str, Any] | None = None,
+    llm: LLM | None = None,
+    renderer: Renderer | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> RunOutcome:
+    """Continue a run from its last checkpoint: after a crash or kill it re-runs the step that
+    did not finish (finished frames come from the cache); at the gate it applies `decision`."""
+    from langgraph.types import Command
+
+    settings = settings or Settings()
+    check_id(run_id, "run id")
+    with open_checkpointer(state or settings.state_url) as saver:
+        graph = build_graph().compile(checkpointer=saver)
+        config = {"configurable": {"thread_id": run_id}}
+        snapshot = graph.get_state(config)
+        if not snapshot.values:
+            raise InputError(f"no run {run_id} in {state or settings.state_url}")
+        current = EpisodeState.model_validate(snapshot.values)
+        ctx = build_context(current.run, settings, llm=llm, renderer=renderer, progress=progress)
+        waiting = bool(snapshot.interrupts)
+        if decision is not None and not waiting:
+            raise InputError(f"run {run_id} is not waiting at an approval gate")
+        if not snapshot.next or (waiting and decision is None):
+            return _outcome(graph, config, current.run)
+        if waiting:
+            approval = (
+                decision if isinstance(decision, Approval) else Approval.model_validate(decision)
+            )
+            return _drive(graph, Command(resume=approval.model_dump()), config, ctx)
+        return _drive(graph, None, config, ctx)
+
+
+def pending_runs(
+    state: str | None = None, settings: Settings | None = None
+) -> list[dict[str, Any]]:
+    """Runs waiting at an approval gate, with what the gate shows."""
+    settings = settings or Settings()
+    rows = []
+    with open_checkpointer(state or settings.state_url) as saver:
+        graph = build_graph().compile(checkpointer=saver)
+        for run_id in thread_ids(saver):
+            snap = graph.get_state({"configurable": {"thread_id": run_id}})
+            if snap.interrupts:
+                rows.append(dict(snap.interrupts[0].value))
+    return rows
+
+
+def _drive(graph: Any, payload: Any, config: dict[str, Any], ctx: Any) -> RunOutcome:
+    try:
+        for _ in graph.stream(payload, config, context=ctx, stream_mode="updates"):
+            pass
+    except Exception as exc:  # recorded, state kept; `resume` continues from the last step
+        snapshot = graph.get_state(config)
+        message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, InputError) else str(exc)
+        if snapshot.values:
+            current = EpisodeState.model_validate(snapshot.values)
+            write_run_record(current, "failed", message)
+            if isinstance(exc, InputError):
+                raise
+            return RunOutcome(
+                run_id=current.run.run_id,
+                status="failed",
+                out=Path(current.run.out_dir),
+                error=message,
+                record=_read_record(current.run.out_dir),
+            )
+        raise
+    spec = EpisodeState.model_validate(graph.get_state(config).values).run
+    return _outcome(graph, config, spec)
+
+
+def _outcome(graph: Any, config: dict[str, Any], spec: RunSpec) -> RunOutcome:
+    snapshot = graph.get_state(config)
+    current = EpisodeState.model_validate(snapshot.values)
+    record = _read_record(spec.out_dir)
+    if snapshot.interrupts:
+        status: RunStatus = "awaiting_approval"
+        gate = dict(snapshot.interrupts[0].value)
+    elif not snapshot.next:
+        status, gate = "published", None
+    else:
+        status, gate = "failed", None
+    return RunOutcome(
+        run_id=spec.run_id,
+        status=status,
+        out=Path(spec.out_dir),
+        passed=current.passed,
+        record=record,
+        gate=gate,
+        error=record.get("error", "") if status == "failed" else "",
+    )
+
+
+def _read_record(out_dir: str) -> dict[str, Any]:
+    path = Path(out_dir) / "run.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

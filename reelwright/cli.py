@@ -1,0 +1,346 @@
+"""The `reelwright` command: a thin layer over `reelwright.api`.
+
+Exit codes: 0 published; 1 failed (state kept, `resume` continues); 2 bad input;
+3 paused at an approval gate. Heavy modules are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from reelwright.api import RunOutcome
+    from reelwright.config import Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_PAUSED = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="reelwright",
+    help="Agentic content production: write, direct, render, critique, approve, publish.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+review_app = typer.Typer(
+    help="Runs waiting at an approval gate: list, approve, reject.", no_args_is_help=True
+)
+app.add_typer(review_app, name="review")
+
+StateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--state",
+        help="Checkpointer URL: sqlite:///PATH (default .reelwright/state.sqlite) or memory://",
+    ),
+]
+
+
+def _err(message: str, code: int) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    from reelwright.errors import InputError, ReelwrightError
+
+    try:
+        yield
+    except InputError as exc:
+        _err(str(exc), EXIT_INPUT)
+    except ReelwrightError as exc:
+        _err(str(exc), EXIT_FAILED)
+
+
+def _settings(state: str | None = None, **overrides: Any) -> Settings:
+    from reelwright.config import Settings
+
+    settings = Settings()
+    updates = {k: v for k, v in overrides.items() if v is not None}
+    if state:
+        updates["state"] = state
+    return settings.model_copy(update=updates)
+
+
+class ConsoleProgress:
+    """Node, iteration and frames rendered, on stderr."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self._bar: Any = None
+
+    def node(self, name: str, iteration: int) -> None:
+        self._close_bar()
+        label = {
+            "writer": "writing",
+            "director": "directing",
+            "render": "rendering",
+            "critic": "critiquing",
+            "package": "packaging",
+            "gate": "approval gate",
+            "publish": "publishing",
+        }.get(name, name)
+        loop = name in ("writer", "director", "render", "critic")
+        self.console.print(f"[dim]iteration {iteration + 1}[/] · {label}" if loop else label)
+
+    def frame(self, result: Any, done: int, total: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        if self._bar is None:
+            self._bar = Progress(
+                TextColumn("  frames"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[last]}"),
+                console=self.console,
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("frames", total=total, last="")
+        state = "cached" if result.cached else f"{result.seconds:.2f}s"
+        self._bar.update(self._task, completed=done, last=f"{result.shot_id} ({state})")
+        if done == total:
+            self._close_bar()
+            self.console.print(f"  frames: {total} ready")
+
+    def _close_bar(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def _report(outcome: RunOutcome, state_flag: str) -> NoReturn:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    rec = outcome.record
+    scores, thresholds = rec.get("scores", {}), rec.get("thresholds", {})
+    if scores:
+        table = Table(title=f"run {outcome.run_id} · iteration {rec.get('iterations')}")
+        table.add_column("dimension")
+        table.add_column("score", justify="right")
+        table.add_column("threshold", justify="right")
+        table.add_column("")
+        for dim, score in scores.items():
+            limit = thresholds.get(dim, 0)
+            table.add_row(
+                dim,
+                f"{score:.2f}",
+                f"{limit:.2f}",
+                "[green]ok[/]" if score >= limit else "[red]below[/]",
+            )
+        console.print(table)
+    if rec.get("renders"):
+        r = rec["renders"]
+        console.print(
+            f"shots {rec.get('shots')} · rendered {r['rendered']} · cached {r['cached']}"
+            f" · {rec.get('stop_reason', '')}"
+        )
+    state_arg = f" --state {state_flag}" if state_flag else ""
+    if outcome.status == "published":
+        console.print(f"[green]published[/] {outcome.out}")
+        raise typer.Exit(EXIT_OK)
+    if outcome.status == "awaiting_approval":
+        console.print(f"[yellow]waiting for approval[/]: package at {outcome.out}")
+        console.print(f"  approve: reelwright review approve {outcome.run_id} --as NAME{state_arg}")
+        console.print(
+            f"  reject:  reelwright review reject {outcome.run_id} --as NAME "
+            f"--to writer|director --note TEXT{state_arg}"
+        )
+        raise typer.Exit(EXIT_PAUSED)
+    typer.echo(f"error: run {outcome.run_id} failed: {outcome.error}", err=True)
+    typer.echo(
+        f"state kept; continue with: reelwright resume {outcome.run_id}{state_arg}", err=True
+    )
+    raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def run(
+    brief: Annotated[Path, typer.Argument(help="Brief YAML file.")],
+    bible: Annotated[
+        Path | None,
+        typer.Option(
+            help="Series bible YAML (default: bible.yaml beside the brief or one folder up)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Episode package folder (default: out/RUN_ID).")
+    ] = None,
+    auto_approve: Annotated[
+        bool,
+        typer.Option(
+            "--auto-approve", help="Publish without a human decision (recorded as auto-approved)."
+        ),
+    ] = False,
+    llm_base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint (env REELWRIGHT_LLM_BASE_URL).")
+    ] = None,
+    llm_model: Annotated[
+        str | None, typer.Option(help="Model name (env REELWRIGHT_LLM_MODEL).")
+    ] = None,
+    renderer: Annotated[
+        str, typer.Option(help="storyboard (CPU) or diffusers:PATH.")
+    ] = "storyboard",
+    max_iterations: Annotated[
+        int | None,
+        typer.Option(min=1, max=20, help="Critic iterations cap (default: the brief's budget, 3)."),
+    ] = None,
+    state: StateOpt = None,
+    run_id: Annotated[str | None, typer.Option(help="Run id (default: generated).")] = None,
+) -> None:
+    """Run a brief through writer, director, renderer and critic into an episode package."""
+    with _user_errors():
+        from reelwright.api import new_run_id, run_episode
+
+        settings = _settings(state, llm_base_url=llm_base_url, llm_model=llm_model)
+        rid = run_id or new_run_id()
+        target = out or Path("out") / rid
+        if not settings.llm_configured:
+            typer.echo(
+                "No LLM configured (REELWRIGHT_LLM_BASE_URL / OPENAI_API_KEY unset): "
+                "using the offline procedural writer and director.",
+                err=True,
+            )
+        else:
+            typer.echo(
+                f"LLM: {settings.llm_model} at {settings.llm_base_url or 'api.openai.com'}",
+                err=True,
+            )
+        outcome = run_episode(
+            brief,
+            bible,
+            out=target,
+            auto_approve=auto_approve,
+            renderer=renderer,
+            state=settings.state_url,
+            run_id=rid,
+            max_iterations=max_iterations,
+            settings=settings,
+            progress=ConsoleProgress(),
+        )
+    _report(outcome, state or "")
+
+
+@app.command()
+def resume(
+    run_id: Annotated[str, typer.Argument(help="The run to continue.")],
+    state: StateOpt = None,
+) -> None:
+    """Continue a run that crashed, failed or was killed, from its last checkpoint."""
+    with _user_errors():
+        from reelwright.api import resume_run
+
+        settings = _settings(state)
+        outcome = resume_run(
+            run_id, state=settings.state_url, settings=settings, progress=ConsoleProgress()
+        )
+    _report(outcome, state or "")
+
+
+@review_app.command("list")
+def review_list(state: StateOpt = None) -> None:
+    """List runs waiting at an approval gate."""
+    with _user_errors():
+        from reelwright.api import pending_runs
+
+        rows = pending_runs(_settings(state).state_url)
+    if not rows:
+        typer.echo("no runs waiting for approval")
+        return
+    for row in rows:
+        verdict = "passed" if row.get("passed") else "below thresholds"
+        overall = row.get("overall")
+        typer.echo(
+            f"{row['run_id']}\t{row.get('gate', 'final')}\t{verdict}\t"
+            f"overall {overall if overall is not None else '-'}\t{row.get('out', '')}"
+        )
+
+
+def _decide(run_id: str, state: str | None, decision: dict[str, Any]) -> None:
+    with _user_errors():
+        from pydantic import ValidationError
+
+        from reelwright.api import resume_run
+        from reelwright.errors import InputError
+        from reelwright.models import Approval
+
+        settings = _settings(state)
+        try:
+            approval = Approval.model_validate(decision)
+        except ValidationError as exc:
+            from reelwright.loading import validation_message
+
+            raise InputError(validation_message(exc, "decision")) from None
+        outcome = resume_run(
+            run_id,
+            state=settings.state_url,
+            decision=approval,
+            settings=settings,
+            progress=ConsoleProgress(),
+        )
+    _report(outcome, state or "")
+
+
+@review_app.command("approve")
+def review_approve(
+    run_id: Annotated[str, typer.Argument()],
+    as_: Annotated[str, typer.Option("--as", help="Reviewer name.")],
+    note: Annotated[str, typer.Option(help="Optional note for the record.")] = "",
+    role: Annotated[str, typer.Option(help="Reviewer role.")] = "showrunner",
+    state: StateOpt = None,
+) -> None:
+    """Approve a run at its gate: it publishes."""
+    _decide(run_id, state, {"decision": "approve", "by": as_, "note": note, "role": role})
+
+
+@review_app.command("reject")
+def review_reject(
+    run_id: Annotated[str, typer.Argument()],
+    as_: Annotated[str, typer.Option("--as", help="Reviewer name.")],
+    to: Annotated[str, typer.Option(help="Who revises: writer or director.")],
+    note: Annotated[str, typer.Option(help="What to change.")],
+    scene: Annotated[list[str] | None, typer.Option(help="Scene id(s) the note concerns.")] = None,
+    shot: Annotated[list[str] | None, typer.Option(help="Shot id(s) the note concerns.")] = None,
+    role: Annotated[str, typer.Option(help="Reviewer role.")] = "showrunner",
+    state: StateOpt = None,
+) -> None:
+    """Reject a run at its gate with a note: the writer or director revises and the loop goes on."""
+    if to not in ("writer", "director"):
+        _err(f"--to must be writer or director, not {to!r}", EXIT_INPUT)
+    if not note.strip():
+        _err("--note must say what to change", EXIT_INPUT)
+    _decide(
+        run_id,
+        state,
+        {
+            "decision": "reject",
+            "by": as_,
+            "note": note,
+            "role": role,
+            "to": to,
+            "scene_ids": scene or [],
+            "shot_ids": shot or [],
+        },
+    )
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted; state kept — `reelwright resume RUN_ID` continues", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Checkpointer by URL: sqlite:///path (default, embedded), memory:// (tests, one process)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from pydantic import BaseModel
+
+from reelwright.errors import InputError
+
+_MEMORY: dict[str, InMemorySaver] = {}
+
+
+def serializer() -> JsonPlusSerializer:
+    """Deserialise only our own state types (and LangGraph's safe ones), never arbitrary classes."""
+    from enum import Enum
+
+    from reelwright import models
+    from reelwright.graphs import state
+
+    allowed: list[tuple[str, str]] = []
+    for module in (models, state):
+        for name, obj in vars(module).items():
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, BaseModel | Enum)
+                and obj.__module__ == module.__name__
+            ):
+                allowed.append((module.__name__, name))
+    return JsonPlusSerializer(allowed_msgpack_modules=allowed)
+
+
+@contextmanager
+def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver[Any]]:
+    if url.startswith("memory://"):
+        saver = _MEMORY.setdefault(url, InMemorySaver(serde=serializer()))
+        yield saver
+        return
+    if url.startswith("sqlite:///"):
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.exists() and path.is_dir():
+            raise InputError(f"--state {url}: {path} is a folder, not a database file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            saver = SqliteSaver(conn, serde=serializer())
+            saver.setup()
+            yield saver
+        finally:
+            conn.close()
+        return
+    if url.startswith(("postgres://", "postgresql://")):
+        raise InputError("--state postgres://… is planned; use sqlite:///PATH or memory:// for now")
+    raise InputError(f"--state {url!r}: expected sqlite:///PATH or memory://")
+
+
+def thread_ids(saver: BaseCheckpointSaver[Any]) -> list[str]:
+    """Every run id the checkpointer holds, oldest first."""
+    conn = getattr(saver, "conn", None)
+    if isinstance(conn, sqlite3.Connection):
+        rows = conn.execute(
+            "SELECT thread_id, MIN(checkpoint_id) FROM checkpoints GROUP BY thread_id "
+            "ORDER BY MIN(checkpoint_id)"
+        ).fetchall()
+        return [r[0] for r in rows]
+    seen: dict[str, None] = {}
+    for item in saver.list(None):
+        seen.setdefault(item.config["configurable"]["thread_id"], None)
+    return list(reversed(seen))

@@ -1,0 +1,108 @@
+"""What nodes use but state does not hold: agents, renderer, cache, progress reporting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from reelwright.agents.critic import Critic
+from reelwright.agents.director import Director
+from reelwright.agents.writer import Writer
+from reelwright.graphs.state import RunSpec
+from reelwright.llm import LLM
+from reelwright.models import RenderResult
+from reelwright.renderers.base import Renderer
+from reelwright.renderers.cache import RenderCache
+
+if TYPE_CHECKING:
+    from reelwright.config import Settings
+
+
+class Progress(Protocol):
+    def node(self, name: str, iteration: int) -> None: ...
+
+    def frame(self, result: RenderResult, done: int, total: int) -> None: ...
+
+
+class SilentProgress:
+    def node(self, name: str, iteration: int) -> None:
+        pass
+
+    def frame(self, result: RenderResult, done: int, total: int) -> None:
+        pass
+
+
+@dataclass
+class EpisodeContext:
+    writer: Writer
+    director: Director
+    critic: Critic
+    renderer: Renderer
+    cache: RenderCache
+    progress: Progress = field(default_factory=SilentProgress)
+
+
+def renderer_from_spec(spec: str) -> Renderer:
+    """`storyboard` (CPU, default) or `diffusers:PATH` (local GPU model)."""
+    from reelwright.errors import InputError
+
+    if spec == "storyboard":
+        from reelwright.renderers.storyboard import StoryboardRenderer
+
+        return StoryboardRenderer()
+    if spec.startswith("diffusers:"):
+        raise InputError(
+            "the diffusers renderer is not part of this release yet; use --renderer storyboard"
+        )
+    raise InputError(f"unknown renderer {spec!r}: use 'storyboard' or 'diffusers:PATH'")
+
+
+def build_context(
+    spec: RunSpec,
+    settings: Settings | None = None,
+    *,
+    llm: LLM | None = None,
+    renderer: Renderer | None = None,
+    progress: Progress | None = None,
+) -> EpisodeContext:
+    """Rebuild a run's tools from its spec: the same code path for a new run and a resume."""
+    from reelwright.agents.director import LLMDirector
+    from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
+    from reelwright.agents.writer import LLMWriter
+    from reelwright.config import Settings
+    from reelwright.errors import InputError
+    from reelwright.llm import OpenAILLM, RetryPolicy
+
+    settings = settings or Settings()
+    if spec.agents == "llm" and llm is None:
+        if not (spec.llm_base_url or settings.api_key):
+            raise InputError(
+                f"run {spec.run_id} uses an LLM: set REELWRIGHT_LLM_API_KEY or OPENAI_API_KEY "
+                "(or REELWRIGHT_LLM_BASE_URL) before resuming"
+            )
+        llm = OpenAILLM(
+            model=spec.llm_model or settings.llm_model,
+            base_url=spec.llm_base_url,
+            api_key=settings.api_key,
+            timeout_s=settings.llm_timeout_s,
+            mode=settings.llm_mode,  # type: ignore[arg-type]
+            retry=RetryPolicy(
+                max_attempts=settings.llm_max_attempts, max_wait_s=settings.llm_max_retry_wait_s
+            ),
+        )
+    writer: Writer
+    director: Director
+    if spec.agents == "llm":
+        assert llm is not None
+        writer = LLMWriter(llm, settings.llm_concurrency)
+        director = LLMDirector(llm, settings.llm_concurrency)
+    else:
+        writer, director = ProceduralWriter(), ProceduralDirector()
+    return EpisodeContext(
+        writer=writer,
+        director=director,
+        critic=Critic(llm if spec.agents == "llm" else None),
+        renderer=renderer or renderer_from_spec(spec.renderer),
+        cache=RenderCache(settings.cache_dir),
+        progress=progress or SilentProgress(),
+    )

@@ -1,0 +1,179 @@
+"""The episode graph: writer -> director -> render -> critic -> (writer | director | package)
+-> gate (interrupt, or the auto-approve policy) -> publish.
+
+Every node has one shape: (state, runtime) -> partial update. Tools come from the runtime
+context (rebuilt from the run's spec when absent, e.g. in LangGraph Studio).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Literal
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import Command, interrupt
+from pydantic import ValidationError
+
+from reelwright.errors import InputError
+from reelwright.graphs.context import EpisodeContext, build_context
+from reelwright.graphs.routing import decide
+from reelwright.graphs.state import EpisodeState, RenderCount
+from reelwright.models import Approval, Note
+from reelwright.package import finalize, write_package
+from reelwright.renderers.cache import render_all
+
+NodeFn = Callable[[EpisodeState, EpisodeContext], Any]
+
+
+def _node(name: str, fn: NodeFn) -> Callable[..., Any]:
+    """Give a node its tools, report its start and add its wall time to `timings`."""
+
+    def node(state: EpisodeState, runtime: Runtime[EpisodeContext]) -> Any:
+        ctx = runtime.context or build_context(state.run)
+        ctx.progress.node(name, state.iteration)
+        started = time.perf_counter()
+        update = fn(state, ctx)
+        timing = {"timings": {name: round(time.perf_counter() - started, 4)}}
+        if isinstance(update, Command):
+            return Command(update={**(update.update or {}), **timing}, goto=update.goto)
+        return {**(update or {}), **timing}
+
+    node.__name__ = name
+    return node
+
+
+def write(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+    if state.script is None:
+        script, usage = ctx.writer.write(state.brief, state.bible)
+        return {"script": script, "rewritten_scenes": [], "usage": {"writer": usage}}
+    notes = [n for n in state.pending_notes if n.target == "writer"]
+    if not notes:
+        return {"rewritten_scenes": []}
+    script, changed, usage = ctx.writer.revise(state.script, notes, state.brief, state.bible)
+    return {"script": script, "rewritten_scenes": changed, "usage": {"writer": usage}}
+
+
+def direct(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+    assert state.script is not None
+    if state.shots is None:
+        shots, usage = ctx.director.plan(state.script, state.brief, state.bible)
+    else:
+        notes = [n for n in state.pending_notes if n.target == "director"]
+        shots, usage = ctx.director.revise(
+            state.shots, state.script, notes, state.rewritten_scenes, state.brief, state.bible
+        )
+    return {
+        "shots": shots,
+        "pending_notes": [],
+        "rewritten_scenes": [],
+        "usage": {"director": usage},
+    }
+
+
+def render(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+    assert state.shots is not None
+    jobs = [
+        ctx.renderer.job(s, state.bible, state.run.width, state.run.height)
+        for s in state.shots.shots
+    ]
+    started = time.perf_counter()
+    results = render_all(ctx.renderer, jobs, ctx.cache, ctx.progress.frame)
+    fresh = sum(1 for r in results if not r.cached)
+    count = RenderCount(
+        iteration=state.iteration + 1,
+        rendered=fresh,
+        cached=len(results) - fresh,
+        seconds=round(time.perf_counter() - started, 4),
+    )
+    return {"renders": results, "render_counts": [count]}
+
+
+def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+    assert state.script is not None and state.shots is not None
+    iteration = state.iteration + 1
+    critique, usage = ctx.critic.critique(
+        iteration, state.brief, state.script, state.shots, state.renders
+    )
+    step, reason = decide(state, critique, iteration)
+    return {
+        "critiques": [critique],
+        "iteration": iteration,
+        "pending_notes": critique.notes if step != "package" else [],
+        "findings": critique.findings,
+        "next_step": step,
+        "stop_reason": reason,
+        "usage": {"critic": usage},
+    }
+
+
+def package(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+    write_package(state, "awaiting_approval")
+    return {}
+
+
+def gate(
+    state: EpisodeState, ctx: EpisodeContext
+) -> Command[Literal["publish", "writer", "director"]]:
+    """The approval gate. Nothing before `interrupt()` has side effects: on resume it re-runs."""
+    if state.run.auto_approve:
+        approval = Approval(
+            decision="approve",
+            by="auto-approve policy",
+            role="policy",
+            auto=True,
+            note="approved by --auto-approve",
+        )
+    else:
+        critique = state.last_critique
+        answer = interrupt(
+            {
+                "run_id": state.run.run_id,
+                "gate": "final",
+                "passed": state.passed,
+                "scores": critique.scores if critique else {},
+                "overall": critique.overall if critique else None,
+                "out": state.run.out_dir,
+            }
+        )
+        try:
+            approval = Approval.model_validate(answer)
+        except ValidationError as exc:
+            raise InputError(f"invalid decision for run {state.run.run_id}: {exc}") from None
+    if approval.decision == "approve":
+        return Command(update={"approvals": [approval]}, goto="publish")
+    target = approval.to or "writer"
+    note = Note(
+        target=target,
+        text=approval.note or "Rejected at review.",
+        source="reviewer",
+        scene_ids=tuple(approval.scene_ids),
+        shot_ids=tuple(approval.shot_ids),
+    )
+    return Command(update={"approvals": [approval], "pending_notes": [note]}, goto=target)
+
+
+def publish(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+    finalize(state, "published")
+    return {}
+
+
+def build_graph() -> StateGraph:
+    """The builder; `compile(checkpointer=...)` returns the runnable graph."""
+    g = StateGraph(EpisodeState, context_schema=EpisodeContext)
+    g.add_node("writer", _node("writer", write))
+    g.add_node("director", _node("director", direct))
+    g.add_node("render", _node("render", render))
+    g.add_node("critic", _node("critic", criticise))
+    g.add_node("package", _node("package", package))
+    g.add_node("gate", _node("gate", gate), destinations=("publish", "writer", "director"))
+    g.add_node("publish", _node("publish", publish))
+    g.add_edge(START, "writer")
+    g.add_edge("writer", "director")
+    g.add_edge("director", "render")
+    g.add_edge("render", "critic")
+    g.add_conditional_edges("critic", lambda s: s.next_step, ["writer", "director", "package"])
+    g.add_edge("package", "gate")
+    g.add_edge("publish", END)
+    return g

@@ -1,0 +1,102 @@
+"""The episode graph's state: typed models, checkpointed after every step."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reelwright.models import (
+    Approval,
+    Bible,
+    Brief,
+    Critique,
+    Finding,
+    Note,
+    RenderResult,
+    Script,
+    ShotList,
+    Usage,
+)
+
+RunStatus = Literal["running", "awaiting_approval", "published", "failed", "rejected"]
+
+
+class RunSpec(BaseModel):
+    """How a run was asked for; enough to rebuild its tools on resume (never secrets)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    run_id: str
+    out_dir: str
+    renderer: str = "storyboard"
+    auto_approve: bool = False
+    agents: Literal["procedural", "llm"] = "procedural"
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    width: int
+    height: int
+
+
+class RenderCount(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    iteration: int
+    rendered: int
+    cached: int
+    seconds: float = 0.0
+
+
+def merge_usage(left: dict[str, Usage], right: dict[str, Usage]) -> dict[str, Usage]:
+    out = dict(left)
+    for agent, usage in right.items():
+        out[agent] = out.get(agent, Usage()) + usage
+    return out
+
+
+def add_seconds(left: dict[str, float], right: dict[str, float]) -> dict[str, float]:
+    out = dict(left)
+    for node, seconds in right.items():
+        out[node] = round(out.get(node, 0.0) + seconds, 4)
+    return out
+
+
+class EpisodeState(BaseModel):
+    run: RunSpec
+    brief: Brief
+    bible: Bible
+    iteration: int = 0
+    script: Script | None = None
+    shots: ShotList | None = None
+    renders: list[RenderResult] = Field(default_factory=list)
+    pending_notes: list[Note] = Field(default_factory=list)
+    rewritten_scenes: list[str] = Field(default_factory=list)
+    critiques: Annotated[list[Critique], operator.add] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    render_counts: Annotated[list[RenderCount], operator.add] = Field(default_factory=list)
+    usage: Annotated[dict[str, Usage], merge_usage] = Field(default_factory=dict)
+    approvals: Annotated[list[Approval], operator.add] = Field(default_factory=list)
+    timings: Annotated[dict[str, float], add_seconds] = Field(default_factory=dict)
+    next_step: Literal["writer", "director", "package"] = "package"
+    stop_reason: str = ""
+
+    @property
+    def last_critique(self) -> Critique | None:
+        return self.critiques[-1] if self.critiques else None
+
+    @property
+    def passed(self) -> bool:
+        c = self.last_critique
+        return bool(c) and not c.failing(self.brief.thresholds) and not self.blocking_findings  # type: ignore[union-attr]
+
+    @property
+    def blocking_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "block"]
+
+    @property
+    def total_usage(self) -> Usage:
+        out = Usage()
+        for u in self.usage.values():
+            out = out + u
+        return out

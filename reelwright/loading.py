@@ -1,0 +1,95 @@
+"""Read briefs and bibles from YAML, turning every problem into an InputError that names it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from reelwright.errors import InputError
+from reelwright.models import Bible, Brief
+
+M = TypeVar("M", bound=BaseModel)
+MAX_YAML_BYTES = 2_000_000
+
+
+def read_yaml(path: Path, what: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise InputError(f"{what} file not found: {path}")
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise InputError(f"{what} file {path} is larger than {MAX_YAML_BYTES} bytes")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} file {path} is not UTF-8 text: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{what} file {path} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(
+            f"{what} file {path} must hold a YAML mapping (key: value lines), "
+            f"got {type(data).__name__}"
+        )
+    return data
+
+
+def validation_message(exc: ValidationError, what: str) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"]
+        if err["type"] == "missing":
+            msg = "missing required field"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling)"
+        elif err["type"] == "string_pattern_mismatch":
+            msg = (
+                f"{err.get('input')!r} is not a safe id: use letters, digits, '-' and '_', "
+                "starting with a letter or digit"
+            )
+        lines.append(f"  {loc}: {msg}")
+    return f"{what} is invalid:\n" + "\n".join(lines)
+
+
+def parse(model: type[M], data: Any, what: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_message(exc, what)) from None
+
+
+def load_brief(path: Path | str) -> Brief:
+    path = Path(path)
+    return parse(Brief, read_yaml(path, "brief"), f"brief {path}")
+
+
+def load_bible(path: Path | str) -> Bible:
+    path = Path(path)
+    return parse(Bible, read_yaml(path, "bible"), f"bible {path}")
+
+
+def find_bible(brief_path: Path) -> Path:
+    """A bible.yaml beside the brief, or one folder up (examples/ for examples/briefs/x.yaml)."""
+    here = brief_path.resolve().parent
+    for folder in (here, here.parent):
+        candidate = folder / "bible.yaml"
+        if candidate.is_file():
+            return candidate
+    raise InputError(
+        f"no series bible given: pass --bible FILE, or put bible.yaml beside {brief_path} "
+        "or in the folder above it"
+    )
+
+
+def load_inputs(brief_path: Path | str, bible_path: Path | str | None) -> tuple[Brief, Bible]:
+    """Load and cross-check a brief and its bible."""
+    brief_path = Path(brief_path)
+    brief = load_brief(brief_path)
+    bible_file = Path(bible_path) if bible_path else find_bible(brief_path)
+    bible = load_bible(bible_file)
+    try:
+        brief.check_against(bible)
+    except ValueError as exc:
+        raise InputError(f"brief {brief_path}: {exc}") from None
+    return brief, bible

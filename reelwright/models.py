@@ -1,0 +1,428 @@
+"""Domain models that cross boundaries: what a brief says, what agents produce, what is rendered.
+
+Every id that can end up in a file name is restricted to ``SAFE_ID`` so untrusted text
+(a brief, a model reply) never becomes a path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+SAFE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+SafeId = Annotated[str, StringConstraints(pattern=SAFE_ID_PATTERN)]
+_ASPECT = re.compile(r"^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$")
+
+
+class Frozen(BaseModel):
+    """Base for value objects: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Record(BaseModel):
+    """Base for records the pipeline builds and revises: unknown fields rejected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- bible
+
+
+class Character(Record):
+    id: SafeId
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(min_length=1, description="Visual description used in every prompt.")
+    voice: str = ""
+    seed: int | None = Field(
+        None, ge=0, description="Per-character seed; derived from id if unset."
+    )
+
+
+class Location(Record):
+    id: SafeId
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(min_length=1)
+    palette: list[Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]] = Field(
+        default_factory=list, description="Hex colours: sky/back, ground, accent."
+    )
+    interior: bool = False
+
+
+class Style(Record):
+    look: str = "clean storyboard, soft light"
+    negative: str = "text, watermark, logo, blurry, deformed hands"
+
+
+class Bible(Record):
+    """A series bible: the characters, locations and look every episode shares."""
+
+    title: str = Field(min_length=1)
+    style: Style = Field(default_factory=Style)
+    characters: list[Character] = Field(min_length=1)
+    locations: list[Location] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Bible:
+        for kind, items in (("character", self.characters), ("location", self.locations)):
+            seen: set[str] = set()
+            for item in items:
+                if item.id in seen:
+                    raise ValueError(f"duplicate {kind} id {item.id!r} in the bible")
+                seen.add(item.id)
+        return self
+
+    def character(self, character_id: str) -> Character:
+        for c in self.characters:
+            if c.id == character_id:
+                return c
+        raise KeyError(character_id)
+
+    def location(self, location_id: str) -> Location:
+        for loc in self.locations:
+            if loc.id == location_id:
+                return loc
+        raise KeyError(location_id)
+
+
+# --------------------------------------------------------------------------- brief
+
+
+class Distribution(Record):
+    channels: list[str] = Field(default_factory=lambda: ["web"])
+    territories: list[str] = Field(default_factory=lambda: ["worldwide"])
+
+
+class Thresholds(Frozen):
+    """Minimum critic scores (0-10) per dimension and overall for an episode to pass."""
+
+    structure: float = Field(7.0, ge=0, le=10)
+    pacing: float = Field(7.0, ge=0, le=10)
+    dialogue: float = Field(7.0, ge=0, le=10)
+    shot_variety: float = Field(7.0, ge=0, le=10)
+    continuity: float = Field(7.0, ge=0, le=10)
+    technical: float = Field(7.0, ge=0, le=10)
+    overall: float = Field(7.5, ge=0, le=10)
+
+    def dimensions(self) -> dict[str, float]:
+        return {k: v for k, v in self.model_dump().items() if k != "overall"}
+
+
+DIMENSIONS: tuple[str, ...] = tuple(Thresholds().dimensions())
+
+
+class Budget(Frozen):
+    """Limits on one run: critic iterations, LLM spend and renders."""
+
+    max_iterations: int = Field(3, ge=1, le=20)
+    max_llm_calls: int = Field(400, ge=1)
+    max_tokens: int = Field(2_000_000, ge=1)
+    max_renders: int = Field(500, ge=1)
+
+
+class Brief(Record):
+    """What the episode is about. Loaded from YAML; every field is checked."""
+
+    title: str = Field(min_length=1, max_length=200)
+    logline: str = Field(min_length=10, max_length=2000)
+    runtime_s: int = Field(ge=10, le=1800, description="Target runtime in seconds.")
+    aspect_ratio: str = "16:9"
+    characters: list[SafeId] = Field(min_length=1, description="Bible character ids.")
+    locations: list[SafeId] = Field(default_factory=list, description="Bible location ids.")
+    scenes: int | None = Field(None, ge=1, le=40, description="Scene count; derived if unset.")
+    tone: str = "warm, curious"
+    audience: str = "general"
+    seed: int = Field(7, ge=0)
+    distribution: Distribution = Field(default_factory=Distribution)
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    budget: Budget = Field(default_factory=Budget)
+
+    @field_validator("aspect_ratio")
+    @classmethod
+    def _aspect(cls, value: str) -> str:
+        m = _ASPECT.match(value.strip())
+        if not m or float(m[1]) <= 0 or float(m[2]) <= 0:
+            raise ValueError(f"aspect_ratio must look like '16:9', got {value!r}")
+        ratio = float(m[1]) / float(m[2])
+        if not 0.25 <= ratio <= 4.0:
+            raise ValueError(f"aspect_ratio {value!r} is outside 1:4 .. 4:1")
+        return value.strip()
+
+    @property
+    def aspect(self) -> float:
+        w, h = self.aspect_ratio.split(":")
+        return float(w) / float(h)
+
+    @property
+    def scene_count(self) -> int:
+        return self.scenes or max(2, min(12, round(self.runtime_s / 15)))
+
+    def check_against(self, bible: Bible) -> None:
+        """Raise ValueError naming every character or location the bible does not define."""
+        known_c = {c.id for c in bible.characters}
+        known_l = {loc.id for loc in bible.locations}
+        unknown_c = [c for c in self.characters if c not in known_c]
+        unknown_l = [loc for loc in self.locations if loc not in known_l]
+        problems = []
+        if unknown_c:
+            problems.append(
+                f"unknown character(s) {', '.join(unknown_c)} "
+                f"(bible has: {', '.join(sorted(known_c))})"
+            )
+        if unknown_l:
+            problems.append(
+                f"unknown location(s) {', '.join(unknown_l)} "
+                f"(bible has: {', '.join(sorted(known_l))})"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+
+
+# --------------------------------------------------------------------------- script
+
+
+class DialogueLine(Record):
+    character: SafeId
+    text: str = Field(min_length=1, max_length=600)
+    parenthetical: str = ""
+
+
+class Scene(Record):
+    id: SafeId
+    number: int = Field(ge=1)
+    location: SafeId
+    time_of_day: Literal["day", "night", "dawn", "dusk"] = "day"
+    summary: str
+    beats: list[str] = Field(min_length=1)
+    characters: list[SafeId] = Field(min_length=1)
+    dialogue: list[DialogueLine] = Field(default_factory=list)
+    revision: int = 0
+
+    @model_validator(mode="after")
+    def _speakers_present(self) -> Scene:
+        missing = sorted({d.character for d in self.dialogue} - set(self.characters))
+        if missing:
+            raise ValueError(
+                f"scene {self.id}: speakers {missing} are not in the scene's characters"
+            )
+        return self
+
+
+class Script(Record):
+    title: str
+    logline: str
+    scenes: list[Scene] = Field(min_length=1)
+
+    def scene(self, scene_id: str) -> Scene:
+        for s in self.scenes:
+            if s.id == scene_id:
+                return s
+        raise KeyError(scene_id)
+
+
+# --------------------------------------------------------------------------- shots
+
+
+class Framing(StrEnum):
+    extreme_wide = "extreme_wide"
+    wide = "wide"
+    medium = "medium"
+    close = "close"
+    extreme_close = "extreme_close"
+
+
+class Angle(StrEnum):
+    eye_level = "eye_level"
+    high = "high"
+    low = "low"
+    overhead = "overhead"
+    dutch = "dutch"
+
+
+class CameraMove(StrEnum):
+    static = "static"
+    pan = "pan"
+    tilt = "tilt"
+    dolly_in = "dolly_in"
+    dolly_out = "dolly_out"
+    tracking = "tracking"
+    handheld = "handheld"
+    crane = "crane"
+
+
+class Shot(Record):
+    id: SafeId
+    scene_id: SafeId
+    framing: Framing
+    angle: Angle = Angle.eye_level
+    camera_move: CameraMove = CameraMove.static
+    lens_mm: int = Field(35, ge=8, le=300)
+    duration_s: float = Field(ge=0.5, le=60)
+    characters: list[SafeId] = Field(default_factory=list)
+    location: SafeId
+    time_of_day: Literal["day", "night", "dawn", "dusk"] = "day"
+    description: str
+    prompt: str = Field(min_length=1)
+    negative_prompt: str = ""
+    seed: int = Field(ge=0)
+    dialogue: list[DialogueLine] = Field(default_factory=list)
+    revision: int = 0
+
+
+class ShotList(Record):
+    shots: list[Shot] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> ShotList:
+        ids = [s.id for s in self.shots]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate shot ids: {dupes}")
+        return self
+
+    @property
+    def duration_s(self) -> float:
+        return sum(s.duration_s for s in self.shots)
+
+    def for_scene(self, scene_id: str) -> list[Shot]:
+        return [s for s in self.shots if s.scene_id == scene_id]
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+class RenderJob(Frozen):
+    """Everything that determines a frame. Its key is the cache key."""
+
+    shot_id: SafeId
+    renderer: str
+    renderer_version: str
+    model: str
+    prompt: str
+    negative_prompt: str = ""
+    seed: int
+    width: int = Field(ge=16, le=8192)
+    height: int = Field(ge=16, le=8192)
+    steps: int = 1
+    guidance: float = 0.0
+    scheduler: str = ""
+    panel: dict[str, object] = Field(
+        default_factory=dict, description="Renderer-specific inputs (storyboard layout)."
+    )
+
+    @property
+    def key(self) -> str:
+        payload = self.model_dump(mode="json", exclude={"shot_id"})
+        blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+class RenderResult(Frozen):
+    shot_id: SafeId
+    key: str
+    path: str = Field(description="Path of the cached frame.")
+    cached: bool
+    renderer: str
+    model: str
+    seed: int
+    width: int
+    height: int
+    seconds: float
+
+
+# --------------------------------------------------------------------------- critique
+
+
+class Severity(StrEnum):
+    block = "block"
+    review = "review"
+    info = "info"
+
+
+Target = Literal["writer", "director"]
+
+
+class Finding(Frozen):
+    rule: str
+    severity: Severity
+    where: str
+    evidence: str
+    fix: str = ""
+    target: Target | None = None
+    scene_ids: tuple[SafeId, ...] = ()
+    shot_ids: tuple[SafeId, ...] = ()
+
+
+class Note(Frozen):
+    """A critic's (or reviewer's) request for a change, aimed at one agent and specific ids."""
+
+    target: Target
+    text: str = Field(min_length=1, max_length=2000)
+    dimension: str = "general"
+    scene_ids: tuple[SafeId, ...] = ()
+    shot_ids: tuple[SafeId, ...] = ()
+    source: Literal["critic", "judge", "reviewer", "compliance"] = "critic"
+
+
+class Critique(Record):
+    iteration: int
+    scores: dict[str, float]
+    overall: float
+    notes: list[Note] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    judge: Literal["measurements", "measurements+llm"] = "measurements"
+
+    def failing(self, thresholds: Thresholds) -> dict[str, tuple[float, float]]:
+        """Dimensions below threshold: name -> (score, threshold)."""
+        out = {
+            d: (self.scores.get(d, 0.0), t)
+            for d, t in thresholds.dimensions().items()
+            if self.scores.get(d, 0.0) < t
+        }
+        if self.overall < thresholds.overall:
+            out["overall"] = (self.overall, thresholds.overall)
+        return out
+
+
+class Approval(Frozen):
+    decision: Literal["approve", "reject"]
+    by: str
+    role: str = "showrunner"
+    note: str = ""
+    to: Target | None = None
+    scene_ids: tuple[SafeId, ...] = ()
+    shot_ids: tuple[SafeId, ...] = ()
+    auto: bool = False
+    at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+class Usage(Frozen):
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            calls=self.calls + other.calls,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            latency_s=round(self.latency_s + other.latency_s, 6),
+        )
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens

@@ -1,0 +1,122 @@
+"""The animatic (H.264, each still held for its shot's duration), subtitles, contact sheet."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from reelwright.errors import RenderError
+from reelwright.models import Bible, Shot
+from reelwright.renderers.storyboard import _font
+
+
+def write_animatic(frames: Sequence[tuple[Path, float]], target: Path) -> Path:
+    """Encode stills at variable frame rate: one frame per shot, shown for its duration.
+
+    The concat demuxer drops the last entry's duration unless that file is listed again."""
+    import imageio_ffmpeg
+
+    if not frames:
+        raise RenderError("an animatic needs at least one frame")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="reelwright-animatic-") as tmp:
+        listing = Path(tmp) / "frames.txt"
+        lines = []
+        for path, seconds in frames:
+            lines += [f"file '{Path(path).resolve().as_posix()}'", f"duration {seconds:.3f}"]
+        lines.append(f"file '{Path(frames[-1][0]).resolve().as_posix()}'")
+        listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        partial = Path(tmp) / "animatic.mp4"
+        cmd = [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(listing),
+            "-fps_mode",
+            "vfr",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-tune",
+            "stillimage",
+            "-pix_fmt",
+            "yuv420p",
+            "-video_track_timescale",
+            "1000",
+            "-movflags",
+            "+faststart",
+            str(partial),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise RenderError(f"ffmpeg could not encode the animatic: {proc.stderr.strip()[-800:]}")
+        shutil.move(partial, target)
+    return target
+
+
+def srt_time(seconds: float) -> str:
+    ms = int(round(seconds * 1000))
+    h, rem = divmod(ms, 3_600_000)
+    m, rem = divmod(rem, 60_000)
+    s, ms = divmod(rem, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+
+
+def srt_text(shots: Sequence[Shot], bible: Bible) -> str:
+    """Dialogue timed to its shot; several lines in one shot share the shot's time."""
+    cues = []
+    start = 0.0
+    for shot in shots:
+        if shot.dialogue:
+            share = shot.duration_s / len(shot.dialogue)
+            for k, line in enumerate(shot.dialogue):
+                a, b = start + k * share, start + (k + 1) * share - 0.05
+                name = bible.character(line.character).name
+                cues.append((a, max(a + 0.1, b), f"{name}: {line.text}"))
+        start += shot.duration_s
+    blocks = [
+        f"{i}\n{srt_time(a)} --> {srt_time(b)}\n{text}\n"
+        for i, (a, b, text) in enumerate(cues, start=1)
+    ]
+    return "\n".join(blocks)
+
+
+def contact_sheet(
+    frames: Sequence[tuple[str, Path]], target: Path, columns: int = 4, thumb_width: int = 320
+) -> Path:
+    """A grid of every frame with its shot id."""
+    if not frames:
+        raise RenderError("a contact sheet needs at least one frame")
+    with Image.open(frames[0][1]) as first:
+        ratio = first.height / first.width
+    tw, th = thumb_width, int(thumb_width * ratio)
+    label_h, pad = 24, 10
+    rows = (len(frames) + columns - 1) // columns
+    cols = min(columns, len(frames))
+    sheet = Image.new(
+        "RGB", (pad + cols * (tw + pad), pad + rows * (th + label_h + pad)), (245, 245, 240)
+    )
+    d = ImageDraw.Draw(sheet)
+    font = _font(14)
+    for i, (shot_id, path) in enumerate(frames):
+        r, c = divmod(i, columns)
+        x, y = pad + c * (tw + pad), pad + r * (th + label_h + pad)
+        with Image.open(path) as img:
+            sheet.paste(img.convert("RGB").resize((tw, th), Image.Resampling.LANCZOS), (x, y))
+        d.text((x, y + th + 4), shot_id, font=font, fill=(30, 30, 30))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(target, format="PNG")
+    return target

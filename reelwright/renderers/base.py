@@ -1,0 +1,43 @@
+"""The Renderer protocol: a batch of RenderJobs in, frames out (one per job, any order)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from reelwright.models import Bible, RenderJob, Shot
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+
+@dataclass(frozen=True)
+class RenderedFrame:
+    job: RenderJob
+    image: Image.Image
+    seconds: float
+
+
+class Renderer(Protocol):
+    """Batching is the renderer's business; it yields each frame as soon as it exists."""
+
+    name: str
+    version: str
+    model: str
+
+    def job(self, shot: Shot, bible: Bible, width: int, height: int) -> RenderJob: ...
+
+    def render(self, jobs: Sequence[RenderJob]) -> Iterator[RenderedFrame]: ...
+
+
+def frame_size(aspect: float, long_side: int = 768, multiple: int = 16) -> tuple[int, int]:
+    """Width and height for an aspect ratio, both multiples of `multiple` (even for H.264)."""
+    if aspect >= 1:
+        w = long_side
+        h = long_side / aspect
+    else:
+        h = long_side
+        w = long_side * aspect
+    snap = lambda v: max(multiple, int(round(v / multiple)) * multiple)  # noqa: E731
+    return snap(w), snap(h)

@@ -1,0 +1,97 @@
+"""Content-addressed render cache: a frame is stored under its job's key, so an unchanged
+shot is never rendered twice — across iterations, runs, or a crash and resume."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reelwright.models import RenderJob, RenderResult
+from reelwright.paths import atomic_write
+from reelwright.renderers.base import Renderer
+
+ProgressFn = Callable[[RenderResult, int, int], None]
+
+
+class RenderCache:
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+            raise ValueError(f"not a render key: {key!r}")
+        return self.root / key[:2] / f"{key}.png"
+
+    def get(self, job: RenderJob) -> Path | None:
+        p = self.path(job.key)
+        return p if p.is_file() and p.with_suffix(".json").is_file() else None
+
+    def put(self, job: RenderJob, png: bytes, seconds: float) -> Path:
+        p = self.path(job.key)
+        atomic_write(p, png)
+        meta = {"job": job.model_dump(mode="json"), "seconds": seconds, "at": time.time()}
+        atomic_write(p.with_suffix(".json"), json.dumps(meta, indent=1).encode())
+        return p  # the .json is written last: a frame counts as cached only when both exist
+
+
+def render_all(
+    renderer: Renderer,
+    jobs: Sequence[RenderJob],
+    cache: RenderCache,
+    progress: ProgressFn | None = None,
+) -> list[RenderResult]:
+    """Results in job order. Cache hits never reach the renderer; misses are stored one by one
+    as the renderer yields them, so work done before a crash is kept."""
+    results: dict[str, RenderResult] = {}
+    misses: list[RenderJob] = []
+    total = len(jobs)
+
+    def done(result: RenderResult) -> None:
+        results[result.shot_id] = result
+        if progress:
+            progress(result, len(results), total)
+
+    for job in jobs:
+        hit = cache.get(job)
+        if hit is None:
+            misses.append(job)
+        else:
+            done(_result(job, hit, cached=True, seconds=0.0))
+    unique: dict[str, RenderJob] = {}
+    for job in misses:  # two shots with identical content render once
+        unique.setdefault(job.key, job)
+    if unique:
+        for frame in renderer.render(list(unique.values())):
+            buf = io.BytesIO()
+            frame.image.save(buf, format="PNG", optimize=False, compress_level=3)
+            path = cache.put(frame.job, buf.getvalue(), frame.seconds)
+            for job in misses:
+                if job.key == frame.job.key and job.shot_id not in results:
+                    first = job.shot_id == frame.job.shot_id
+                    done(
+                        _result(job, path, cached=not first, seconds=frame.seconds if first else 0)
+                    )
+    missing = [j.shot_id for j in jobs if j.shot_id not in results]
+    if missing:
+        from reelwright.errors import RenderError
+
+        raise RenderError(f"renderer {renderer.name} returned no frame for shots {missing}")
+    return [results[j.shot_id] for j in jobs]
+
+
+def _result(job: RenderJob, path: Path, *, cached: bool, seconds: float) -> RenderResult:
+    return RenderResult(
+        shot_id=job.shot_id,
+        key=job.key,
+        path=str(path),
+        cached=cached,
+        renderer=job.renderer,
+        model=job.model,
+        seed=job.seed,
+        width=job.width,
+        height=job.height,
+        seconds=round(seconds, 4),
+    )
