@@ -22,7 +22,8 @@ from pydantic import (
     model_validator,
 )
 
-SAFE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+SAFE_ID_BODY = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
+SAFE_ID_PATTERN = rf"^{SAFE_ID_BODY}$"
 SafeId = Annotated[str, StringConstraints(pattern=SAFE_ID_PATTERN)]
 _ASPECT = re.compile(r"^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$")
 

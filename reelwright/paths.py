@@ -8,15 +8,15 @@ import tempfile
 from pathlib import Path
 
 from reelwright.errors import InputError
-from reelwright.models import SAFE_ID_PATTERN
+from reelwright.models import SAFE_ID_BODY
 
-_SAFE_ID = re.compile(SAFE_ID_PATTERN)
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+_SAFE_ID = re.compile(SAFE_ID_BODY)
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 
 
 def check_id(value: str, what: str = "id") -> str:
     """Return value if it is a safe id (letters, digits, '-' and '_'), else raise InputError."""
-    if not isinstance(value, str) or not _SAFE_ID.match(value):
+    if not isinstance(value, str) or not _SAFE_ID.fullmatch(value):
         raise InputError(
             f"{what} {value!r} is not allowed: use letters, digits, '-' and '_' (max 64 chars)"
         )
@@ -31,7 +31,7 @@ class OutputDir:
 
     def path(self, *parts: str) -> Path:
         for part in parts:
-            if not _SAFE_NAME.match(part) or ".." in part:
+            if not _SAFE_NAME.fullmatch(part) or ".." in part:
                 raise InputError(f"refusing unsafe file name {part!r} in the output folder")
         target = self.root.joinpath(*parts).resolve()
         if self.root != target and self.root not in target.parents:

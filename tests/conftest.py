@@ -1,0 +1,54 @@
+"""Shared fixtures. No test reaches the network: httpx traffic goes through a respx router
+that refuses unmatched requests, and sockets may only connect to loopback."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import respx
+
+from reelwright.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and not (
+        host.startswith("127.") or host in ("localhost", "::1") or self.family == socket.AF_UNIX
+    ):
+        raise RuntimeError(f"test tried to reach the network: {address!r}")
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[respx.MockRouter]:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "REELWRIGHT_LLM_BASE_URL",
+                "REELWRIGHT_LLM_API_KEY", "REELWRIGHT_LLM_MODEL", "REELWRIGHT_STATE",
+                "REELWRIGHT_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
+        yield router
+
+
+@pytest.fixture
+def http(no_network: respx.MockRouter) -> respx.MockRouter:
+    """The respx router every httpx client in the test goes through."""
+    return no_network
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home", state=f"sqlite:///{tmp_path / 'home' / 'state.sqlite'}")
+
+
+@pytest.fixture
+def examples() -> Path:
+    return EXAMPLES

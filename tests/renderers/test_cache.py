@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import pytest
+
+from reelwright.errors import RenderError
+from reelwright.models import RenderJob
+from reelwright.renderers.base import RenderedFrame
+from reelwright.renderers.cache import RenderCache, render_all
+from reelwright.renderers.storyboard import StoryboardRenderer, draw_panel
+
+
+class CountingRenderer(StoryboardRenderer):
+    def __init__(self, fail_after: int | None = None) -> None:
+        self.rendered: list[str] = []
+        self.fail_after = fail_after
+
+    def render(self, jobs: Sequence[RenderJob]) -> Iterator[RenderedFrame]:
+        for job in jobs:
+            if self.fail_after is not None and len(self.rendered) >= self.fail_after:
+                raise RuntimeError("GPU fell over")
+            self.rendered.append(job.shot_id)
+            yield RenderedFrame(job=job, image=draw_panel(job), seconds=0.01)
+
+
+def jobs(n: int, seed: int = 0) -> list[RenderJob]:
+    return [RenderJob(shot_id=f"s1-{i}", renderer="storyboard", renderer_version="1",
+                      model="m", prompt=f"shot {i}", seed=seed + i, width=64, height=48)
+            for i in range(n)]
+
+
+def test_hits_never_reach_the_renderer(tmp_path):
+    cache = RenderCache(tmp_path)
+    first = CountingRenderer()
+    results = render_all(first, jobs(4), cache)
+    assert first.rendered == ["s1-0", "s1-1", "s1-2", "s1-3"]
+    assert not any(r.cached for r in results)
+    again = CountingRenderer()
+    results = render_all(again, jobs(4), cache)
+    assert again.rendered == [] and all(r.cached for r in results)
+    assert [r.shot_id for r in results] == ["s1-0", "s1-1", "s1-2", "s1-3"]
+
+
+def test_only_changed_jobs_render(tmp_path):
+    cache = RenderCache(tmp_path)
+    render_all(CountingRenderer(), jobs(4), cache)
+    changed = jobs(4)
+    changed[2] = changed[2].model_copy(update={"prompt": "new"})
+    r = CountingRenderer()
+    results = render_all(r, changed, cache)
+    assert r.rendered == ["s1-2"] and [x.cached for x in results] == [True, True, False, True]
+
+
+def test_identical_content_renders_once(tmp_path):
+    twins = [j.model_copy(update={"prompt": "same", "seed": 1}) for j in jobs(3)]
+    r = CountingRenderer()
+    results = render_all(r, twins, RenderCache(tmp_path))
+    assert len(r.rendered) == 1 and len({x.path for x in results}) == 1
+
+
+def test_frames_finished_before_a_crash_are_kept(tmp_path):
+    cache = RenderCache(tmp_path)
+    with pytest.raises(RuntimeError):
+        render_all(CountingRenderer(fail_after=2), jobs(4), cache)
+    r = CountingRenderer()
+    results = render_all(r, jobs(4), cache)
+    assert r.rendered == ["s1-2", "s1-3"] and [x.cached for x in results][:2] == [True, True]
+
+
+def test_a_renderer_that_drops_a_frame_is_an_error(tmp_path):
+    class Lossy(CountingRenderer):
+        def render(self, jobs):
+            yield from list(super().render(jobs))[:-1]
+
+    with pytest.raises(RenderError, match=r"no frame for shots \['s1-2'\]"):
+        render_all(Lossy(), jobs(3), RenderCache(tmp_path))
+
+
+def test_progress_reports_every_frame(tmp_path):
+    seen = []
+    render_all(CountingRenderer(), jobs(3), RenderCache(tmp_path),
+               lambda result, done, total: seen.append((result.shot_id, done, total)))
+    assert seen == [("s1-0", 1, 3), ("s1-1", 2, 3), ("s1-2", 3, 3)]
