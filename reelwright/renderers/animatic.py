@@ -32,34 +32,12 @@ def write_animatic(frames: Sequence[tuple[Path, float]], target: Path) -> Path:
         lines.append(f"file '{Path(frames[-1][0]).resolve().as_posix()}'")
         listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
         partial = Path(tmp) / "animatic.mp4"
-        cmd = [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "concat",
-            "-safe",
-            "0",
-            "-i",
-            str(listing),
-            "-fps_mode",
-            "vfr",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-tune",
-            "stillimage",
-            "-pix_fmt",
-            "yuv420p",
-            "-video_track_timescale",
-            "1000",
-            "-movflags",
-            "+faststart",
-            str(partial),
-        ]
+        # no B-frames: with them the MP4 edit list shortens the reported duration
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y"]
+        cmd += ["-f", "concat", "-safe", "0", "-i", str(listing), "-fps_mode", "vfr"]
+        cmd += ["-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-bf", "0"]
+        cmd += ["-pix_fmt", "yuv420p", "-video_track_timescale", "1000"]
+        cmd += ["-movflags", "+faststart", str(partial)]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise RenderError(f"ffmpeg could not encode the animatic: {proc.stderr.strip()[-800:]}")
