@@ -17,7 +17,7 @@ from reelwright.graphs.context import Progress, build_context, renderer_from_spe
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState, RunSpec, RunStatus
 from reelwright.llm import LLM, llm_from_settings
-from reelwright.loading import load_inputs
+from reelwright.loading import load_bible, load_brief, load_inputs
 from reelwright.models import Approval, Bible, Brief
 from reelwright.package import write_run_record
 from reelwright.paths import OutputDir, check_id
@@ -62,13 +62,7 @@ def run_episode(
     written; bad input raises InputError.
     """
     settings = settings or Settings()
-    if isinstance(brief, Brief):
-        if not isinstance(bible, Bible):
-            raise InputError("a Brief object needs a Bible object")
-        brief.check_against(bible)
-    else:
-        brief, bible = load_inputs(brief, bible if not isinstance(bible, Bible) else None)
-    assert isinstance(bible, Bible)
+    brief, bible = _inputs(brief, bible)
     if max_iterations is not None:
         if max_iterations < 1:
             raise InputError("--max-iterations must be at least 1")
@@ -78,9 +72,7 @@ def run_episode(
     out_dir = OutputDir(out)
     out_dir.check_usable()
     renderer_obj = renderer if not isinstance(renderer, str) else renderer_from_spec(renderer)
-    renderer_spec = (
-        renderer if isinstance(renderer, str) else getattr(renderer, "spec", "storyboard")
-    )
+    renderer_spec = renderer if isinstance(renderer, str) else renderer.name
     run_id = check_id(run_id, "run id") if run_id else new_run_id()
     model: LLM | None = llm_from_settings(settings) if llm == "auto" else llm  # type: ignore[assignment]
     width, height = frame_size(brief.aspect, long_side)
@@ -103,6 +95,25 @@ def run_episode(
             raise InputError(f"run id {run_id} already exists in {state or settings.state_url}")
         graph = build_graph().compile(checkpointer=saver)
         return _drive(graph, initial, config, ctx)
+
+
+def _inputs(brief: Brief | str | Path, bible: Bible | str | Path | None) -> tuple[Brief, Bible]:
+    if not isinstance(brief, Brief):
+        if isinstance(bible, Bible):
+            brief = load_brief(brief)
+        else:
+            return load_inputs(brief, bible)
+    if isinstance(bible, Bible):
+        the_bible = bible
+    elif bible is not None:
+        the_bible = load_bible(bible)
+    else:
+        raise InputError("a Brief object needs a bible (a Bible or a path)")
+    try:
+        brief.check_against(the_bible)
+    except ValueError as exc:
+        raise InputError(f"brief {brief.title!r}: {exc}") from None
+    return brief, the_bible
 
 
 def resume_run(

@@ -30,9 +30,15 @@ def _guarded_connect(self: socket.socket, address: object) -> None:
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[respx.MockRouter]:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "REELWRIGHT_LLM_BASE_URL",
-                "REELWRIGHT_LLM_API_KEY", "REELWRIGHT_LLM_MODEL", "REELWRIGHT_STATE",
-                "REELWRIGHT_HOME"):
+    for var in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "REELWRIGHT_LLM_BASE_URL",
+        "REELWRIGHT_LLM_API_KEY",
+        "REELWRIGHT_LLM_MODEL",
+        "REELWRIGHT_STATE",
+        "REELWRIGHT_HOME",
+    ):
         monkeypatch.delenv(var, raising=False)
     with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
         yield router

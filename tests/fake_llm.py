@@ -19,15 +19,35 @@ BASE_URL = "http://llm.test/v1"
 SINGLES = [("close", "eye_level"), ("medium", "low"), ("close", "high"), ("medium", "eye_level")]
 
 
-def completion(content: str, *, finish_reason: str = "stop", refusal: str | None = None,
-               prompt_tokens: int = 100, completion_tokens: int = 50) -> httpx.Response:
-    return httpx.Response(200, json={
-        "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "test-model",
-        "choices": [{"index": 0, "finish_reason": finish_reason,
-                     "message": {"role": "assistant", "content": content, "refusal": refusal}}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
-    })
+def completion(
+    content: str,
+    *,
+    finish_reason: str = "stop",
+    refusal: str | None = None,
+    prompt_tokens: int = 100,
+    completion_tokens: int = 50,
+) -> httpx.Response:
+    return httpx.Response(
+        200,
+        json={
+            "id": "chatcmpl-test",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "test-model",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": finish_reason,
+                    "message": {"role": "assistant", "content": content, "refusal": refusal},
+                }
+            ],
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
+        },
+    )
 
 
 def _data(request_body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -71,46 +91,86 @@ class FakeEndpoint:
         brief = data["brief"]
         chars = brief["characters"]
         locs = brief["locations"] or [loc["id"] for loc in data["bible"]["locations"]]
-        return {"title": brief["title"], "scenes": [
-            {"summary": f"Scene {i + 1}: things happen", "location": locs[i % len(locs)],
-             "time_of_day": "day", "characters": chars[:2],
-             "beats": [f"beat {i + 1}a", f"beat {i + 1}b"]}
-            for i in range(n)]}
+        return {
+            "title": brief["title"],
+            "scenes": [
+                {
+                    "summary": f"Scene {i + 1}: things happen",
+                    "location": locs[i % len(locs)],
+                    "time_of_day": "day",
+                    "characters": chars[:2],
+                    "beats": [f"beat {i + 1}a", f"beat {i + 1}b"],
+                }
+                for i in range(n)
+            ],
+        }
 
     def _SceneReply(self, head: str, data: dict[str, Any], _: int) -> dict[str, Any]:
         scene = data["scene"]
         rev = "revised " if head.startswith("Revise") else ""
         speakers = scene["characters"]
-        return {"summary": f"{rev}{scene['summary']}", "beats": scene["beats"],
-                "dialogue": [{"character": speakers[k % len(speakers)],
-                              "text": f"{rev}Line {k + 1} of scene {scene['id']}.",
-                              "parenthetical": ""} for k in range(2)]}
+        return {
+            "summary": f"{rev}{scene['summary']}",
+            "beats": scene["beats"],
+            "dialogue": [
+                {
+                    "character": speakers[k % len(speakers)],
+                    "text": f"{rev}Line {k + 1} of scene {scene['id']}.",
+                    "parenthetical": "",
+                }
+                for k in range(2)
+            ],
+        }
 
     def _ShotPlanReply(self, head: str, data: dict[str, Any], _: int) -> dict[str, Any]:
         scene = data["scene"]
         seconds = float(re.search(r"about ([\d.]+) seconds", head)[1])  # type: ignore[index]
         lines = scene["dialogue"]
         count = 1 + len(lines)
-        shots = [{"framing": "wide", "angle": "eye_level", "camera_move": "pan", "lens_mm": 24,
-                  "duration_s": seconds / count, "characters": scene["characters"],
-                  "description": f"establishing {scene['id']}", "dialogue_lines": []}]
+        shots = [
+            {
+                "framing": "wide",
+                "angle": "eye_level",
+                "camera_move": "pan",
+                "lens_mm": 24,
+                "duration_s": seconds / count,
+                "characters": scene["characters"],
+                "description": f"establishing {scene['id']}",
+                "dialogue_lines": [],
+            }
+        ]
         for k, line in enumerate(lines):
             framing, angle = SINGLES[k % len(SINGLES)]
-            shots.append({"framing": framing, "angle": angle, "camera_move": "static",
-                          "lens_mm": 50, "duration_s": seconds / count,
-                          "characters": [line["character"]],
-                          "description": f"{line['character']} speaks", "dialogue_lines": [k]})
+            shots.append(
+                {
+                    "framing": framing,
+                    "angle": angle,
+                    "camera_move": "static",
+                    "lens_mm": 50,
+                    "duration_s": seconds / count,
+                    "characters": [line["character"]],
+                    "description": f"{line['character']} speaks",
+                    "dialogue_lines": [k],
+                }
+            )
         return {"shots": shots}
 
     def _ShotRevisionReply(self, head: str, data: dict[str, Any], _: int) -> dict[str, Any]:
         shot = data["shot"]
         scene = data["scene"]
         lines = [i for i, d in enumerate(scene["dialogue"]) if d in shot["dialogue"]]
-        return {"shot": {"framing": shot["framing"], "angle": shot["angle"],
-                         "camera_move": shot["camera_move"], "lens_mm": shot["lens_mm"],
-                         "duration_s": shot["duration_s"], "characters": shot["characters"],
-                         "description": f"revised: {shot['description']}",
-                         "dialogue_lines": lines}}
+        return {
+            "shot": {
+                "framing": shot["framing"],
+                "angle": shot["angle"],
+                "camera_move": shot["camera_move"],
+                "lens_mm": shot["lens_mm"],
+                "duration_s": shot["duration_s"],
+                "characters": shot["characters"],
+                "description": f"revised: {shot['description']}",
+                "dialogue_lines": lines,
+            }
+        }
 
     def _JudgementReply(self, head: str, data: dict[str, Any], call: int) -> dict[str, Any]:
         notes = self.judge_notes[call - 1] if call <= len(self.judge_notes) else []

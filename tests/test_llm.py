@@ -37,9 +37,13 @@ def waits() -> list[float]:
 
 @pytest.fixture
 def llm(waits: list[float]) -> OpenAILLM:
-    return OpenAILLM(model="test-model", base_url=BASE_URL, api_key="sk-test",
-                     http_client=httpx.Client(),
-                     retry=RetryPolicy(max_attempts=4, max_wait_s=5.0, sleep=waits.append))
+    return OpenAILLM(
+        model="test-model",
+        base_url=BASE_URL,
+        api_key="sk-test",
+        http_client=httpx.Client(),
+        retry=RetryPolicy(max_attempts=4, max_wait_s=5.0, sleep=waits.append),
+    )
 
 
 def route(http: respx.MockRouter, *responses: object) -> respx.Route:
@@ -59,8 +63,11 @@ def test_structured_reply_is_parsed_with_strict_schema_and_usage(http, llm):
 
 
 def test_429_honours_retry_after_then_succeeds(http, llm, waits):
-    r = route(http, httpx.Response(429, headers={"retry-after": "2"},
-                                   json={"error": {"message": "slow down"}}), completion(GOOD))
+    r = route(
+        http,
+        httpx.Response(429, headers={"retry-after": "2"}, json={"error": {"message": "slow down"}}),
+        completion(GOOD),
+    )
     assert llm.structured(MESSAGES, Verdict, agent="w")[0].score == 7
     assert r.call_count == 2
     assert waits == [2.0]
@@ -139,9 +146,12 @@ def test_400_unrelated_to_schema_is_not_retried(http, llm):
 
 
 def test_server_without_strict_schemas_falls_back_to_json_mode(http, llm):
-    r = route(http,
-              httpx.Response(400, json={"error": {"message": "response_format json_schema unsupported"}}),
-              completion(GOOD), completion(GOOD))
+    r = route(
+        http,
+        httpx.Response(400, json={"error": {"message": "response_format json_schema unsupported"}}),
+        completion(GOOD),
+        completion(GOOD),
+    )
     llm.structured(MESSAGES, Verdict, agent="w")
     second = json.loads(r.calls[1].request.content)
     assert second["response_format"] == {"type": "json_object"}

@@ -17,8 +17,12 @@ def write(tmp_path: Path, data: object, name: str = "brief.yaml") -> Path:
     return p
 
 
-BRIEF = {"title": "T", "logline": "Someone wants something badly.", "runtime_s": 30,
-         "characters": ["juno"]}
+BRIEF = {
+    "title": "T",
+    "logline": "Someone wants something badly.",
+    "runtime_s": 30,
+    "characters": ["juno"],
+}
 
 
 def test_example_brief_and_bible_load(examples):

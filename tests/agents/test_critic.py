@@ -27,18 +27,27 @@ def episode(examples):
 
 def test_a_clean_procedural_episode_scores_full_marks(episode):
     brief, _, script, shots = episode
-    for m in (measure_structure(brief, script), measure_pacing(brief, script, shots),
-              measure_dialogue(script), measure_shot_variety(shots),
-              measure_continuity(brief, script, shots)):
+    for m in (
+        measure_structure(brief, script),
+        measure_pacing(brief, script, shots),
+        measure_dialogue(script),
+        measure_shot_variety(shots),
+        measure_continuity(brief, script, shots),
+    ):
         assert m.score == 10.0 and m.notes == []
 
 
 def test_repeated_dialogue_is_a_writer_note_on_the_later_scene(episode):
     _, _, script, _ = episode
     line = script.scenes[0].dialogue[0]
-    s3 = script.scenes[2].model_copy(update={"dialogue": [*script.scenes[2].dialogue,
-                                                         DialogueLine(character=line.character,
-                                                                      text=line.text.upper())]})
+    s3 = script.scenes[2].model_copy(
+        update={
+            "dialogue": [
+                *script.scenes[2].dialogue,
+                DialogueLine(character=line.character, text=line.text.upper()),
+            ]
+        }
+    )
     script = script.model_copy(update={"scenes": [*script.scenes[:2], s3]})
     m = measure_dialogue(script)
     assert m.score == 8.5
@@ -58,9 +67,14 @@ def test_repeated_framing_is_a_director_note_on_that_shot(episode):
 
 def test_pacing_far_from_runtime_scores_low_and_names_the_scene_shots(episode):
     brief, _, script, shots = episode
-    stretched = shots.model_copy(update={"shots": [
-        s.model_copy(update={"duration_s": s.duration_s * 3}) if s.scene_id == "s2" else s
-        for s in shots.shots]})
+    stretched = shots.model_copy(
+        update={
+            "shots": [
+                s.model_copy(update={"duration_s": s.duration_s * 3}) if s.scene_id == "s2" else s
+                for s in shots.shots
+            ]
+        }
+    )
     m = measure_pacing(brief, script, stretched)
     assert m.score < 7
     assert any(set(n.shot_ids) == {s.id for s in shots.for_scene("s2")} for n in m.notes)
@@ -69,8 +83,9 @@ def test_pacing_far_from_runtime_scores_low_and_names_the_scene_shots(episode):
 def test_shot_outside_its_scene_is_a_continuity_note(episode):
     brief, _, script, shots = episode
     wrong = shots.shots[0].model_copy(update={"location": "harbour"})
-    m = measure_continuity(brief, script, shots.model_copy(update={"shots": [wrong,
-                                                                             *shots.shots[1:]]}))
+    m = measure_continuity(
+        brief, script, shots.model_copy(update={"shots": [wrong, *shots.shots[1:]]})
+    )
     assert m.notes[0].shot_ids == (wrong.id,) and m.notes[0].target == "director"
 
 
@@ -90,15 +105,28 @@ def test_technical_findings_for_blank_and_missing_frames(episode, tmp_path):
     blank = tmp_path / "blank.png"
     Image.new("RGB", (64, 36), (0, 0, 0)).save(blank)
     first = shots.shots[0]
-    renders = [RenderResult(shot_id=first.id, key="k", path=str(blank), cached=False,
-                            renderer="x", model="x", seed=1, width=64, height=36, seconds=0)]
+    renders = [
+        RenderResult(
+            shot_id=first.id,
+            key="k",
+            path=str(blank),
+            cached=False,
+            renderer="x",
+            model="x",
+            seed=1,
+            width=64,
+            height=36,
+            seconds=0,
+        )
+    ]
     critique, _ = Critic().critique(1, brief, script, shots, renders)
     rules = {f.rule for f in critique.findings}
     assert rules == {"qc.blank", "qc.missing_frame"}
     assert critique.scores["technical"] == 0.0
     assert all(f.target == "director" for f in critique.findings)
     assert {n.shot_ids[0] for n in critique.notes if n.dimension == "technical"} == {
-        s.id for s in shots.shots}
+        s.id for s in shots.shots
+    }
 
 
 def test_procedural_revision_replaces_repeated_lines(episode):
@@ -125,5 +153,6 @@ def test_procedural_director_replans_a_shot_to_differ_from_its_neighbours(episod
     assert (new.framing, new.angle) != (target.framing, target.angle)
     assert new.revision == target.revision + 1
     assert [s for s in revised.shots if s.id != target.id] == [
-        s for s in shots.shots if s.id != target.id]
+        s for s in shots.shots if s.id != target.id
+    ]
     assert new.framing in Framing

@@ -20,9 +20,13 @@ BRIEF = "briefs/first-light.yaml"
 
 
 def make_llm() -> OpenAILLM:
-    return OpenAILLM(model="test-model", base_url=BASE_URL, api_key="sk-test",
-                     http_client=httpx.Client(),
-                     retry=RetryPolicy(max_attempts=2, sleep=lambda _: None))
+    return OpenAILLM(
+        model="test-model",
+        base_url=BASE_URL,
+        api_key="sk-test",
+        http_client=httpx.Client(),
+        retry=RetryPolicy(max_attempts=2, sleep=lambda _: None),
+    )
 
 
 @pytest.fixture
@@ -45,8 +49,12 @@ def test_llm_run_publishes_and_accounts_usage_per_agent(examples, tmp_path, sett
     assert rec["iterations"] == 1 and rec["passed"] is True
     assert rec["stop_reason"] == "thresholds met"
     # outline + 3 scene drafts + 3 shot plans + 1 judge
-    assert fake.calls == {"OutlineReply": 1, "SceneReply": 3, "ShotPlanReply": 3,
-                          "JudgementReply": 1}
+    assert fake.calls == {
+        "OutlineReply": 1,
+        "SceneReply": 3,
+        "ShotPlanReply": 3,
+        "JudgementReply": 1,
+    }
     assert rec["llm"]["calls"] == 8 and rec["llm"]["backend"] == "openai"
     assert rec["llm"]["by_agent"]["writer"]["calls"] == 4
     assert rec["llm"]["by_agent"]["director"]["calls"] == 3
@@ -56,15 +64,27 @@ def test_llm_run_publishes_and_accounts_usage_per_agent(examples, tmp_path, sett
 
 
 def test_writer_note_rewrites_only_that_scene_and_replans_its_shots(
-        examples, tmp_path, settings, fake):
+    examples, tmp_path, settings, fake
+):
     fake.judge_scores = [4.0, 9.0]
-    fake.judge_notes = [[{"target": "writer", "dimension": "dialogue", "text": "sharper lines",
-                          "scene_ids": ["s2"], "shot_ids": []}]]
+    fake.judge_notes = [
+        [
+            {
+                "target": "writer",
+                "dimension": "dialogue",
+                "text": "sharper lines",
+                "scene_ids": ["s2"],
+                "shot_ids": [],
+            }
+        ]
+    ]
     outcome = run(examples, tmp_path, settings)
     assert outcome.record["iterations"] == 2
     revisions = [head for schema, head in fake.requests if head.startswith("Revise")]
-    assert revisions == ["Revise scene s2: beats and dialogue. Speakers must be among the "
-                         "scene's characters. Address every note."]
+    assert revisions == [
+        "Revise scene s2: beats and dialogue. Speakers must be among the "
+        "scene's characters. Address every note."
+    ]
     plans = [head for schema, head in fake.requests if schema == "ShotPlanReply"]
     assert len(plans) == 4 and plans[-1].startswith("Plan the shots of scene s2")
     assert fake.calls["ShotRevisionReply"] == 0
@@ -75,23 +95,40 @@ def test_writer_note_rewrites_only_that_scene_and_replans_its_shots(
 
 def test_director_note_on_two_shots_rerenders_exactly_two(examples, tmp_path, settings, fake):
     fake.judge_scores = [4.0, 9.0]
-    fake.judge_notes = [[{"target": "director", "dimension": "shot_variety", "text": "reframe",
-                          "scene_ids": [], "shot_ids": ["s1-2", "s3-1"]}]]
+    fake.judge_notes = [
+        [
+            {
+                "target": "director",
+                "dimension": "shot_variety",
+                "text": "reframe",
+                "scene_ids": [],
+                "shot_ids": ["s1-2", "s3-1"],
+            }
+        ]
+    ]
     outcome = run(examples, tmp_path, settings)
     rec = outcome.record
     n = rec["shots"]
     assert rec["iterations"] == 2
     assert fake.calls["ShotRevisionReply"] == 2 and fake.calls["SceneReply"] == 3
     assert rec["renders"]["by_iteration"][1] == {
-        "iteration": 2, "rendered": 2, "cached": n - 2,
-        "seconds": rec["renders"]["by_iteration"][1]["seconds"]}
+        "iteration": 2,
+        "rendered": 2,
+        "cached": n - 2,
+        "seconds": rec["renders"]["by_iteration"][1]["seconds"],
+    }
     assert rec["renders"]["cached"] == n - 2 and rec["renders"]["rendered"] == n + 2
 
 
 def test_max_iterations_reached_goes_to_the_gate_unpassed(examples, tmp_path, settings, fake):
     fake.judge_scores = [2.0] * 5
-    note = {"target": "director", "dimension": "pacing", "text": "tighten", "scene_ids": [],
-            "shot_ids": ["s1-1"]}
+    note = {
+        "target": "director",
+        "dimension": "pacing",
+        "text": "tighten",
+        "scene_ids": [],
+        "shot_ids": ["s1-1"],
+    }
     fake.judge_notes = [[note]] * 5
     outcome = run(examples, tmp_path, settings, auto_approve=False, max_iterations=2)
     assert outcome.status == "awaiting_approval"
@@ -102,8 +139,7 @@ def test_max_iterations_reached_goes_to_the_gate_unpassed(examples, tmp_path, se
     assert len(json.loads((tmp_path / "out" / "critique.json").read_text())) == 2
 
 
-def test_failing_endpoint_fails_the_run_and_resume_completes_it(
-        examples, tmp_path, settings, fake):
+def test_failing_endpoint_fails_the_run_and_resume_completes_it(examples, tmp_path, settings, fake):
     fake.fail_with = lambda schema: httpx.Response(500) if schema == "ShotPlanReply" else None
     outcome = run(examples, tmp_path, settings)
     assert outcome.status == "failed"
@@ -124,14 +160,23 @@ def test_offline_gate_reject_then_approve(examples, tmp_path, settings):
     assert outcome.record["status"] == "awaiting_approval"
     assert outcome.record["llm"]["backend"] == "procedural (offline)"
     assert [r["run_id"] for r in pending_runs(settings=settings)] == [outcome.run_id]
-    rejected = resume_run(outcome.run_id, settings=settings, decision={
-        "decision": "reject", "by": "sam", "to": "director", "note": "recover scene 2",
-        "scene_ids": ["s2"]})
+    rejected = resume_run(
+        outcome.run_id,
+        settings=settings,
+        decision={
+            "decision": "reject",
+            "by": "sam",
+            "to": "director",
+            "note": "recover scene 2",
+            "scene_ids": ["s2"],
+        },
+    )
     assert rejected.status == "awaiting_approval"
     second = rejected.record["renders"]["by_iteration"][1]
     assert second["rendered"] > 0 and second["cached"] > 0  # only scene 2 re-rendered
-    approved = resume_run(outcome.run_id, settings=settings,
-                          decision={"decision": "approve", "by": "sam"})
+    approved = resume_run(
+        outcome.run_id, settings=settings, decision={"decision": "approve", "by": "sam"}
+    )
     assert approved.status == "published"
     assert [a["decision"] for a in approved.record["approvals"]] == ["reject", "approve"]
     assert pending_runs(settings=settings) == []
@@ -148,8 +193,12 @@ def test_auto_approval_is_recorded_as_such(examples, tmp_path, settings):
 def test_checkpoint_round_trip_keeps_models(examples, tmp_path, settings):
     outcome = run(examples, tmp_path, settings, llm=None)
     with open_checkpointer(settings.state_url) as saver:
-        values = build_graph().compile(checkpointer=saver).get_state(
-            {"configurable": {"thread_id": outcome.run_id}}).values
+        values = (
+            build_graph()
+            .compile(checkpointer=saver)
+            .get_state({"configurable": {"thread_id": outcome.run_id}})
+            .values
+        )
     assert isinstance(values["script"], Script)
     assert isinstance(values["shots"], ShotList) and isinstance(values["shots"].shots[0], Shot)
     assert isinstance(values["critiques"][0], Critique)
@@ -163,15 +212,36 @@ def test_checkpoint_round_trip_keeps_models(examples, tmp_path, settings):
 def test_package_is_complete(examples, tmp_path, settings):
     outcome = run(examples, tmp_path, settings, llm=None)
     out = tmp_path / "out"
-    for name in ["brief.yaml", "script.md", "script.json", "shots.json", "contact_sheet.png",
-                 "animatic.mp4", "animatic.srt", "critique.json", "compliance.json",
-                 "provenance.json", "run.json"]:
+    for name in [
+        "brief.yaml",
+        "script.md",
+        "script.json",
+        "shots.json",
+        "contact_sheet.png",
+        "animatic.mp4",
+        "animatic.srt",
+        "critique.json",
+        "compliance.json",
+        "provenance.json",
+        "run.json",
+    ]:
         assert (out / name).is_file(), name
     shots = json.loads((out / "shots.json").read_text())["shots"]
     assert sorted(p.stem for p in (out / "frames").glob("*.png")) == sorted(s["id"] for s in shots)
     rec = outcome.record
-    for key in ["run_id", "status", "iterations", "scores", "thresholds", "passed", "shots",
-                "renders", "llm", "timings", "version"]:
+    for key in [
+        "run_id",
+        "status",
+        "iterations",
+        "scores",
+        "thresholds",
+        "passed",
+        "shots",
+        "renders",
+        "llm",
+        "timings",
+        "version",
+    ]:
         assert key in rec
     # publish writes run.json, so its own time is the one node the record cannot hold
     assert set(rec["timings"]) >= {"writer", "director", "render", "critic", "package", "gate"}

@@ -18,8 +18,13 @@ def state(examples) -> EpisodeState:
 
 
 def critique(score: float, notes: list[Note] = (), findings: list[Finding] = ()) -> Critique:
-    return Critique(iteration=1, scores=dict.fromkeys(DIMENSIONS, score), overall=score,
-                    notes=list(notes), findings=list(findings))
+    return Critique(
+        iteration=1,
+        scores=dict.fromkeys(DIMENSIONS, score),
+        overall=score,
+        notes=list(notes),
+        findings=list(findings),
+    )
 
 
 WRITER = Note(target="writer", text="fix", scene_ids=("s1",))
@@ -43,8 +48,14 @@ def test_max_iterations_goes_to_the_gate(state):
 
 
 def test_blocking_finding_keeps_the_loop_going_even_with_good_scores(state):
-    block = Finding(rule="qc.blank", severity="block", where="shot s1-1", evidence="blank",
-                    target="director", shot_ids=("s1-1",))
+    block = Finding(
+        rule="qc.blank",
+        severity="block",
+        where="shot s1-1",
+        evidence="blank",
+        target="director",
+        shot_ids=("s1-1",),
+    )
     assert decide(state, critique(9.0, [DIRECTOR], [block]), 1)[0] == "director"
 
 
@@ -56,9 +67,9 @@ def test_spent_llm_budget_goes_to_the_gate(state):
 
 def test_spent_render_budget_goes_to_the_gate(state):
     brief = state.brief.model_copy(update={"budget": Budget(max_renders=5)})
-    spent = state.model_copy(update={"brief": brief,
-                                     "render_counts": [RenderCount(iteration=1, rendered=5,
-                                                                   cached=0)]})
+    spent = state.model_copy(
+        update={"brief": brief, "render_counts": [RenderCount(iteration=1, rendered=5, cached=0)]}
+    )
     assert decide(spent, critique(5.0, [DIRECTOR]), 1) == ("package", "render budget spent")
 
 

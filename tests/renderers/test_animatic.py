@@ -12,12 +12,16 @@ from reelwright.models import DialogueLine, Shot
 from reelwright.renderers.animatic import contact_sheet, srt_text, write_animatic
 
 SRT_CUE = re.compile(
-    r"(\d+)\n(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})\n(.+?)\n", re.S)
+    r"(\d+)\n(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})\n(.+?)\n", re.S
+)
 
 
 def video_seconds(path) -> float:
-    proc = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)],
+        capture_output=True,
+        text=True,
+    )
     h, m, s = re.search(r"Duration: (\d+):(\d+):([\d.]+)", proc.stderr).groups()
     return int(h) * 3600 + int(m) * 60 + float(s)
 
@@ -34,10 +38,21 @@ def parse_srt(text: str) -> list[tuple[float, float, str]]:
 @pytest.fixture
 def shots() -> list[Shot]:
     durations = [2.5, 1.3, 3.7, 0.9, 2.0]
-    return [Shot(id=f"s1-{i}", scene_id="s1", framing="wide", duration_s=d,
-                 characters=["juno"], location="harbour", description="d", prompt="p", seed=i,
-                 dialogue=[DialogueLine(character="juno", text=f"line {i}")] * (i % 3))
-            for i, d in enumerate(durations)]
+    return [
+        Shot(
+            id=f"s1-{i}",
+            scene_id="s1",
+            framing="wide",
+            duration_s=d,
+            characters=["juno"],
+            location="harbour",
+            description="d",
+            prompt="p",
+            seed=i,
+            dialogue=[DialogueLine(character="juno", text=f"line {i}")] * (i % 3),
+        )
+        for i, d in enumerate(durations)
+    ]
 
 
 def test_animatic_lasts_the_sum_of_shot_durations(tmp_path, shots):

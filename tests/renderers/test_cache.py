@@ -25,9 +25,19 @@ class CountingRenderer(StoryboardRenderer):
 
 
 def jobs(n: int, seed: int = 0) -> list[RenderJob]:
-    return [RenderJob(shot_id=f"s1-{i}", renderer="storyboard", renderer_version="1",
-                      model="m", prompt=f"shot {i}", seed=seed + i, width=64, height=48)
-            for i in range(n)]
+    return [
+        RenderJob(
+            shot_id=f"s1-{i}",
+            renderer="storyboard",
+            renderer_version="1",
+            model="m",
+            prompt=f"shot {i}",
+            seed=seed + i,
+            width=64,
+            height=48,
+        )
+        for i in range(n)
+    ]
 
 
 def test_hits_never_reach_the_renderer(tmp_path):
@@ -79,6 +89,10 @@ def test_a_renderer_that_drops_a_frame_is_an_error(tmp_path):
 
 def test_progress_reports_every_frame(tmp_path):
     seen = []
-    render_all(CountingRenderer(), jobs(3), RenderCache(tmp_path),
-               lambda result, done, total: seen.append((result.shot_id, done, total)))
+    render_all(
+        CountingRenderer(),
+        jobs(3),
+        RenderCache(tmp_path),
+        lambda result, done, total: seen.append((result.shot_id, done, total)),
+    )
     assert seen == [("s1-0", 1, 3), ("s1-1", 2, 3), ("s1-2", 3, 3)]

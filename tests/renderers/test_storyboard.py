@@ -15,9 +15,18 @@ def bible(examples):
 
 
 def shot(**kw) -> Shot:
-    base = dict(id="s1-1", scene_id="s1", framing="wide", duration_s=2.0, characters=["juno"],
-                location="harbour", description="d", prompt="p", seed=3,
-                dialogue=[DialogueLine(character="juno", text="Hello!")])
+    base = dict(
+        id="s1-1",
+        scene_id="s1",
+        framing="wide",
+        duration_s=2.0,
+        characters=["juno"],
+        location="harbour",
+        description="d",
+        prompt="p",
+        seed=3,
+        dialogue=[DialogueLine(character="juno", text="Hello!")],
+    )
     return Shot(**{**base, **kw})
 
 
@@ -48,7 +57,9 @@ def test_costume_colour_comes_from_the_bible(bible):
     assert job.panel["characters"] == [["Juno Park", [232, 196, 58]]]  # yellow raincoat
 
 
-@pytest.mark.parametrize(("aspect", "size"), [(16 / 9, (768, 432)), (9 / 16, (432, 768)),
-                                              (1.0, (768, 768)), (2.39, (768, 320))])
+@pytest.mark.parametrize(
+    ("aspect", "size"),
+    [(16 / 9, (768, 432)), (9 / 16, (432, 768)), (1.0, (768, 768)), (2.39, (768, 320))],
+)
 def test_frame_sizes_are_even_multiples(aspect, size):
     assert frame_size(aspect) == size

@@ -1,0 +1,185 @@
+"""The CLI as a user meets it: exit codes, messages, and nothing written outside --out."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from reelwright.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder holding a copy of the examples; the CLI runs from it."""
+    (tmp_path / "briefs").mkdir()
+    (tmp_path / "bible.yaml").write_text((examples / "bible.yaml").read_text())
+    for brief in (examples / "briefs").glob("*.yaml"):
+        (tmp_path / "briefs" / brief.name).write_text(brief.read_text())
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def tree(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+def test_offline_run_publishes_with_auto_approve(project):
+    result = runner.invoke(
+        app, ["run", "briefs/first-light.yaml", "--auto-approve", "--out", "out"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "offline procedural writer and director" in result.output
+    assert "published" in result.output
+    rec = json.loads((project / "out" / "run.json").read_text())
+    assert rec["status"] == "published" and rec["offline"] is True
+    assert (project / ".reelwright" / "state.sqlite").is_file()
+
+
+def test_without_auto_approve_exits_3_and_prints_the_approve_command(project):
+    result = runner.invoke(
+        app, ["run", "briefs/first-light.yaml", "--out", "out", "--run-id", "ep1"]
+    )
+    assert result.exit_code == 3, result.output
+    assert "reelwright review approve ep1 --as NAME" in result.output
+    listed = runner.invoke(app, ["review", "list"])
+    assert listed.exit_code == 0 and listed.output.startswith("ep1\tfinal\tpassed")
+    rejected = runner.invoke(
+        app,
+        [
+            "review",
+            "reject",
+            "ep1",
+            "--as",
+            "sam",
+            "--to",
+            "writer",
+            "--note",
+            "Give scene 2 a sharper turn",
+            "--scene",
+            "s2",
+        ],
+    )
+    assert rejected.exit_code == 3, rejected.output
+    approved = runner.invoke(app, ["review", "approve", "ep1", "--as", "sam"])
+    assert approved.exit_code == 0, approved.output
+    rec = json.loads((project / "out" / "run.json").read_text())
+    assert rec["status"] == "published" and rec["iterations"] == 2
+    assert [a["by"] for a in rec["approvals"]] == ["sam", "sam"]
+    assert runner.invoke(app, ["review", "list"]).output.strip() == "no runs waiting for approval"
+    again = runner.invoke(app, ["review", "approve", "ep1", "--as", "sam"])
+    assert again.exit_code == 2 and "not waiting at an approval gate" in again.output
+
+
+def bad_brief(project: Path, name: str, content: str) -> Path:
+    path = project / "briefs" / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+BASE = yaml.safe_load((Path(__file__).parents[1] / "examples/briefs/first-light.yaml").read_text())
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            yaml.safe_dump({k: v for k, v in BASE.items() if k != "runtime_s"}),
+            "runtime_s: missing required field",
+        ),
+        (
+            yaml.safe_dump({**BASE, "runtime_s": "forty"}),
+            "runtime_s: Input should be a valid integer",
+        ),
+        (
+            yaml.safe_dump({**BASE, "characters": ["juno", "zorblax"]}),
+            "unknown character(s) zorblax",
+        ),
+        (yaml.safe_dump({**BASE, "characters": ["../x"]}), "'../x' is not a safe id"),
+        ("<html><body>not yaml: [</body></html>", "not valid YAML"),
+    ],
+    ids=["missing-field", "wrong-type", "unknown-character", "path-like-id", "not-yaml"],
+)
+def test_bad_input_exits_2_names_the_problem_and_writes_nothing(project, content, message):
+    brief = bad_brief(project, "bad.yaml", content)
+    before = tree(project)
+    result = runner.invoke(app, ["run", str(brief), "--auto-approve", "--out", "out"])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert tree(project) == before  # no out/, no .reelwright/, nothing
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "briefs/first-light.yaml", "--run-id", "../x", "--out", "out"],
+        ["run", "briefs/missing.yaml", "--out", "out"],
+        ["run", "briefs/first-light.yaml", "--renderer", "magic", "--out", "out"],
+        ["resume", "../etc"],
+        ["review", "approve", "../x", "--as", "sam"],
+        ["review", "reject", "x", "--as", "sam", "--to", "editor", "--note", "n"],
+    ],
+)
+def test_bad_arguments_exit_2(project, args):
+    before = tree(project)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.output
+    assert tree(project) == before
+
+
+def test_out_folder_with_someone_elses_files_is_refused(project):
+    (project / "out").mkdir()
+    (project / "out" / "thesis.docx").write_text("precious")
+    result = runner.invoke(app, ["run", "briefs/first-light.yaml", "--out", "out"])
+    assert result.exit_code == 2 and "not empty" in result.output
+    assert tree(project / "out") == {"thesis.docx"}
+
+
+def test_unknown_run_resume_is_input_error(project):
+    result = runner.invoke(app, ["resume", "nope"])
+    assert result.exit_code == 2 and "no run nope" in result.output
+
+
+def test_help_and_offline_run_never_import_torch_or_diffusers(project):
+    code = (
+        "import sys\n"
+        "from reelwright.cli import main\n"
+        "sys.argv = ['reelwright', 'run', 'briefs/first-light.yaml', '--auto-approve', "
+        "'--out', 'out']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "print('HEAVY', sorted(m for m in ('torch', 'diffusers') if m in sys.modules), code)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+        timeout=120,
+    )
+    assert "HEAVY [] 0" in proc.stdout, proc.stderr
+    help_code = (
+        "import sys\nfrom reelwright.cli import app\nfrom typer.testing import CliRunner\n"
+        "CliRunner().invoke(app, ['--help'])\n"
+        "print(sorted(m for m in ('torch', 'diffusers', 'langgraph', 'openai') "
+        "if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", help_code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+        timeout=60,
+    )
+    assert proc.stdout.strip() == "[]", proc.stderr
