@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
@@ -97,6 +98,7 @@ def _retry_after(exc: BaseException | None) -> float | None:
             return None
 
 
+@lru_cache(maxsize=64)
 def _strict_schema(output_type: type[BaseModel]) -> dict[str, Any]:
     from openai.lib._pydantic import to_strict_json_schema
 

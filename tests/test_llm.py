@@ -18,7 +18,7 @@ from reelwright.errors import (
     LLMUnavailable,
 )
 from reelwright.llm import OpenAILLM, RetryPolicy
-from tests.fake_llm import BASE_URL, completion
+from reelwright.testing import BASE_URL, completion
 
 
 class Verdict(BaseModel):

@@ -125,12 +125,18 @@ def measure_pacing(brief: Brief, script: Script, shots: ShotList) -> Measure:
                     f"{shot.duration_s:.0f}s with nothing said.",
                 )
             )
-    if deviation > 0.1 and not m.notes:
+    if deviation > 0.02 and not m.notes:  # aim the retiming at the scene furthest off
+        worst = max(
+            script.scenes,
+            key=lambda sc: abs(sum(s.duration_s for s in shots.for_scene(sc.id)) - budgets[sc.id]),
+        )
         m.notes.append(
             Note(
                 target="director",
                 dimension="pacing",
-                text=f"The cut runs {total:.1f}s against a target of {brief.runtime_s}s.",
+                shot_ids=tuple(s.id for s in shots.for_scene(worst.id)),
+                text=f"The cut runs {total:.1f}s against a target of {brief.runtime_s}s; "
+                f"retime scene {worst.id} first.",
             )
         )
     return m

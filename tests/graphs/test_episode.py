@@ -14,7 +14,7 @@ from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState
 from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.models import Critique, Script, Shot, ShotList, Usage
-from tests.fake_llm import BASE_URL, FakeEndpoint
+from reelwright.testing import BASE_URL, ScriptedEndpoint
 
 BRIEF = "briefs/first-light.yaml"
 
@@ -30,8 +30,8 @@ def make_llm() -> OpenAILLM:
 
 
 @pytest.fixture
-def fake(http) -> FakeEndpoint:
-    endpoint = FakeEndpoint()
+def fake(http) -> ScriptedEndpoint:
+    endpoint = ScriptedEndpoint()
     http.post(f"{BASE_URL}/chat/completions").mock(side_effect=endpoint)
     return endpoint
 

@@ -1,4 +1,5 @@
-"""A scripted OpenAI-compatible endpoint for respx: it reads each request (the schema name
+"""Testing helpers. `ScriptedEndpoint` is an OpenAI-compatible endpoint for respx (or any
+httpx mock transport): it reads each request (the schema name
 in response_format, the JSON data in the prompt) and answers with a valid, well-made reply,
 unless a test scripts something else. Thread-safe: agents call it concurrently."""
 
@@ -56,7 +57,7 @@ def _data(request_body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return head, json.loads(rest)
 
 
-class FakeEndpoint:
+class ScriptedEndpoint:
     def __init__(self, latency_s: float = 0.0) -> None:
         self.latency_s = latency_s
         self.calls: Counter[str] = Counter()

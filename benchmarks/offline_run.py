@@ -1,0 +1,53 @@
+"""Offline run of the larger example (storm-signal: 6 scenes, 18+ shots) forced to 3 critic
+iterations (thresholds at 10, so the loop never stops early), as a fresh `reelwright run`
+process: wall time and peak RSS. Prints one JSON line. Targets: < 5 s, < 400 MB."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from _machine import machine
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        brief = yaml.safe_load((ROOT / "examples/briefs/storm-signal.yaml").read_text())
+        brief["thresholds"] = dict.fromkeys(
+            ["structure", "pacing", "dialogue", "shot_variety", "continuity", "technical",
+             "overall"], 10)
+        brief["budget"] = {"max_iterations": 3}
+        (work / "briefs").mkdir()
+        (work / "bible.yaml").write_text((ROOT / "examples/bible.yaml").read_text())
+        (work / "briefs/storm.yaml").write_text(yaml.safe_dump(brief))
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "reelwright.cli", "run", "briefs/storm.yaml",
+             "--auto-approve", "--out", "out"],
+            cwd=work, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        if proc.returncode != 0:
+            sys.exit(f"run failed ({proc.returncode}): {proc.stderr[-2000:]}")
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        rec = json.loads((work / "out/run.json").read_text())
+    print(json.dumps({
+        "benchmark": "offline_run", "brief": "storm-signal (thresholds 10, max 3 iterations)",
+        "wall_s": round(wall, 3), "target_wall_s": 5.0,
+        "peak_rss_mb": round(peak_kb / 1024, 1), "target_rss_mb": 400,
+        "iterations": rec["iterations"], "shots": rec["shots"],
+        "rendered": rec["renders"]["rendered"], "cached": rec["renders"]["cached"],
+        "node_seconds": rec["timings"], "machine": machine(),
+    }))
+
+
+if __name__ == "__main__":
+    main()
