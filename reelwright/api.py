@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from reelwright.config import Settings
 from reelwright.errors import InputError
@@ -22,6 +22,9 @@ from reelwright.models import Approval, Bible, Brief
 from reelwright.package import write_run_record
 from reelwright.paths import OutputDir, check_id
 from reelwright.renderers.base import Renderer, frame_size
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
 
 
 @dataclass
@@ -90,7 +93,7 @@ def run_episode(
     ctx = build_context(spec, settings, llm=model, renderer=renderer_obj, progress=progress)
     initial = EpisodeState(run=spec, brief=brief, bible=bible)
     with open_checkpointer(state or settings.state_url) as saver:
-        config = {"configurable": {"thread_id": run_id}}
+        config: RunnableConfig = {"configurable": {"thread_id": run_id}}
         if saver.get_tuple(config) is not None:
             raise InputError(f"run id {run_id} already exists in {state or settings.state_url}")
         graph = build_graph().compile(checkpointer=saver)
@@ -134,7 +137,7 @@ def resume_run(
     check_id(run_id, "run id")
     with open_checkpointer(state or settings.state_url) as saver:
         graph = build_graph().compile(checkpointer=saver)
-        config = {"configurable": {"thread_id": run_id}}
+        config: RunnableConfig = {"configurable": {"thread_id": run_id}}
         snapshot = graph.get_state(config)
         if not snapshot.values:
             raise InputError(f"no run {run_id} in {state or settings.state_url}")
@@ -168,7 +171,7 @@ def pending_runs(
     return rows
 
 
-def _drive(graph: Any, payload: Any, config: dict[str, Any], ctx: Any) -> RunOutcome:
+def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOutcome:
     try:
         for _ in graph.stream(payload, config, context=ctx, stream_mode="updates"):
             pass
@@ -192,7 +195,7 @@ def _drive(graph: Any, payload: Any, config: dict[str, Any], ctx: Any) -> RunOut
     return _outcome(graph, config, spec)
 
 
-def _outcome(graph: Any, config: dict[str, Any], spec: RunSpec) -> RunOutcome:
+def _outcome(graph: Any, config: RunnableConfig, spec: RunSpec) -> RunOutcome:
     snapshot = graph.get_state(config)
     current = EpisodeState.model_validate(snapshot.values)
     record = _read_record(spec.out_dir)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import random
 import time
-from functools import lru_cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 import httpx
@@ -137,7 +137,7 @@ class OpenAILLM:
         self._client = openai.OpenAI(
             base_url=base_url,
             api_key=api_key or "not-needed",
-            http_client=self._http,
+            http_client=self._http,  # type: ignore[arg-type]  # openai accepts httpx too
             max_retries=0,
             timeout=timeout_s,
         )

@@ -53,9 +53,9 @@ def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver[Any]]:
         conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
-            saver = SqliteSaver(conn, serde=serializer())
-            saver.setup()
-            yield saver
+            sqlite_saver = SqliteSaver(conn, serde=serializer())
+            sqlite_saver.setup()
+            yield sqlite_saver
         finally:
             conn.close()
         return

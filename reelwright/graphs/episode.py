@@ -159,7 +159,7 @@ def publish(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     return {}
 
 
-def build_graph() -> StateGraph:
+def build_graph() -> StateGraph[EpisodeState, EpisodeContext, EpisodeState, EpisodeState]:
     """The builder; `compile(checkpointer=...)` returns the runnable graph."""
     g = StateGraph(EpisodeState, context_schema=EpisodeContext)
     g.add_node("writer", _node("writer", write))

@@ -33,11 +33,9 @@ class Renderer(Protocol):
 
 def frame_size(aspect: float, long_side: int = 768, multiple: int = 16) -> tuple[int, int]:
     """Width and height for an aspect ratio, both multiples of `multiple` (even for H.264)."""
-    if aspect >= 1:
-        w = long_side
-        h = long_side / aspect
-    else:
-        h = long_side
-        w = long_side * aspect
-    snap = lambda v: max(multiple, int(round(v / multiple)) * multiple)  # noqa: E731
+    w, h = (long_side, long_side / aspect) if aspect >= 1 else (long_side * aspect, long_side)
+
+    def snap(v: float) -> int:
+        return max(multiple, int(round(v / multiple)) * multiple)
+
     return snap(w), snap(h)

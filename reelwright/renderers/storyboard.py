@@ -140,7 +140,8 @@ def draw_panel(job: RenderJob) -> Image.Image:
     w, h = job.width, job.height
     caption_h = max(40, h // 6)
     pic_h = h - caption_h
-    palette = [_hex(c) for c in p.get("palette", ["#8fb8de", "#6b8f5e", "#d9a441"])]  # type: ignore[union-attr]
+    colours = p.get("palette") or ["#8fb8de", "#6b8f5e", "#d9a441"]
+    palette = [_hex(str(c)) for c in colours]  # type: ignore[attr-defined]
     while len(palette) < 3:
         palette.append(_shade(palette[-1], 0.7))
     light = NIGHT.get(str(p.get("light", "day")), 1.0)
@@ -256,8 +257,8 @@ def _caption(d: ImageDraw.ImageDraw, job: RenderJob, w: int, top: int, height: i
         f"{job.shot_id}  ·  {str(p.get('framing', '')).replace('_', ' ').upper()}  ·  "
         f"{str(p.get('angle', '')).replace('_', ' ')}  ·  "
         f"{str(p.get('move', '')).replace('_', ' ')}"
-        f"  ·  {p.get('lens_mm', '')}mm  ·  {float(p.get('duration_s', 0.0)):.1f}s"
-    )  # type: ignore[arg-type]
+        f"  ·  {p.get('lens_mm', '')}mm  ·  {float(str(p.get('duration_s', 0.0))):.1f}s"
+    )
     d.text((10, top + 6), camera, font=font, fill=(235, 235, 235))
     line = str(p.get("line", ""))
     if line:
