@@ -17,11 +17,13 @@ from reelwright.graphs.context import Progress, build_context, renderer_from_spe
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState, RunSpec, RunStatus
 from reelwright.llm import LLM, llm_from_settings
-from reelwright.loading import load_bible, load_brief, load_inputs
+from reelwright.loading import find_bible, load_bible, load_brief, load_inputs, project_file
 from reelwright.models import Approval, Bible, Brief
 from reelwright.package import write_run_record
 from reelwright.paths import OutputDir, check_id
 from reelwright.renderers.base import Renderer, frame_size
+from reelwright.tools.rights import Ledger
+from reelwright.tools.screening import Watchlist
 
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
@@ -56,16 +58,36 @@ def run_episode(
     settings: Settings | None = None,
     progress: Progress | None = None,
     long_side: int = 768,
+    rights: str | Path | None = None,
+    references: str | Path | None = None,
+    watchlists: list[str | Path] | None = None,
+    allow: list[str] | None = None,
 ) -> RunOutcome:
     """Run a brief through writer -> director -> render -> critic until thresholds are met or
     the budget is spent, then the approval gate and publish.
 
     `llm="auto"` uses the endpoint configured in the environment, or the offline procedural
-    agents when none is; `llm=None` forces offline. All input is checked before anything is
-    written; bad input raises InputError.
+    agents when none is; `llm=None` forces offline. `rights` (a ledger YAML), `references`
+    (a folder of protected images) and `watchlists` default to rights.yaml, references/ and
+    watchlist.yaml beside the bible. All input is checked before anything is written; bad
+    input raises InputError.
     """
     settings = settings or Settings()
+    bible_path = _bible_path(brief, bible)
     brief, bible = _inputs(brief, bible)
+    rights_path = Path(rights) if rights else project_file(bible_path, "rights.yaml")
+    if rights_path is not None:
+        Ledger.load(rights_path)  # refuse a bad ledger before anything is written
+    refs = Path(references) if references else project_file(bible_path, "references")
+    if refs is not None and not refs.is_dir():
+        raise InputError(f"--references {refs} is not a folder of images")
+    lists = (
+        [Path(w) for w in watchlists]
+        if watchlists
+        else [p for p in [project_file(bible_path, "watchlist.yaml")] if p]
+    )
+    if lists or allow:
+        Watchlist.load(lists, allow or [])
     if max_iterations is not None:
         if max_iterations < 1:
             raise InputError("--max-iterations must be at least 1")
@@ -89,6 +111,10 @@ def run_episode(
         llm_base_url=settings.llm_base_url if model is not None else None,
         width=width,
         height=height,
+        rights=str(rights_path.resolve()) if rights_path else None,
+        references=str(refs.resolve()) if refs else None,
+        watchlists=tuple(str(p.resolve()) for p in lists),
+        allow=tuple(allow or ()),
     )
     ctx = build_context(spec, settings, llm=model, renderer=renderer_obj, progress=progress)
     initial = EpisodeState(run=spec, brief=brief, bible=bible)
@@ -98,6 +124,17 @@ def run_episode(
             raise InputError(f"run id {run_id} already exists in {state or settings.state_url}")
         graph = build_graph().compile(checkpointer=saver)
         return _drive(graph, initial, config, ctx)
+
+
+def _bible_path(brief: Brief | str | Path, bible: Bible | str | Path | None) -> Path | None:
+    if isinstance(bible, str | Path):
+        return Path(bible)
+    if bible is None and not isinstance(brief, Brief):
+        try:
+            return find_bible(Path(brief))
+        except InputError:
+            return None  # _inputs reports it
+    return None
 
 
 def _inputs(brief: Brief | str | Path, bible: Bible | str | Path | None) -> tuple[Brief, Bible]:
@@ -203,7 +240,7 @@ def _outcome(graph: Any, config: RunnableConfig, spec: RunSpec) -> RunOutcome:
         status: RunStatus = "awaiting_approval"
         gate = dict(snapshot.interrupts[0].value)
     elif not snapshot.next:
-        status, gate = "published", None
+        status, gate = ("blocked" if record.get("status") == "blocked" else "published"), None
     else:
         status, gate = "failed", None
     return RunOutcome(

@@ -117,6 +117,16 @@ class ConsoleProgress:
             self._bar = None
 
 
+def _compliance(out: Path) -> list[dict[str, Any]]:
+    import json
+
+    try:
+        findings = json.loads((out / "compliance.json").read_text(encoding="utf-8"))["findings"]
+    except (OSError, ValueError, KeyError):
+        return []
+    return list(findings)
+
+
 def _report(outcome: RunOutcome, state_flag: str) -> NoReturn:
     from rich.console import Console
     from rich.table import Table
@@ -151,12 +161,24 @@ def _report(outcome: RunOutcome, state_flag: str) -> NoReturn:
         raise typer.Exit(EXIT_OK)
     if outcome.status == "awaiting_approval":
         console.print(f"[yellow]waiting for approval[/]: package at {outcome.out}")
+        gate = outcome.gate or {}
+        if "legal" in gate.get("needs", []):
+            console.print("  needs an approval by the legal role (--role legal) for:")
+            for line in gate.get("review_findings", [])[:10]:
+                console.print(f"    - {line}")
         console.print(f"  approve: reelwright review approve {outcome.run_id} --as NAME{state_arg}")
         console.print(
             f"  reject:  reelwright review reject {outcome.run_id} --as NAME "
             f"--to writer|director --note TEXT{state_arg}"
         )
         raise typer.Exit(EXIT_PAUSED)
+    if outcome.status == "blocked":
+        typer.echo(f"error: run {outcome.run_id} blocked, not published: "
+                   f"{rec.get('stop_reason', '')}", err=True)
+        for f in [f for f in _compliance(outcome.out) if f.get("severity") == "block"][:20]:
+            typer.echo(f"  - {f['where']}: {f['evidence']!r} ({f.get('entity') or f['rule']}) "
+                       f"— {f.get('fix', '')}", err=True)
+        raise typer.Exit(EXIT_FAILED)
     typer.echo(f"error: run {outcome.run_id} failed: {outcome.error}", err=True)
     typer.echo(
         f"state kept; continue with: reelwright resume {outcome.run_id}{state_arg}", err=True

@@ -82,6 +82,14 @@ def find_bible(brief_path: Path) -> Path:
     )
 
 
+def project_file(bible_path: Path | None, name: str) -> Path | None:
+    """A project file (rights.yaml, watchlist.yaml, references/) beside the bible, if any."""
+    if bible_path is None:
+        return None
+    candidate = bible_path.resolve().parent / name
+    return candidate if candidate.exists() else None
+
+
 def load_inputs(brief_path: Path | str, bible_path: Path | str | None) -> tuple[Brief, Bible]:
     """Load and cross-check a brief and its bible."""
     brief_path = Path(brief_path)

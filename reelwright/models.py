@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -105,6 +105,7 @@ class Bible(Record):
 class Distribution(Record):
     channels: list[str] = Field(default_factory=lambda: ["web"])
     territories: list[str] = Field(default_factory=lambda: ["worldwide"])
+    release: date | None = Field(None, description="Release date; clearances must cover it.")
 
 
 class Thresholds(Frozen):
@@ -365,6 +366,9 @@ class Finding(Frozen):
     target: Target | None = None
     scene_ids: tuple[SafeId, ...] = ()
     shot_ids: tuple[SafeId, ...] = ()
+    entity: str = ""
+    kind: str = ""
+    span: tuple[int, int] | None = None
 
 
 class Note(Frozen):
@@ -376,6 +380,7 @@ class Note(Frozen):
     scene_ids: tuple[SafeId, ...] = ()
     shot_ids: tuple[SafeId, ...] = ()
     source: Literal["critic", "judge", "reviewer", "compliance"] = "critic"
+    replace: tuple[str, ...] = Field((), description="Exact phrases that must not survive.")
 
 
 class Critique(Record):

@@ -14,6 +14,7 @@ from reelwright.graphs.state import EpisodeState, RunStatus
 from reelwright.models import Script
 from reelwright.paths import OutputDir
 from reelwright.renderers.animatic import contact_sheet, srt_text, write_animatic
+from reelwright.tools.signing import SigningConfig, creation_manifest, sign_in_place
 
 RUN_SCHEMA_VERSION = 1
 
@@ -82,7 +83,9 @@ def write_run_record(state: EpisodeState, status: RunStatus, error: str = "") ->
     return out.write_text(_json(run_record(state, status, error)), "run.json")
 
 
-def write_package(state: EpisodeState, status: RunStatus) -> Path:
+def write_package(
+    state: EpisodeState, status: RunStatus, signing: SigningConfig | None = None
+) -> Path:
     """Write (or rewrite) the whole package. Idempotent: safe to repeat after a resume."""
     out = OutputDir(state.run.out_dir)
     assert state.script is not None and state.shots is not None
@@ -105,39 +108,88 @@ def write_package(state: EpisodeState, status: RunStatus) -> Path:
     for stale in out.path("frames").glob("*.png"):
         if stale not in keep:
             stale.unlink()
+    if signing is not None:
+        for shot, (_, path) in zip(state.shots.shots, frames, strict=True):
+            sign_in_place(
+                path,
+                signing,
+                _manifest(
+                    state,
+                    path.name,
+                    {
+                        "shot_id": shot.id,
+                        "seed": shot.seed,
+                        "render_key": renders[shot.id].key,
+                        "model": renders[shot.id].model,
+                        "prompt_sha256": hashlib.sha256(shot.prompt.encode()).hexdigest(),
+                    },
+                ),
+            )
     contact_sheet(frames, out.path("contact_sheet.png"))
     timed = [
         (path, shot.duration_s) for (_, path), shot in zip(frames, state.shots.shots, strict=True)
     ]
     write_animatic(timed, out.path("animatic.mp4"))
+    if signing is not None:
+        sign_in_place(
+            out.path("animatic.mp4"),
+            signing,
+            _manifest(state, "animatic.mp4", {"shots": [s.id for s in state.shots.shots]}),
+        )
     out.write_text(srt_text(state.shots.shots, state.bible), "animatic.srt")
     out.write_text(_json([c.model_dump(mode="json") for c in state.critiques]), "critique.json")
-    findings = [f.model_dump(mode="json") for f in state.findings]
-    verdict = (
-        "block"
-        if state.blocking_findings
-        else ("review" if any(f["severity"] == "review" for f in findings) else "pass")
-    )
-    out.write_text(
-        _json({"version": 1, "verdict": verdict, "findings": findings}), "compliance.json"
-    )
-    return finalize(state, status)
+    _write_compliance(out, state)
+    return finalize(state, status, signing)
 
 
-def finalize(state: EpisodeState, status: RunStatus) -> Path:
+def finalize(state: EpisodeState, status: RunStatus, signing: SigningConfig | None = None) -> Path:
     """Rewrite the records that change at the gate (approvals, status) without re-encoding."""
     out = OutputDir(state.run.out_dir)
     assert state.shots is not None
     frames = [(shot.id, out.frame(shot.id)) for shot in state.shots.shots]
-    out.write_text(_json(provenance(state, frames)), "provenance.json")
+    out.write_text(_json(provenance(state, frames, signing)), "provenance.json")
     return write_run_record(state, status)
+
+
+def source_type(state: EpisodeState) -> str:
+    """IPTC digital source type: trained-model output, or purely algorithmic (storyboard)."""
+    kind = "algorithmicMedia" if state.run.renderer == "storyboard" else "trainedAlgorithmicMedia"
+    return f"http://cv.iptc.org/newscodes/digitalsourcetype/{kind}"
+
+
+def _manifest(state: EpisodeState, title: str, extra: dict[str, Any]) -> dict[str, Any]:
+    record = {
+        "run_id": state.run.run_id,
+        "renderer": state.run.renderer,
+        "agents": state.run.agents,
+        "llm_model": state.run.llm_model,
+        **extra,
+    }
+    return creation_manifest(title, source_type(state), f"reelwright {__version__}", record)
+
+
+def _write_compliance(out: OutputDir, state: EpisodeState) -> None:
+    from reelwright.tools.screening import verdict
+
+    record = {
+        "version": 1,
+        "verdict": verdict(state.findings),
+        "checks": {
+            k: [f.model_dump(mode="json") for f in v] for k, v in sorted(state.compliance.items())
+        },
+        "findings": [f.model_dump(mode="json") for f in state.findings],
+        "assets": state.assets,
+    }
+    out.write_text(_json(record), "compliance.json")
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def provenance(state: EpisodeState, frames: list[tuple[str, Path]]) -> dict[str, Any]:
+def provenance(
+    state: EpisodeState, frames: list[tuple[str, Path]], signing: SigningConfig | None = None
+) -> dict[str, Any]:
     assert state.shots is not None
     renders = {r.shot_id: r for r in state.renders}
     models = sorted({(r.renderer, r.model) for r in state.renders})
@@ -145,12 +197,17 @@ def provenance(state: EpisodeState, frames: list[tuple[str, Path]]) -> dict[str,
         "version": 1,
         "run_id": state.run.run_id,
         "software": f"reelwright {__version__}",
-        "digital_source_type": "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
-        if state.run.renderer != "storyboard"
-        else "http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia",
+        "digital_source_type": source_type(state),
         "models": [{"renderer": r, "model": m} for r, m in models],
         "agents": state.run.agents,
         "llm_model": state.run.llm_model,
+        "c2pa": {
+            "signed": signing is not None,
+            "signer": str(signing.chain) if signing else None,
+            "files": ["frames/*.png", "animatic.mp4"] if signing else [],
+            "hint": "" if signing else "run `reelwright init-signing` to sign outputs",
+        },
+        "assets": state.assets,
         "frames": [
             {
                 "shot_id": shot.id,
@@ -165,3 +222,17 @@ def provenance(state: EpisodeState, frames: list[tuple[str, Path]]) -> dict[str,
         "approvals": [a.model_dump() for a in state.approvals],
         "findings": [f.model_dump(mode="json") for f in state.findings],
     }
+
+
+def write_blocked(state: EpisodeState) -> Path:
+    """A run that cannot clear its blocking findings: no frames, no animatic; what was written
+    so far, every finding, and run.json with status `blocked`."""
+    out = OutputDir(state.run.out_dir)
+    if state.script is not None:
+        out.write_text(script_markdown(state.script, state), "script.md")
+        out.write_text(_json(state.script.model_dump(mode="json")), "script.json")
+    if state.shots is not None:
+        out.write_text(_json(state.shots.model_dump(mode="json")), "shots.json")
+    out.write_text(_json([c.model_dump(mode="json") for c in state.critiques]), "critique.json")
+    _write_compliance(out, state)
+    return write_run_record(state, "blocked")

@@ -21,7 +21,8 @@ runner = CliRunner()
 def project(tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project folder holding a copy of the examples; the CLI runs from it."""
     (tmp_path / "briefs").mkdir()
-    (tmp_path / "bible.yaml").write_text((examples / "bible.yaml").read_text())
+    for name in ("bible.yaml", "rights.yaml"):
+        (tmp_path / name).write_text((examples / name).read_text())
     for brief in (examples / "briefs").glob("*.yaml"):
         (tmp_path / "briefs" / brief.name).write_text(brief.read_text())
     monkeypatch.chdir(tmp_path)

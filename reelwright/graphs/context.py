@@ -13,6 +13,10 @@ from reelwright.llm import LLM
 from reelwright.models import RenderResult
 from reelwright.renderers.base import Renderer
 from reelwright.renderers.cache import RenderCache
+from reelwright.tools.rights import Ledger, ModelUse
+from reelwright.tools.screening import Screener, Watchlist, default_screener
+from reelwright.tools.signing import SigningConfig, signing_config
+from reelwright.tools.visual import FrameHistory, ReferenceLibrary
 
 if TYPE_CHECKING:
     from reelwright.config import Settings
@@ -40,6 +44,12 @@ class EpisodeContext:
     renderer: Renderer
     cache: RenderCache
     progress: Progress = field(default_factory=SilentProgress)
+    screener: Screener = field(default_factory=default_screener)
+    ledger: Ledger | None = None
+    references: ReferenceLibrary | None = None
+    history: FrameHistory | None = None
+    signing: SigningConfig | None = None
+    models: list[ModelUse] = field(default_factory=list)
 
 
 def renderer_from_spec(spec: str) -> Renderer:
@@ -98,11 +108,30 @@ def build_context(
         director = LLMDirector(llm, settings.llm_concurrency)
     else:
         writer, director = ProceduralWriter(), ProceduralDirector()
+    renderer = renderer or renderer_from_spec(spec.renderer)
+    models = [
+        ModelUse(
+            id=renderer.model,
+            purpose="render",
+            weights_sha256=getattr(renderer, "weights_sha256", ""),
+        )
+    ]
+    if spec.agents == "llm":
+        models.append(ModelUse(id=spec.llm_model or settings.llm_model, purpose="language"))
+    custom = bool(spec.watchlists or spec.allow)
     return EpisodeContext(
         writer=writer,
         director=director,
         critic=Critic(llm if spec.agents == "llm" else None),
-        renderer=renderer or renderer_from_spec(spec.renderer),
+        renderer=renderer,
         cache=RenderCache(settings.cache_dir),
         progress=progress or SilentProgress(),
+        screener=Screener(Watchlist.load(spec.watchlists, spec.allow))
+        if custom
+        else default_screener(),
+        ledger=Ledger.load(spec.rights) if spec.rights else None,
+        references=ReferenceLibrary(spec.references) if spec.references else None,
+        history=FrameHistory(settings.home / "frames.json"),
+        signing=signing_config(settings.home),
+        models=models,
     )

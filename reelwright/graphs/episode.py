@@ -1,5 +1,6 @@
-"""The episode graph: writer -> director -> render -> critic -> (writer | director | package)
--> gate (interrupt, or the auto-approve policy) -> publish.
+"""The episode graph: clearance -> writer -> screen_script -> director -> screen_shots ->
+render -> critic -> (writer | director | package | blocked) -> package -> gate (interrupt, or
+the auto-approve policy; `review` findings also need the legal role) -> publish.
 
 Every node has one shape: (state, runtime) -> partial update. Tools come from the runtime
 context (rebuilt from the run's spec when absent, e.g. in LangGraph Studio).
@@ -17,6 +18,13 @@ from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
 from reelwright.errors import InputError
+from reelwright.graphs.compliance import (
+    blocked,
+    clearance,
+    notes_for,
+    screen_script_node,
+    screen_shots_node,
+)
 from reelwright.graphs.context import EpisodeContext, build_context
 from reelwright.graphs.routing import decide
 from reelwright.graphs.state import EpisodeState, RenderCount
@@ -96,12 +104,18 @@ def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     critique, usage = ctx.critic.critique(
         iteration, state.brief, state.script, state.shots, state.renders
     )
+    visual = ctx.references.screen(state.renders) if ctx.references else []
+    if ctx.history is not None:
+        visual += ctx.history.screen(state.run.run_id, state.renders)
+    critique = critique.model_copy(
+        update={"findings": critique.findings + visual, "notes": critique.notes + notes_for(visual)}
+    )
     step, reason = decide(state, critique, iteration)
     return {
         "critiques": [critique],
         "iteration": iteration,
-        "pending_notes": critique.notes if step != "package" else [],
-        "findings": critique.findings,
+        "pending_notes": critique.notes if step in ("writer", "director") else [],
+        "compliance": {"frames": critique.findings},
         "next_step": step,
         "stop_reason": reason,
         "usage": {"critic": usage},
@@ -109,40 +123,55 @@ def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
 
 
 def package(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
-    write_package(state, "awaiting_approval")
-    return {}
+    write_package(state, "awaiting_approval", ctx.signing)
+    return {"gate_opened_at": len(state.approvals)}
 
 
 def gate(
     state: EpisodeState, ctx: EpisodeContext
-) -> Command[Literal["publish", "writer", "director"]]:
-    """The approval gate. Nothing before `interrupt()` has side effects: on resume it re-runs."""
-    if state.run.auto_approve:
-        approval = Approval(
+) -> Command[Literal["publish", "writer", "director", "gate"]]:
+    """The approval gate: any approval publishes, but open `review` findings also need the
+    legal role (never the auto-approve policy). Nothing before `interrupt()` has side
+    effects: on resume the node re-runs from its top."""
+    this_round = state.approvals[state.gate_opened_at :]
+    approved = [a for a in this_round if a.decision == "approve"]
+    needs_legal = bool(state.review_findings)
+    has_legal = any(a.role == "legal" and not a.auto for a in approved)
+    if state.run.auto_approve and not any(a.auto for a in this_round):
+        auto = Approval(
             decision="approve",
             by="auto-approve policy",
             role="policy",
             auto=True,
             note="approved by --auto-approve",
         )
-    else:
-        critique = state.last_critique
-        answer = interrupt(
-            {
-                "run_id": state.run.run_id,
-                "gate": "final",
-                "passed": state.passed,
-                "scores": critique.scores if critique else {},
-                "overall": critique.overall if critique else None,
-                "out": state.run.out_dir,
-            }
-        )
-        try:
-            approval = Approval.model_validate(answer)
-        except ValidationError as exc:
-            raise InputError(f"invalid decision for run {state.run.run_id}: {exc}") from None
+        return Command(update={"approvals": [auto]}, goto="gate")
+    if approved and (has_legal or not needs_legal):
+        return Command(goto="publish")
+    needs = ([] if approved else ["approval"]) + (
+        ["legal"] if needs_legal and not has_legal else []
+    )
+    critique = state.last_critique
+    answer = interrupt(
+        {
+            "run_id": state.run.run_id,
+            "gate": "final",
+            "passed": state.passed,
+            "needs": needs,
+            "scores": critique.scores if critique else {},
+            "overall": critique.overall if critique else None,
+            "review_findings": [
+                f"{f.where}: {f.evidence} ({f.entity or f.rule})" for f in state.review_findings
+            ],
+            "out": state.run.out_dir,
+        }
+    )
+    try:
+        approval = Approval.model_validate(answer)
+    except ValidationError as exc:
+        raise InputError(f"invalid decision for run {state.run.run_id}: {exc}") from None
     if approval.decision == "approve":
-        return Command(update={"approvals": [approval]}, goto="publish")
+        return Command(update={"approvals": [approval]}, goto="gate")
     target = approval.to or "writer"
     note = Note(
         target=target,
@@ -155,25 +184,42 @@ def gate(
 
 
 def publish(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
-    finalize(state, "published")
+    finalize(state, "published", ctx.signing)
+    if ctx.history is not None:
+        ctx.history.record(state.run.run_id, state.renders)
     return {}
 
 
 def build_graph() -> StateGraph[EpisodeState, EpisodeContext, EpisodeState, EpisodeState]:
     """The builder; `compile(checkpointer=...)` returns the runnable graph."""
     g = StateGraph(EpisodeState, context_schema=EpisodeContext)
+    g.add_node("clearance", _node("clearance", clearance), destinations=("writer", "blocked"))
     g.add_node("writer", _node("writer", write))
+    g.add_node(
+        "screen_script",
+        _node("screen_script", screen_script_node),
+        destinations=("writer", "director", "blocked"),
+    )
     g.add_node("director", _node("director", direct))
+    g.add_node(
+        "screen_shots",
+        _node("screen_shots", screen_shots_node),
+        destinations=("director", "render", "blocked"),
+    )
     g.add_node("render", _node("render", render))
     g.add_node("critic", _node("critic", criticise))
     g.add_node("package", _node("package", package))
-    g.add_node("gate", _node("gate", gate), destinations=("publish", "writer", "director"))
+    g.add_node("gate", _node("gate", gate), destinations=("publish", "writer", "director", "gate"))
     g.add_node("publish", _node("publish", publish))
-    g.add_edge(START, "writer")
-    g.add_edge("writer", "director")
-    g.add_edge("director", "render")
+    g.add_node("blocked", _node("blocked", blocked))
+    g.add_edge(START, "clearance")
+    g.add_edge("writer", "screen_script")
+    g.add_edge("director", "screen_shots")
     g.add_edge("render", "critic")
-    g.add_conditional_edges("critic", lambda s: s.next_step, ["writer", "director", "package"])
+    g.add_conditional_edges(
+        "critic", lambda s: s.next_step, ["writer", "director", "package", "blocked"]
+    )
     g.add_edge("package", "gate")
     g.add_edge("publish", END)
+    g.add_edge("blocked", END)
     return g

@@ -20,7 +20,8 @@ from reelwright.models import (
     Usage,
 )
 
-RunStatus = Literal["running", "awaiting_approval", "published", "failed", "rejected"]
+RunStatus = Literal["running", "awaiting_approval", "published", "failed", "blocked"]
+Step = Literal["writer", "director", "package", "blocked"]
 
 
 class RunSpec(BaseModel):
@@ -37,6 +38,10 @@ class RunSpec(BaseModel):
     llm_base_url: str | None = None
     width: int
     height: int
+    rights: str | None = Field(None, description="Rights ledger YAML.")
+    references: str | None = Field(None, description="Folder of protected reference images.")
+    watchlists: tuple[str, ...] = Field((), description="Project watchlist YAML files.")
+    allow: tuple[str, ...] = Field((), description="Watchlist entries cleared by the project.")
 
 
 class RenderCount(BaseModel):
@@ -53,6 +58,13 @@ def merge_usage(left: dict[str, Usage], right: dict[str, Usage]) -> dict[str, Us
     for agent, usage in right.items():
         out[agent] = out.get(agent, Usage()) + usage
     return out
+
+
+def merge_checks(
+    left: dict[str, list[Finding]], right: dict[str, list[Finding]]
+) -> dict[str, list[Finding]]:
+    """Each compliance check's latest findings replace its earlier ones."""
+    return {**left, **right}
 
 
 def add_seconds(left: dict[str, float], right: dict[str, float]) -> dict[str, float]:
@@ -73,12 +85,15 @@ class EpisodeState(BaseModel):
     pending_notes: list[Note] = Field(default_factory=list)
     rewritten_scenes: list[str] = Field(default_factory=list)
     critiques: Annotated[list[Critique], operator.add] = Field(default_factory=list)
-    findings: list[Finding] = Field(default_factory=list)
+    compliance: Annotated[dict[str, list[Finding]], merge_checks] = Field(default_factory=dict)
+    compliance_rounds: int = 0
+    assets: list[dict[str, str]] = Field(default_factory=list)
+    gate_opened_at: int = 0
     render_counts: Annotated[list[RenderCount], operator.add] = Field(default_factory=list)
     usage: Annotated[dict[str, Usage], merge_usage] = Field(default_factory=dict)
     approvals: Annotated[list[Approval], operator.add] = Field(default_factory=list)
     timings: Annotated[dict[str, float], add_seconds] = Field(default_factory=dict)
-    next_step: Literal["writer", "director", "package"] = "package"
+    next_step: Step = "package"
     stop_reason: str = ""
 
     @property
@@ -91,8 +106,16 @@ class EpisodeState(BaseModel):
         return bool(c) and not c.failing(self.brief.thresholds) and not self.blocking_findings  # type: ignore[union-attr]
 
     @property
+    def findings(self) -> list[Finding]:
+        return [f for check in sorted(self.compliance) for f in self.compliance[check]]
+
+    @property
     def blocking_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "block"]
+
+    @property
+    def review_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "review"]
 
     @property
     def total_usage(self) -> Usage:

@@ -36,9 +36,18 @@ def fake(http) -> ScriptedEndpoint:
     return endpoint
 
 
+MODEL_CLEARANCE = """
+  - {id: test-model, kind: model, licence: test terms, permitted_uses: [scripts]}
+"""
+
+
 def run(examples: Path, tmp_path: Path, settings, **kw):
     kw.setdefault("auto_approve", True)
     kw.setdefault("llm", make_llm())
+    if kw["llm"] is not None and "rights" not in kw:  # the test model is cleared too
+        ledger = tmp_path / "rights.yaml"
+        ledger.write_text((examples / "rights.yaml").read_text() + MODEL_CLEARANCE)
+        kw["rights"] = ledger
     return run_episode(examples / BRIEF, out=tmp_path / "out", settings=settings, **kw)
 
 

@@ -1,0 +1,140 @@
+"""Compliance nodes: rights clearance and text screening inside the loop.
+
+A `block` finding on the script goes back to the writer, on a shot prompt back to the
+director, with the finding as the note — bounded by the iteration budget; a run that cannot
+clear them ends `blocked`, unpublished, with the findings listed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.types import Command
+
+from reelwright.graphs.context import EpisodeContext
+from reelwright.graphs.state import EpisodeState
+from reelwright.models import Finding, Note, Script, Severity, ShotList
+from reelwright.package import write_blocked
+from reelwright.tools.rights import asset_report, check_clearances
+from reelwright.tools.screening import Screener
+
+
+def screen_script(screener: Screener, script: Script) -> list[Finding]:
+    findings = [
+        f.model_copy(update={"target": "writer"})
+        for f in screener.screen(script.title, "script title")
+    ]
+    for scene in script.scenes:
+        parts = [("summary", scene.summary)] + [
+            (f"beat {i}", b) for i, b in enumerate(scene.beats, 1)
+        ]
+        parts += [(f"line {i}", d.text) for i, d in enumerate(scene.dialogue, 1)]
+        parts += [
+            (f"line {i} parenthetical", d.parenthetical)
+            for i, d in enumerate(scene.dialogue, 1)
+            if d.parenthetical
+        ]
+        for label, text in parts:
+            findings += [
+                f.model_copy(update={"target": "writer", "scene_ids": (scene.id,)})
+                for f in screener.screen(text, f"scene {scene.id} {label}")
+            ]
+    return findings
+
+
+def screen_shots(screener: Screener, shots: ShotList) -> list[Finding]:
+    findings: list[Finding] = []
+    for shot in shots.shots:
+        for label, text in (("prompt", shot.prompt), ("description", shot.description)):
+            findings += [
+                f.model_copy(update={"target": "director", "shot_ids": (shot.id,)})
+                for f in screener.screen(text, f"shot {shot.id} {label}")
+            ]
+    return _dedupe(findings)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: dict[tuple[str, str, tuple[str, ...]], Finding] = {}
+    for f in findings:
+        seen.setdefault((f.entity, f.evidence, f.shot_ids), f)
+    return list(seen.values())
+
+
+def notes_for(findings: list[Finding]) -> list[Note]:
+    return [
+        Note(
+            target=f.target or "writer",
+            text=f"{f.where}: {f.evidence!r} is {f.kind} {f.entity!r} — {f.fix}",
+            dimension="compliance",
+            scene_ids=f.scene_ids,
+            shot_ids=f.shot_ids,
+            source="compliance",
+            replace=(f.evidence,),
+        )
+        for f in findings
+        if f.severity == Severity.block
+    ]
+
+
+def clearance(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
+    """Before any writing: every asset and model cleared; the brief itself screened."""
+    rights = check_clearances(ctx.ledger, state.brief, state.bible, ctx.models)
+    brief_text = " \n".join([state.brief.title, state.brief.logline, state.brief.tone])
+    brief = [
+        f.model_copy(
+            update={
+                "severity": Severity.info if f.severity == Severity.block else f.severity,
+                "fix": f.fix + " (the writer must not use it)",
+            }
+        )
+        for f in ctx.screener.screen(brief_text, "brief")
+    ]
+    update = {
+        "compliance": {"rights": rights, "brief": brief},
+        "assets": asset_report(ctx.ledger, state.brief, state.bible, ctx.models),
+    }
+    if any(f.severity == Severity.block for f in rights):
+        return Command(update={**update, "stop_reason": "rights not cleared"}, goto="blocked")
+    return Command(update=update, goto="writer")
+
+
+def _screen_step(
+    state: EpisodeState, findings: list[Finding], check: str, again: str, onward: str
+) -> Command[Any]:
+    blocking = [f for f in findings if f.severity == Severity.block]
+    update: dict[str, Any] = {"compliance": {check: findings}}
+    if not blocking:
+        return Command(update=update, goto=onward)
+    if state.compliance_rounds >= state.brief.budget.max_iterations:
+        reason = (
+            f"{len(blocking)} blocking finding(s) in the {check} after "
+            f"{state.compliance_rounds} revision(s)"
+        )
+        return Command(update={**update, "stop_reason": reason}, goto="blocked")
+    return Command(
+        goto=again,
+        update={
+            **update,
+            "pending_notes": notes_for(blocking),
+            "compliance_rounds": state.compliance_rounds + 1,
+        },
+    )
+
+
+def screen_script_node(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
+    assert state.script is not None
+    return _screen_step(
+        state, screen_script(ctx.screener, state.script), "script", "writer", "director"
+    )
+
+
+def screen_shots_node(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
+    assert state.shots is not None
+    return _screen_step(
+        state, screen_shots(ctx.screener, state.shots), "shots", "director", "render"
+    )
+
+
+def blocked(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+    write_blocked(state)
+    return {}
