@@ -173,11 +173,16 @@ def _report(outcome: RunOutcome, state_flag: str) -> NoReturn:
         )
         raise typer.Exit(EXIT_PAUSED)
     if outcome.status == "blocked":
-        typer.echo(f"error: run {outcome.run_id} blocked, not published: "
-                   f"{rec.get('stop_reason', '')}", err=True)
+        typer.echo(
+            f"error: run {outcome.run_id} blocked, not published: {rec.get('stop_reason', '')}",
+            err=True,
+        )
         for f in [f for f in _compliance(outcome.out) if f.get("severity") == "block"][:20]:
-            typer.echo(f"  - {f['where']}: {f['evidence']!r} ({f.get('entity') or f['rule']}) "
-                       f"— {f.get('fix', '')}", err=True)
+            typer.echo(
+                f"  - {f['where']}: {f['evidence']!r} ({f.get('entity') or f['rule']}) "
+                f"— {f.get('fix', '')}",
+                err=True,
+            )
         raise typer.Exit(EXIT_FAILED)
     typer.echo(f"error: run {outcome.run_id} failed: {outcome.error}", err=True)
     typer.echo(
@@ -219,6 +224,23 @@ def run(
     ] = None,
     state: StateOpt = None,
     run_id: Annotated[str | None, typer.Option(help="Run id (default: generated).")] = None,
+    rights: Annotated[
+        Path | None,
+        typer.Option(help="Rights ledger YAML (default: rights.yaml beside the bible)."),
+    ] = None,
+    references: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of protected reference images (default: references/ beside the bible)."
+        ),
+    ] = None,
+    watchlist: Annotated[
+        list[Path] | None,
+        typer.Option(help="Extra watchlist YAML (default: watchlist.yaml beside the bible)."),
+    ] = None,
+    allow: Annotated[
+        list[str] | None, typer.Option(help="Watchlist entry the project has cleared.")
+    ] = None,
 ) -> None:
     """Run a brief through writer, director, renderer and critic into an episode package."""
     with _user_errors():
@@ -249,6 +271,10 @@ def run(
             max_iterations=max_iterations,
             settings=settings,
             progress=ConsoleProgress(),
+            rights=rights,
+            references=references,
+            watchlists=list(watchlist or []),
+            allow=list(allow or []),
         )
     _report(outcome, state or "")
 
@@ -354,6 +380,122 @@ def review_reject(
             "shot_ids": shot or [],
         },
     )
+
+
+@app.command()
+def screen(
+    text: Annotated[str | None, typer.Argument(help="Text to screen (or use --file).")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Screen this UTF-8 text file.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    watchlist: Annotated[list[Path] | None, typer.Option(help="Extra watchlist YAML.")] = None,
+    allow: Annotated[
+        list[str] | None, typer.Option(help="Watchlist entry cleared by the project.")
+    ] = None,
+) -> None:
+    """Screen text for protected IP, trademarks, real people and living artists' styles.
+    Exit 0 whatever the verdict; 2 on bad input."""
+    import json
+
+    with _user_errors():
+        from reelwright.errors import InputError
+        from reelwright.tools.screening import Screener, Watchlist, default_screener, verdict
+
+        if (text is None) == (file is None):
+            raise InputError("give the text to screen, or --file FILE (not both)")
+        if file is not None:
+            if not file.is_file():
+                raise InputError(f"no such file: {file}")
+            try:
+                text = file.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{file} is not UTF-8 text") from None
+        assert text is not None
+        screener = (
+            Screener(Watchlist.load(watchlist or [], allow or []))
+            if watchlist or allow
+            else default_screener()
+        )
+        findings = screener.screen(text, str(file) if file else "text")
+    result = {
+        "verdict": verdict(findings),
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "entity": f.entity,
+                "kind": f.kind,
+                "span": list(f.span or (0, 0)),
+                "evidence": f.evidence,
+            }
+            for f in findings
+        ],
+    }
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    typer.echo(f"verdict: {result['verdict']}")
+    for f in findings:
+        a, b = f.span or (0, 0)
+        typer.echo(
+            f"  {f.severity.value:6} {f.entity} ({f.kind}) at {a}-{b}: {f.evidence!r} — {f.fix}"
+        )
+
+
+@app.command("init-signing")
+def init_signing_cmd(
+    force: Annotated[bool, typer.Option(help="Replace existing credentials.")] = False,
+) -> None:
+    """Create a DEVELOPMENT CA and C2PA signer under .reelwright/signing/ for this project."""
+    with _user_errors():
+        from reelwright.tools.signing import DEV_NOTICE, init_signing
+
+        settings = _settings()
+        config, created = init_signing(settings.home, force=force)
+    typer.echo(("created " if created else "already present: ") + str(config.folder))
+    typer.echo(f"  signer: {config.chain}\n  trust anchor (CA): {config.ca}")
+    typer.echo(DEV_NOTICE)
+
+
+@app.command()
+def verify(
+    file: Annotated[Path, typer.Argument(help="A signed frame (PNG/JPEG) or animatic (MP4).")],
+    trust: Annotated[
+        Path | None,
+        typer.Option(help="CA certificate (PEM) to trust; default: the project's configured CA."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Report a file's C2PA manifest and validation state. Exit 0 only for a valid manifest
+    from a trusted signer; 1 for tampered, untrusted or unsigned files; 2 on bad input."""
+    with _user_errors():
+        from reelwright.errors import InputError
+        from reelwright.tools.signing import signing_config, summarise, to_json
+        from reelwright.tools.signing import verify as verify_file
+
+        if trust is not None and not trust.is_file():
+            raise InputError(f"--trust {trust}: no such file")
+        anchor = trust
+        if anchor is None:
+            config = signing_config(_settings().home)
+            anchor = config.ca if config else None
+        result = verify_file(file, anchor.read_bytes() if anchor else None)
+    if as_json:
+        typer.echo(to_json(result))
+    else:
+        s = summarise(result)
+        trusted = " (trusted signer)" if s["trusted"] else " (signer not trusted)"
+        typer.echo(f"{file}: {s['validation_state']}{trusted}")
+        for a in s["actions"]:
+            typer.echo(f"  action {a['action']}: {a['digitalSourceType']}")
+        if s["signer"]["common_name"]:
+            typer.echo(f"  signed by {s['signer']['common_name']} ({s['signer']['issuer']})")
+        for failure in s["failures"]:
+            typer.echo(f"  failure: {failure}")
+        if anchor is None:
+            typer.echo("  no trust anchor: pass --trust CA.pem or run `reelwright init-signing`")
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
 def main() -> None:

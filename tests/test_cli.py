@@ -184,3 +184,45 @@ def test_help_and_offline_run_never_import_torch_or_diffusers(project):
         timeout=60,
     )
     assert proc.stdout.strip() == "[]", proc.stderr
+
+
+def test_screen_json_contract():
+    result = runner.invoke(app, ["screen", "--json", "Meet D4rth V4der at McDonald's"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["verdict"] == "block"
+    first = data["findings"][0]
+    assert set(first) == {"rule", "severity", "entity", "kind", "span", "evidence"}
+    assert first["entity"] == "Darth Vader" and first["span"] == [5, 16]
+    assert {f["severity"] for f in data["findings"]} == {"block", "review"}
+    clean = json.loads(runner.invoke(app, ["screen", "--json", "A quiet harbour"]).output)
+    assert clean == {"verdict": "pass", "findings": []}
+
+
+def test_screen_file_and_bad_input(tmp_path):
+    text = tmp_path / "script.txt"
+    text.write_text("Pikachu naps.", encoding="utf-8")
+    assert (
+        json.loads(runner.invoke(app, ["screen", "--file", str(text), "--json"]).output)["verdict"]
+        == "block"
+    )
+    binary = tmp_path / "b.bin"
+    binary.write_bytes(b"\xff\xfe\xfa")
+    for args in (
+        ["screen"],
+        ["screen", "x", "--file", str(text)],
+        ["screen", "--file", str(tmp_path / "missing.txt")],
+        ["screen", "--file", str(binary)],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and "error:" in result.output, args
+
+
+def test_init_signing_is_idempotent_and_says_it_is_for_development(project):
+    first = runner.invoke(app, ["init-signing"])
+    assert first.exit_code == 0 and "DEVELOPMENT" in first.output
+    assert (project / ".reelwright" / "signing" / "ca.pem").is_file()
+    key = (project / ".reelwright" / "signing" / "signer.key").read_bytes()
+    again = runner.invoke(app, ["init-signing"])
+    assert "already present" in again.output
+    assert (project / ".reelwright" / "signing" / "signer.key").read_bytes() == key

@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from reelwright.agents import prompts
-from reelwright.agents.common import parallel_map, scene_budgets, shot_id, to_shot, total_usage
+from reelwright.agents.common import (
+    compliance_phrases,
+    parallel_map,
+    redact_shot,
+    scene_budgets,
+    shot_id,
+    to_shot,
+    total_usage,
+)
 from reelwright.agents.replies import ShotPlanReply, ShotRevisionReply
 from reelwright.llm import LLM
 from reelwright.models import Bible, Brief, Note, Scene, Script, Shot, ShotList, Usage
@@ -122,8 +130,11 @@ class LLMDirector:
 
         work = [("scene", s) for s in sorted(scene_ids)] + [("shot", s) for s in per_shot]
         results = parallel_map(replan, work, self.concurrency)
-        scenes = {i: new for k, i, new, _ in results if k == "scene"}
-        single = {i: new[0] for k, i, new, _ in results if k == "shot"}
+        phrases = compliance_phrases(notes)
+        scenes = {
+            i: [redact_shot(s, phrases) for s in new] for k, i, new, _ in results if k == "scene"
+        }
+        single = {i: redact_shot(new[0], phrases) for k, i, new, _ in results if k == "shot"}
         return merge(shots, script, scenes, single), total_usage(r[3] for r in results)
 
     def _plan_scene(

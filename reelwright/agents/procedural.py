@@ -13,7 +13,16 @@ import math
 import random
 from collections.abc import Sequence
 
-from reelwright.agents.common import notes_by_scene, scene_budgets, scene_id, shot_id, to_shot
+from reelwright.agents.common import (
+    compliance_phrases,
+    notes_by_scene,
+    redact_shot,
+    redacted_script,
+    scene_budgets,
+    scene_id,
+    shot_id,
+    to_shot,
+)
 from reelwright.agents.director import merge, revision_targets
 from reelwright.agents.replies import PlannedShot
 from reelwright.models import (
@@ -167,7 +176,7 @@ class ProceduralWriter:
                 used,
             )
             changed.append(scene.id)
-        return script.model_copy(update={"scenes": scenes}), changed, Usage()
+        return redacted_script(script, scenes, notes), changed, Usage()
 
     def _draft(
         self,
@@ -292,6 +301,9 @@ class ProceduralDirector:
         single: dict[str, Shot] = {}
         for sid in per_shot:
             single[sid] = self._replan_shot(shots, sid, script, budgets, brief, bible)
+        phrases = compliance_phrases(notes)
+        replanned = {k: [redact_shot(s, phrases) for s in v] for k, v in replanned.items()}
+        single = {k: redact_shot(v, phrases) for k, v in single.items()}
         return merge(shots, script, replanned, single), Usage()
 
     def _cover(

@@ -6,7 +6,13 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from reelwright.agents import prompts
-from reelwright.agents.common import notes_by_scene, parallel_map, scene_id, total_usage
+from reelwright.agents.common import (
+    notes_by_scene,
+    parallel_map,
+    redacted_script,
+    scene_id,
+    total_usage,
+)
 from reelwright.agents.replies import OutlineReply, SceneReply
 from reelwright.llm import LLM
 from reelwright.models import Bible, Brief, DialogueLine, Note, Scene, Script, Usage
@@ -76,7 +82,7 @@ class LLMWriter:
         new = {scene.id: scene for scene, _ in drafted}
         scenes = [new.get(s.id, s) for s in script.scenes]
         usage = total_usage(u for _, u in drafted)
-        return script.model_copy(update={"scenes": scenes}), list(new), usage
+        return redacted_script(script, scenes, notes), list(new), usage
 
     def _draft(
         self, brief: Brief, bible: Bible, scene: Scene, titles: list[str], notes: list[Note]

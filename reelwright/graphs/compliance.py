@@ -22,7 +22,8 @@ from reelwright.tools.screening import Screener
 def screen_script(screener: Screener, script: Script) -> list[Finding]:
     findings = [
         f.model_copy(update={"target": "writer"})
-        for f in screener.screen(script.title, "script title")
+        for label, text in (("title", script.title), ("logline", script.logline))
+        for f in screener.screen(text, f"script {label}")
     ]
     for scene in script.scenes:
         parts = [("summary", scene.summary)] + [

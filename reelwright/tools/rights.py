@@ -131,7 +131,7 @@ def check_clearances(
                     entity=model.id,
                     kind="model",
                     evidence=f"{model.purpose} model {model.id!r} is not in the rights ledger",
-                    fix="list the model with its licence, permitted uses and training-data statement",
+                    fix="list the model with its licence, permitted uses, training-data statement",
                 )
             )
             continue
@@ -207,7 +207,7 @@ def asset_report(
     for kind, asset_id in uses:
         found = ledger.find(kind, asset_id) if ledger else []
         ok = [c for c in found if not _problems(c, brief, day)]
-        c = (ok or found or [None])[0]
+        c: Clearance | None = (ok or found or [None])[0]  # type: ignore[list-item]
         status = (
             "missing"
             if c is None

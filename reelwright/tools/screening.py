@@ -325,9 +325,9 @@ class Screener:
             finding = self._finding(entry, text, folded, start, end, where, rule)
             findings.setdefault((entry.name, start, end), finding)
         for idx, occurrences in cue_hits.items():
-            finding = self._described(idx, occurrences, tokens, text, where)
-            if finding is not None:
-                findings.setdefault((self.entries[idx].name, *finding.span), finding)  # type: ignore[misc]
+            described = self._described(idx, occurrences, tokens, text, where)
+            if described is not None and described.span is not None:
+                findings.setdefault((self.entries[idx].name, *described.span), described)
         return _outermost(findings.values())
 
     # -- internals ------------------------------------------------------------------
