@@ -41,14 +41,23 @@ def main() -> None:
     write_and_direct(8)  # warm imports and the client
     parallel, calls = write_and_direct(8)
     serial, _ = write_and_direct(1)
-    print(json.dumps({
-        "benchmark": "llm_concurrency", "scenes": 8, "calls": calls,
-        "call_latency_s": LATENCY, "concurrent_s": round(parallel, 3),
-        "concurrent_x_latency": round(parallel / LATENCY, 2),
-        "one_at_a_time_s": round(serial, 3), "one_at_a_time_x_latency": round(serial / LATENCY, 2),
-        "target_x_latency": 3, "judge_call": "excluded (one more call per iteration)",
-        "machine": machine(),
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "llm_concurrency",
+                "scenes": 8,
+                "calls": calls,
+                "call_latency_s": LATENCY,
+                "concurrent_s": round(parallel, 3),
+                "concurrent_x_latency": round(parallel / LATENCY, 2),
+                "one_at_a_time_s": round(serial, 3),
+                "one_at_a_time_x_latency": round(serial / LATENCY, 2),
+                "target_x_latency": 3,
+                "judge_call": "excluded (one more call per iteration)",
+                "machine": machine(),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

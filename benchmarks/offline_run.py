@@ -23,30 +23,61 @@ def main() -> None:
         work = Path(tmp)
         brief = yaml.safe_load((ROOT / "examples/briefs/storm-signal.yaml").read_text())
         brief["thresholds"] = dict.fromkeys(
-            ["structure", "pacing", "dialogue", "shot_variety", "continuity", "technical",
-             "overall"], 10)
+            [
+                "structure",
+                "pacing",
+                "dialogue",
+                "shot_variety",
+                "continuity",
+                "technical",
+                "overall",
+            ],
+            10,
+        )
         brief["budget"] = {"max_iterations": 3}
         (work / "briefs").mkdir()
-        (work / "bible.yaml").write_text((ROOT / "examples/bible.yaml").read_text())
+        for name in ("bible.yaml", "rights.yaml"):
+            (work / name).write_text((ROOT / "examples" / name).read_text())
         (work / "briefs/storm.yaml").write_text(yaml.safe_dump(brief))
         started = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "reelwright.cli", "run", "briefs/storm.yaml",
-             "--auto-approve", "--out", "out"],
-            cwd=work, capture_output=True, text=True)
+            [
+                sys.executable,
+                "-m",
+                "reelwright.cli",
+                "run",
+                "briefs/storm.yaml",
+                "--auto-approve",
+                "--out",
+                "out",
+            ],
+            cwd=work,
+            capture_output=True,
+            text=True,
+        )
         wall = time.perf_counter() - started
         if proc.returncode != 0:
             sys.exit(f"run failed ({proc.returncode}): {proc.stderr[-2000:]}")
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         rec = json.loads((work / "out/run.json").read_text())
-    print(json.dumps({
-        "benchmark": "offline_run", "brief": "storm-signal (thresholds 10, max 3 iterations)",
-        "wall_s": round(wall, 3), "target_wall_s": 5.0,
-        "peak_rss_mb": round(peak_kb / 1024, 1), "target_rss_mb": 400,
-        "iterations": rec["iterations"], "shots": rec["shots"],
-        "rendered": rec["renders"]["rendered"], "cached": rec["renders"]["cached"],
-        "node_seconds": rec["timings"], "machine": machine(),
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "offline_run",
+                "brief": "storm-signal (thresholds 10, max 3 iterations)",
+                "wall_s": round(wall, 3),
+                "target_wall_s": 5.0,
+                "peak_rss_mb": round(peak_kb / 1024, 1),
+                "target_rss_mb": 400,
+                "iterations": rec["iterations"],
+                "shots": rec["shots"],
+                "rendered": rec["renders"]["rendered"],
+                "cached": rec["renders"]["cached"],
+                "node_seconds": rec["timings"],
+                "machine": machine(),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

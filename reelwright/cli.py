@@ -76,20 +76,28 @@ class ConsoleProgress:
 
         self.console = Console(stderr=True)
         self._bar: Any = None
+        self._last = ""
 
     def node(self, name: str, iteration: int) -> None:
         self._close_bar()
         label = {
+            "clearance": "clearing rights",
             "writer": "writing",
+            "screen_script": "screening script",
             "director": "directing",
+            "screen_shots": "screening shots",
             "render": "rendering",
             "critic": "critiquing",
             "package": "packaging",
             "gate": "approval gate",
             "publish": "publishing",
+            "blocked": "blocked",
         }.get(name, name)
-        loop = name in ("writer", "director", "render", "critic")
-        self.console.print(f"[dim]iteration {iteration + 1}[/] · {label}" if loop else label)
+        loop = name in ("writer", "screen_script", "director", "screen_shots", "render", "critic")
+        line = f"[dim]iteration {iteration + 1}[/] · {label}" if loop else label
+        if line != self._last:
+            self.console.print(line)
+        self._last = line
 
     def frame(self, result: Any, done: int, total: int) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn

@@ -81,6 +81,12 @@ class FrameHistory:
     def __init__(self, path: Path, threshold: float = 0.97) -> None:
         self.path = Path(path)
         self.threshold = threshold
+        self._hashes: dict[str, str] = {}  # render key -> hash: each frame hashed once
+
+    def _hash(self, r: RenderResult) -> str:
+        if r.key not in self._hashes:
+            self._hashes[r.key] = perceptual_hash(r.path)
+        return self._hashes[r.key]
 
     def _load(self) -> dict[str, dict[str, dict[str, str]]]:
         try:
@@ -90,9 +96,11 @@ class FrameHistory:
 
     def screen(self, run_id: str, renders: Sequence[RenderResult]) -> list[Finding]:
         history = {k: v for k, v in self._load().items() if k != run_id}
-        findings = []
+        findings: list[Finding] = []
+        if not history:
+            return findings
         for r in renders:
-            h = perceptual_hash(r.path)
+            h = self._hash(r)
             for other_run, frames in history.items():
                 for shot_id, seen in frames.items():
                     if seen["key"] == r.key:
@@ -114,5 +122,5 @@ class FrameHistory:
 
     def record(self, run_id: str, renders: Sequence[RenderResult]) -> None:
         data = self._load()
-        data[run_id] = {r.shot_id: {"hash": perceptual_hash(r.path), "key": r.key} for r in renders}
+        data[run_id] = {r.shot_id: {"hash": self._hash(r), "key": r.key} for r in renders}
         atomic_write(self.path, json.dumps(data).encode())
