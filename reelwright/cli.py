@@ -506,6 +506,108 @@ def verify(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
+@app.command("eval")
+def eval_cmd(
+    target: Annotated[str, typer.Argument(help="Suite YAML, or `calibrate`.")],
+    labels: Annotated[Path | None, typer.Argument(help="With `calibrate`: labels JSONL.")] = None,
+    out: Annotated[
+        Path, typer.Option(help="Output folder (log, JUnit, reports, packages).")
+    ] = Path("evals-out"),
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Cases run at once (worker processes).")
+    ] = 1,
+    compare: Annotated[
+        Path | None, typer.Option("--compare", help="Baseline eval.json; exit 1 on a regression.")
+    ] = None,
+    tolerance: Annotated[
+        float, typer.Option(min=0.0, help="Regression tolerance (relative).")
+    ] = 0.05,
+    seed: Annotated[int | None, typer.Option(help="Reseed every case reproducibly.")] = None,
+    record: Annotated[
+        Path | None, typer.Option(help="Record every LLM request and reply to this JSONL cassette.")
+    ] = None,
+    replay: Annotated[
+        Path | None, typer.Option(help="Answer every LLM request from this cassette; no endpoint.")
+    ] = None,
+    prices: Annotated[
+        Path | None,
+        typer.Option(help="YAML price table: model -> prompt_per_1k, completion_per_1k."),
+    ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option("--offline", help="Use the procedural agents even if an LLM is configured."),
+    ] = False,
+) -> None:
+    """Run an eval suite (log, JUnit XML, HTML and Markdown reports), or calibrate the critic
+    against human ratings: `reelwright eval calibrate labels.jsonl`."""
+    import json
+
+    if target == "calibrate":
+        with _user_errors():
+            from reelwright.errors import InputError
+            from reelwright.evals.calibrate import calibrate
+
+            if labels is None:
+                raise InputError("usage: reelwright eval calibrate LABELS.jsonl")
+            result = calibrate(labels)
+        typer.echo(json.dumps(result, indent=2))
+        return
+    with _user_errors():
+        import yaml
+
+        from reelwright.errors import InputError
+        from reelwright.evals.compare import compare as compare_logs
+        from reelwright.evals.compare import load_log
+        from reelwright.evals.runner import EvalOptions, run_suite, write_outputs
+
+        if labels is not None:
+            raise InputError(f"unexpected argument {labels}: give one suite file")
+        baseline = load_log(compare) if compare else None
+        table: dict[str, Any] = {}
+        if prices is not None:
+            if not prices.is_file():
+                raise InputError(f"--prices {prices}: no such file")
+            table = yaml.safe_load(prices.read_text(encoding="utf-8")) or {}
+        options = EvalOptions(
+            out=out,
+            concurrency=concurrency,
+            seed=seed,
+            record=record,
+            replay=replay,
+            prices=table,
+            offline=offline,
+        )
+
+        def progress(result: dict[str, Any], done: int, total: int) -> None:
+            mark = (
+                "ok"
+                if result["expectations_met"]
+                else ("ERROR" if result["status"] == "error" else "FAIL")
+            )
+            how = "resumed" if result.get("resumed") else f"{result['wall_s']:.1f}s"
+            typer.echo(
+                f"[{done}/{total}] {result['id']}: {mark} ({result['status']}, {how})", err=True
+            )
+
+        log = run_suite(Path(target), options, progress)
+        comparison = compare_logs(baseline, log, tolerance) if baseline else None
+        files = write_outputs(log, out, comparison)
+    s = log["summary"]
+    m = s["metrics"]
+    rate = m.get("expectation_rate", {"mean": 0, "ci95": [0, 0]})
+    typer.echo(
+        f"{log['suite']}: {s['cases']} cases, {s['errors']} errors, expectations met "
+        f"{rate['mean']:.0%} (95% CI {rate['ci95'][0]:.0%}–{rate['ci95'][1]:.0%})"
+    )
+    for name, path in files.items():
+        typer.echo(f"  {name}: {path}")
+    if comparison and comparison["regressions"]:
+        typer.echo(
+            f"regressions beyond tolerance: {', '.join(comparison['regressions'])}", err=True
+        )
+        raise typer.Exit(EXIT_FAILED)
+
+
 def main() -> None:
     try:
         app()

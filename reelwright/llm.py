@@ -28,6 +28,7 @@ from reelwright.errors import (
     LLMRequestError,
     LLMTruncated,
     LLMUnavailable,
+    ReelwrightError,
 )
 from reelwright.models import Usage
 
@@ -66,6 +67,8 @@ class RetryPolicy:
 def _is_transient(exc: BaseException) -> bool:
     import openai
 
+    if isinstance(exc.__cause__, ReelwrightError):  # e.g. a replay cassette miss: final
+        return False
     if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError):
         return True
     if isinstance(exc, openai.APIStatusError):
@@ -265,6 +268,8 @@ class OpenAILLM:
                 f"the LLM endpoint rejected the request ({exc.status_code}): {_detail(exc)}"
             ) from None
         except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            if isinstance(exc.__cause__, ReelwrightError):
+                raise exc.__cause__ from None
             raise LLMUnavailable(
                 f"could not reach the LLM endpoint after {policy.max_attempts} attempts: "
                 f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,183 @@
+"""Metrics per case (read from its episode package) and per suite, with bootstrap 95% CIs."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from statistics import fmean
+from typing import Any
+
+from reelwright.models import DIMENSIONS
+
+BOOTSTRAP_SAMPLES = 1000
+# metric -> True when higher is better (used by compare to find regressions)
+HIGHER_IS_BETTER: dict[str, bool] = {
+    "pass_rate": True,
+    "expectation_rate": True,
+    "error_rate": False,
+    "iterations": False,
+    "iterations_to_pass": False,
+    "overall": True,
+    "compliance_recall": True,
+    "false_positive_rate": False,
+    "llm_calls": False,
+    "llm_tokens": False,
+    "cost": False,
+    "cache_hit_rate": True,
+    "wall_s": False,
+    **{f"score.{d}": True for d in DIMENSIONS},
+    **{f"delta.{d}": True for d in DIMENSIONS},
+}
+
+
+def _read(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def package_metrics(out: Path, prices: dict[str, dict[str, float]] | None = None) -> dict[str, Any]:
+    """What one episode package says: status, scores and their history, usage, renders."""
+    run = _read(out / "run.json") or {}
+    critiques = _read(out / "critique.json") or []
+    compliance = _read(out / "compliance.json") or {}
+    script = _read(out / "script.json") or {}
+    history = [{**c["scores"], "overall": c["overall"]} for c in critiques]
+    deltas = {
+        d: round(fmean(b[d] - a[d] for a, b in zip(history, history[1:], strict=False)), 4)
+        for d in DIMENSIONS
+        if len(history) > 1
+    }
+    thresholds = run.get("thresholds", {})
+    to_pass = next(
+        (
+            i + 1
+            for i, h in enumerate(history)
+            if all(h.get(k, 0) >= v for k, v in thresholds.items())
+        ),
+        None,
+    )
+    llm = run.get("llm", {})
+    cost = None
+    model = llm.get("model")
+    if prices and model in prices:
+        p = prices[model]
+        cost = round(
+            llm.get("prompt_tokens", 0) / 1000 * p.get("prompt_per_1k", 0)
+            + llm.get("completion_tokens", 0) / 1000 * p.get("completion_per_1k", 0),
+            6,
+        )
+    caught = sorted(
+        {
+            f["entity"]
+            for f in compliance.get("findings", [])
+            if f.get("rule", "").startswith("screen.") and f.get("entity")
+        }
+    )
+    speakers = {d["character"] for s in script.get("scenes", []) for d in s.get("dialogue", [])}
+    present = {c for s in script.get("scenes", []) for c in s.get("characters", [])}
+    return {
+        "status": run.get("status", "missing"),
+        "passed": bool(run.get("passed")),
+        "iterations": run.get("iterations", 0),
+        "iterations_to_pass": to_pass,
+        "scores": run.get("scores", {}),
+        "score_history": history,
+        "score_delta_per_iteration": deltas,
+        "stop_reason": run.get("stop_reason", ""),
+        "llm": {
+            "calls": llm.get("calls", 0),
+            "prompt_tokens": llm.get("prompt_tokens", 0),
+            "completion_tokens": llm.get("completion_tokens", 0),
+            "cost": cost,
+        },
+        "renders": {
+            "rendered": run.get("renders", {}).get("rendered", 0),
+            "cached": run.get("renders", {}).get("cached", 0),
+        },
+        "timings": run.get("timings", {}),
+        "entities_caught": caught,
+        "characters_present": sorted(present | speakers),
+        "verdict": compliance.get("verdict"),
+    }
+
+
+def bootstrap_ci(
+    values: Sequence[float],
+    stat: Callable[[Sequence[float]], float] = fmean,
+    seed: int = 0,
+    samples: int = BOOTSTRAP_SAMPLES,
+) -> tuple[float, float]:
+    """Percentile bootstrap 95% interval of `stat` over cases (seeded: reproducible)."""
+    if not values:
+        return (float("nan"), float("nan"))
+    if len(values) == 1:
+        return (float(values[0]), float(values[0]))
+    rng = random.Random(seed)
+    n = len(values)
+    stats = sorted(stat([values[rng.randrange(n)] for _ in range(n)]) for _ in range(samples))
+    return (round(stats[int(0.025 * samples)], 4), round(stats[int(0.975 * samples) - 1], 4))
+
+
+def case_values(cases: Sequence[dict[str, Any]]) -> dict[str, list[float]]:
+    """Per-metric lists of case-level values (the unit the bootstrap resamples)."""
+    done = [c for c in cases if c["status"] != "error"]
+    out: dict[str, list[float]] = {
+        "pass_rate": [float(c.get("passed", False)) for c in done],
+        "expectation_rate": [float(c["expectations_met"]) for c in cases],
+        "error_rate": [float(c["status"] == "error") for c in cases],
+    }
+    episodes = [c for c in done if c.get("kind", "episode") == "episode"]
+    if episodes:
+        out["iterations"] = [float(c["iterations"]) for c in episodes]
+        out["iterations_to_pass"] = [
+            float(c["iterations_to_pass"]) for c in episodes if c.get("iterations_to_pass")
+        ]
+        out["overall"] = [float(c["scores"].get("overall", 0)) for c in episodes if c["scores"]]
+        for d in DIMENSIONS:
+            out[f"score.{d}"] = [float(c["scores"][d]) for c in episodes if d in c["scores"]]
+            out[f"delta.{d}"] = [
+                float(c["score_delta_per_iteration"][d])
+                for c in episodes
+                if d in c.get("score_delta_per_iteration", {})
+            ]
+        out["llm_calls"] = [float(c["llm"]["calls"]) for c in episodes]
+        out["llm_tokens"] = [
+            float(c["llm"]["prompt_tokens"] + c["llm"]["completion_tokens"]) for c in episodes
+        ]
+        costs = [c["llm"]["cost"] for c in episodes if c["llm"].get("cost") is not None]
+        if costs:
+            out["cost"] = [float(x) for x in costs]
+        out["cache_hit_rate"] = [
+            c["renders"]["cached"] / max(1, c["renders"]["cached"] + c["renders"]["rendered"])
+            for c in episodes
+        ]
+    out["wall_s"] = [float(c["wall_s"]) for c in done]
+    positives = [c for c in done if c.get("compliance", {}).get("recall") is not None]
+    if positives:
+        out["compliance_recall"] = [float(c["compliance"]["recall"]) for c in positives]
+    negatives = [c for c in done if c.get("compliance", {}).get("false_positive") is not None]
+    if negatives:
+        out["false_positive_rate"] = [float(c["compliance"]["false_positive"]) for c in negatives]
+    return {k: v for k, v in out.items() if v}
+
+
+def summarise(cases: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Suite figures: mean and bootstrap 95% CI for every metric, plus node wall times."""
+    metrics = {}
+    for name, values in case_values(cases).items():
+        lo, hi = bootstrap_ci(values)
+        metrics[name] = {"mean": round(fmean(values), 4), "ci95": [lo, hi], "n": len(values)}
+    nodes: dict[str, list[float]] = {}
+    for c in cases:
+        for node, seconds in c.get("timings", {}).items():
+            nodes.setdefault(node, []).append(seconds)
+    return {
+        "cases": len(cases),
+        "errors": sum(c["status"] == "error" for c in cases),
+        "metrics": metrics,
+        "node_seconds_mean": {k: round(fmean(v), 4) for k, v in sorted(nodes.items())},
+    }
