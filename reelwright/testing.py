@@ -11,11 +11,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 
 BASE_URL = "http://llm.test/v1"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 SINGLES = [("close", "eye_level"), ("medium", "low"), ("close", "high"), ("medium", "eye_level")]
 
@@ -178,3 +181,42 @@ class ScriptedEndpoint:
         score = self.judge_scores[call - 1] if call <= len(self.judge_scores) else 9.0
         dims = ["structure", "pacing", "dialogue", "shot_variety", "continuity", "technical"]
         return {"scores": dict.fromkeys(dims, score), "notes": notes}
+
+
+def make_suite(
+    path: Path, n: int, *, extra_cases: list[dict] | None = None, model_cleared: str | None = None
+) -> Path:
+    bible = yaml.safe_load((EXAMPLES / "bible.yaml").read_text())
+    rights = yaml.safe_load((EXAMPLES / "rights.yaml").read_text())
+    if model_cleared:
+        rights["assets"].append({"id": model_cleared, "kind": "model", "licence": "test"})
+    people = ["juno", "pip", "bram", "odalys"]
+    places = ["harbour", "workshop", "market", "lighthouse", "cliffs"]
+    cases = []
+    for i in range(n):
+        cast = [people[i % 4], people[(i + 1) % 4]]
+        cases.append(
+            {
+                "id": f"case-{i:02d}",
+                "tags": ["generated", "even" if i % 2 == 0 else "odd"],
+                "brief": {
+                    "title": f"Episode {i}",
+                    "logline": f"{cast[0].title()} and "
+                    f"{cast[1].title()} solve problem number {i} before the tide turns.",
+                    "runtime_s": 20 + (i % 3) * 5,
+                    "characters": cast,
+                    "locations": [places[i % 5], places[(i + 2) % 5]],
+                    "scenes": 2 + i % 2,
+                    "seed": 100 + i,
+                },
+                "expect": {"verdict": "published", "characters": [cast[0]], "clean": True},
+            }
+        )
+    cases += extra_cases or []
+    path.write_text(
+        yaml.safe_dump(
+            {"version": 1, "name": "generated", "bible": bible, "rights": rights, "cases": cases},
+            sort_keys=False,
+        )
+    )
+    return path
