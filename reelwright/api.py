@@ -186,11 +186,37 @@ def resume_run(
         if not snapshot.next or (waiting and decision is None):
             return _outcome(graph, config, current.run)
         if waiting:
-            approval = (
-                decision if isinstance(decision, Approval) else Approval.model_validate(decision)
-            )
-            return _drive(graph, Command(resume=approval.model_dump()), config, ctx)
+            gate = dict(snapshot.interrupts[0].value)
+            approval = check_decision(decision, gate)
+            return _drive(graph, Command(resume=approval.model_dump(mode="json")), config, ctx)
         return _drive(graph, None, config, ctx)
+
+
+def check_decision(decision: Approval | dict[str, Any], gate: dict[str, Any]) -> Approval:
+    """A decision for the gate a run waits at, tied to the revision it saw (the current one
+    when it names none). A decision made on an older revision, or after someone else decided
+    on the same view, is refused."""
+    from pydantic import ValidationError
+
+    from reelwright.errors import ConflictError
+    from reelwright.loading import validation_message
+
+    data = decision.model_dump() if isinstance(decision, Approval) else dict(decision)
+    seen_token = data.pop("token", None)
+    try:
+        approval = Approval.model_validate({**data, "gate": gate["gate"]})
+    except ValidationError as exc:
+        raise InputError(validation_message(exc, "decision")) from None
+    if approval.revision and approval.revision != gate["revision"]:
+        raise ConflictError(
+            f"stale decision: the {gate['gate']} of run {gate['run_id']} changed since you "
+            f"opened it (revision {approval.revision} -> {gate['revision']}); reload and decide "
+            "again")
+    if seen_token and seen_token != gate["token"]:
+        raise ConflictError(
+            f"conflict: someone else decided at the {gate['gate']} gate of run "
+            f"{gate['run_id']} while you were looking; reload to see their decision")
+    return approval.model_copy(update={"revision": gate["revision"]})
 
 
 def pending_runs(

@@ -11,6 +11,19 @@ class InputError(ReelwrightError):
     """Bad input from the user: a brief, a bible, an id, a flag. Nothing has been written."""
 
 
+class ConflictError(InputError):
+    """The decision or resume collides with another: stale revision, a decision already made,
+    or another process resuming the same run."""
+
+
+class AuthError(InputError):
+    """No valid reviewer token (401), or a reviewer without the role the gate needs (403)."""
+
+    def __init__(self, message: str, status: int = 401) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class LLMError(ReelwrightError):
     """The LLM endpoint could not give a usable reply."""
 

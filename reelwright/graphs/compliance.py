@@ -124,16 +124,16 @@ def _screen_step(
 
 def screen_script_node(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
     assert state.script is not None
+    onward = "gate_script" if "script" in state.run.gates else "director"
     return _screen_step(
-        state, screen_script(ctx.screener, state.script), "script", "writer", "director"
+        state, screen_script(ctx.screener, state.script), "script", "writer", onward
     )
 
 
 def screen_shots_node(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
     assert state.shots is not None
-    return _screen_step(
-        state, screen_shots(ctx.screener, state.shots), "shots", "director", "render"
-    )
+    onward = "gate_shots" if "shots" in state.run.gates else "render"
+    return _screen_step(state, screen_shots(ctx.screener, state.shots), "shots", "director", onward)
 
 
 def blocked(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:

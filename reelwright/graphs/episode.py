@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
-from langgraph.types import Command, interrupt
-from pydantic import ValidationError
+from langgraph.types import Command
 
-from reelwright.errors import InputError
 from reelwright.graphs.compliance import (
     blocked,
     clearance,
@@ -26,9 +24,9 @@ from reelwright.graphs.compliance import (
     screen_shots_node,
 )
 from reelwright.graphs.context import EpisodeContext, build_context
+from reelwright.graphs.gates import make_gate
 from reelwright.graphs.routing import decide
 from reelwright.graphs.state import EpisodeState, RenderCount
-from reelwright.models import Approval, Note
 from reelwright.package import finalize, write_package
 from reelwright.renderers.cache import render_all
 
@@ -124,63 +122,7 @@ def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
 
 def package(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     write_package(state, "awaiting_approval", ctx.signing)
-    return {"gate_opened_at": len(state.approvals)}
-
-
-def gate(
-    state: EpisodeState, ctx: EpisodeContext
-) -> Command[Literal["publish", "writer", "director", "gate"]]:
-    """The approval gate: any approval publishes, but open `review` findings also need the
-    legal role (never the auto-approve policy). Nothing before `interrupt()` has side
-    effects: on resume the node re-runs from its top."""
-    this_round = state.approvals[state.gate_opened_at :]
-    approved = [a for a in this_round if a.decision == "approve"]
-    needs_legal = bool(state.review_findings)
-    has_legal = any(a.role == "legal" and not a.auto for a in approved)
-    if state.run.auto_approve and not any(a.auto for a in this_round):
-        auto = Approval(
-            decision="approve",
-            by="auto-approve policy",
-            role="policy",
-            auto=True,
-            note="approved by --auto-approve",
-        )
-        return Command(update={"approvals": [auto]}, goto="gate")
-    if approved and (has_legal or not needs_legal):
-        return Command(goto="publish")
-    needs = ([] if approved else ["approval"]) + (
-        ["legal"] if needs_legal and not has_legal else []
-    )
-    critique = state.last_critique
-    answer = interrupt(
-        {
-            "run_id": state.run.run_id,
-            "gate": "final",
-            "passed": state.passed,
-            "needs": needs,
-            "scores": critique.scores if critique else {},
-            "overall": critique.overall if critique else None,
-            "review_findings": [
-                f"{f.where}: {f.evidence} ({f.entity or f.rule})" for f in state.review_findings
-            ],
-            "out": state.run.out_dir,
-        }
-    )
-    try:
-        approval = Approval.model_validate(answer)
-    except ValidationError as exc:
-        raise InputError(f"invalid decision for run {state.run.run_id}: {exc}") from None
-    if approval.decision == "approve":
-        return Command(update={"approvals": [approval]}, goto="gate")
-    target = approval.to or "writer"
-    note = Note(
-        target=target,
-        text=approval.note or "Rejected at review.",
-        source="reviewer",
-        scene_ids=tuple(approval.scene_ids),
-        shot_ids=tuple(approval.shot_ids),
-    )
-    return Command(update={"approvals": [approval], "pending_notes": [note]}, goto=target)
+    return {}
 
 
 def publish(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
@@ -198,18 +140,32 @@ def build_graph() -> StateGraph[EpisodeState, EpisodeContext, EpisodeState, Epis
     g.add_node(
         "screen_script",
         _node("screen_script", screen_script_node),
-        destinations=("writer", "director", "blocked"),
+        destinations=("writer", "director", "gate_script", "blocked"),
     )
     g.add_node("director", _node("director", direct))
     g.add_node(
         "screen_shots",
         _node("screen_shots", screen_shots_node),
-        destinations=("director", "render", "blocked"),
+        destinations=("director", "render", "gate_shots", "blocked"),
     )
     g.add_node("render", _node("render", render))
     g.add_node("critic", _node("critic", criticise))
     g.add_node("package", _node("package", package))
-    g.add_node("gate", _node("gate", gate), destinations=("publish", "writer", "director", "gate"))
+    g.add_node(
+        "gate_script",
+        _node("gate_script", make_gate("script")),
+        destinations=("director", "writer", "gate_script", "screen_script"),
+    )
+    g.add_node(
+        "gate_shots",
+        _node("gate_shots", make_gate("shots")),
+        destinations=("render", "director", "gate_shots", "screen_shots"),
+    )
+    g.add_node(
+        "gate",
+        _node("gate", make_gate("final")),
+        destinations=("publish", "writer", "director", "gate", "screen_script"),
+    )
     g.add_node("publish", _node("publish", publish))
     g.add_node("blocked", _node("blocked", blocked))
     g.add_edge(START, "clearance")

@@ -42,6 +42,12 @@ class RunSpec(BaseModel):
     references: str | None = Field(None, description="Folder of protected reference images.")
     watchlists: tuple[str, ...] = Field((), description="Project watchlist YAML files.")
     allow: tuple[str, ...] = Field((), description="Watchlist entries cleared by the project.")
+    gates: tuple[Literal["script", "shots"], ...] = Field(
+        (), description="Review gates before the final one: after the script, after the shots."
+    )
+    gate_roles: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Roles that must approve at each gate."
+    )
 
 
 class RenderCount(BaseModel):
@@ -88,7 +94,6 @@ class EpisodeState(BaseModel):
     compliance: Annotated[dict[str, list[Finding]], merge_checks] = Field(default_factory=dict)
     compliance_rounds: int = 0
     assets: list[dict[str, str]] = Field(default_factory=list)
-    gate_opened_at: int = 0
     render_counts: Annotated[list[RenderCount], operator.add] = Field(default_factory=list)
     usage: Annotated[dict[str, Usage], merge_usage] = Field(default_factory=dict)
     approvals: Annotated[list[Approval], operator.add] = Field(default_factory=list)
