@@ -11,17 +11,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from reelwright.config import Settings
-from reelwright.errors import InputError
+from reelwright.errors import ConflictError, InputError
 from reelwright.graphs.checkpoint import open_checkpointer, thread_ids
 from reelwright.graphs.context import Progress, build_context, renderer_from_spec
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState, RunSpec, RunStatus
 from reelwright.llm import LLM, llm_from_settings
 from reelwright.loading import find_bible, load_bible, load_brief, load_inputs, project_file
+from reelwright.locks import run_lock
 from reelwright.models import Approval, Bible, Brief
 from reelwright.package import write_run_record
 from reelwright.paths import OutputDir, check_id
 from reelwright.renderers.base import Renderer, frame_size
+from reelwright.review.audit import AuditLog
+from reelwright.review.reviewers import ReviewConfig
 from reelwright.tools.rights import Ledger
 from reelwright.tools.screening import Watchlist
 
@@ -99,6 +102,7 @@ def run_episode(
     renderer_obj = renderer if not isinstance(renderer, str) else renderer_from_spec(renderer)
     renderer_spec = renderer if isinstance(renderer, str) else renderer.name
     run_id = check_id(run_id, "run id") if run_id else new_run_id()
+    review = ReviewConfig.load(settings.home)
     model: LLM | None = llm_from_settings(settings) if llm == "auto" else llm  # type: ignore[assignment]
     width, height = frame_size(brief.aspect, long_side)
     spec = RunSpec(
@@ -115,6 +119,8 @@ def run_episode(
         references=str(refs.resolve()) if refs else None,
         watchlists=tuple(str(p.resolve()) for p in lists),
         allow=tuple(allow or ()),
+        gates=review.extra_gates(),  # type: ignore[arg-type]
+        gate_roles=review.gate_roles(),
     )
     ctx = build_context(spec, settings, llm=model, renderer=renderer_obj, progress=progress)
     initial = EpisodeState(run=spec, brief=brief, bible=bible)
@@ -123,7 +129,7 @@ def run_episode(
         if saver.get_tuple(config) is not None:
             raise InputError(f"run id {run_id} already exists in {state or settings.state_url}")
         graph = build_graph().compile(checkpointer=saver)
-        return _drive(graph, initial, config, ctx)
+        return _finish(graph, config, _drive(graph, initial, config, ctx), settings)
 
 
 def _bible_path(brief: Brief | str | Path, bible: Bible | str | Path | None) -> Path | None:
@@ -165,13 +171,29 @@ def resume_run(
     renderer: Renderer | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    lock: bool = True,
 ) -> RunOutcome:
     """Continue a run from its last checkpoint: after a crash or kill it re-runs the step that
     did not finish (finished frames come from the cache); at the gate it applies `decision`."""
-    from langgraph.types import Command
-
     settings = settings or Settings()
     check_id(run_id, "run id")
+    if not lock:
+        return _resume(run_id, state, decision, llm, renderer, settings, progress)
+    with run_lock(settings.home, run_id):
+        return _resume(run_id, state, decision, llm, renderer, settings, progress)
+
+
+def _resume(
+    run_id: str,
+    state: str | None,
+    decision: Approval | dict[str, Any] | None,
+    llm: LLM | None,
+    renderer: Renderer | None,
+    settings: Settings,
+    progress: Progress | None,
+) -> RunOutcome:
+    from langgraph.types import Command
+
     with open_checkpointer(state or settings.state_url) as saver:
         graph = build_graph().compile(checkpointer=saver)
         config: RunnableConfig = {"configurable": {"thread_id": run_id}}
@@ -182,14 +204,45 @@ def resume_run(
         ctx = build_context(current.run, settings, llm=llm, renderer=renderer, progress=progress)
         waiting = bool(snapshot.interrupts)
         if decision is not None and not waiting:
-            raise InputError(f"run {run_id} is not waiting at an approval gate")
+            raise ConflictError(f"run {run_id} is not waiting at an approval gate")
         if not snapshot.next or (waiting and decision is None):
             return _outcome(graph, config, current.run)
         if waiting:
             gate = dict(snapshot.interrupts[0].value)
-            approval = check_decision(decision, gate)
-            return _drive(graph, Command(resume=approval.model_dump(mode="json")), config, ctx)
-        return _drive(graph, None, config, ctx)
+            approval = check_decision(decision, gate)  # type: ignore[arg-type]
+            outcome = _drive(graph, Command(resume=approval.model_dump(mode="json")), config, ctx)
+        else:
+            outcome = _drive(graph, None, config, ctx)
+        return _finish(graph, config, outcome, settings)
+
+
+def waiting_gate(run_id: str, settings: Settings, state: str | None = None) -> dict[str, Any]:
+    """What the gate a run waits at shows (revision, roles it needs); errors if it waits not."""
+    check_id(run_id, "run id")
+    with open_checkpointer(state or settings.state_url) as saver:
+        graph = build_graph().compile(checkpointer=saver)
+        snapshot = graph.get_state({"configurable": {"thread_id": run_id}})
+        if not snapshot.values:
+            raise InputError(f"no run {run_id} in {state or settings.state_url}")
+        if not snapshot.interrupts:
+            raise ConflictError(f"run {run_id} is not waiting at an approval gate")
+        return dict(snapshot.interrupts[0].value)
+
+
+def _finish(
+    graph: Any, config: RunnableConfig, outcome: RunOutcome, settings: Settings
+) -> RunOutcome:
+    """After every drive: each decision goes to the audit log; a run paused at an early gate
+    gets a run.json saying so."""
+    values = graph.get_state(config).values
+    if not values:
+        return outcome
+    current = EpisodeState.model_validate(values)
+    AuditLog(settings.home / "audit.jsonl").sync(current.run.run_id, current.approvals)
+    if outcome.status == "awaiting_approval" and outcome.gate and outcome.gate["gate"] != "final":
+        write_run_record(current, "awaiting_approval")
+        outcome.record = _read_record(current.run.out_dir)
+    return outcome
 
 
 def check_decision(decision: Approval | dict[str, Any], gate: dict[str, Any]) -> Approval:
@@ -198,7 +251,6 @@ def check_decision(decision: Approval | dict[str, Any], gate: dict[str, Any]) ->
     on the same view, is refused."""
     from pydantic import ValidationError
 
-    from reelwright.errors import ConflictError
     from reelwright.loading import validation_message
 
     data = decision.model_dump() if isinstance(decision, Approval) else dict(decision)
@@ -211,11 +263,13 @@ def check_decision(decision: Approval | dict[str, Any], gate: dict[str, Any]) ->
         raise ConflictError(
             f"stale decision: the {gate['gate']} of run {gate['run_id']} changed since you "
             f"opened it (revision {approval.revision} -> {gate['revision']}); reload and decide "
-            "again")
+            "again"
+        )
     if seen_token and seen_token != gate["token"]:
         raise ConflictError(
             f"conflict: someone else decided at the {gate['gate']} gate of run "
-            f"{gate['run_id']} while you were looking; reload to see their decision")
+            f"{gate['run_id']} while you were looking; reload to see their decision"
+        )
     return approval.model_copy(update={"revision": gate["revision"]})
 
 

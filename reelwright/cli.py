@@ -322,52 +322,55 @@ def review_list(state: StateOpt = None) -> None:
         )
 
 
-def _decide(run_id: str, state: str | None, decision: dict[str, Any]) -> None:
-    with _user_errors():
-        from pydantic import ValidationError
+TokenOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--token",
+        envvar="REELWRIGHT_REVIEW_TOKEN",
+        help="Reviewer token (env REELWRIGHT_REVIEW_TOKEN); needed once reviewers exist.",
+    ),
+]
 
-        from reelwright.api import resume_run
-        from reelwright.errors import InputError
-        from reelwright.models import Approval
+
+def _decide(run_id: str, state: str | None, token: str | None, decision: dict[str, Any]) -> None:
+    with _user_errors():
+        from reelwright.review.decisions import decide
 
         settings = _settings(state)
-        try:
-            approval = Approval.model_validate(decision)
-        except ValidationError as exc:
-            from reelwright.loading import validation_message
-
-            raise InputError(validation_message(exc, "decision")) from None
-        outcome = resume_run(
-            run_id,
-            state=settings.state_url,
-            decision=approval,
-            settings=settings,
-            progress=ConsoleProgress(),
-        )
+        data = {k: v for k, v in decision.items() if v is not None}
+        outcome = decide(run_id, data, token, settings=settings, progress=ConsoleProgress())
     _report(outcome, state or "")
 
 
 @review_app.command("approve")
 def review_approve(
     run_id: Annotated[str, typer.Argument()],
-    as_: Annotated[str, typer.Option("--as", help="Reviewer name.")],
+    as_: Annotated[
+        str | None, typer.Option("--as", help="Reviewer name (when no reviewers are configured).")
+    ] = None,
     note: Annotated[str, typer.Option(help="Optional note for the record.")] = "",
-    role: Annotated[str, typer.Option(help="Reviewer role.")] = "showrunner",
+    role: Annotated[
+        str | None, typer.Option(help="Role you approve as (default: the one the gate needs).")
+    ] = None,
+    token: TokenOpt = None,
     state: StateOpt = None,
 ) -> None:
-    """Approve a run at its gate: it publishes."""
-    _decide(run_id, state, {"decision": "approve", "by": as_, "note": note, "role": role})
+    """Approve a run at its gate: it moves on (publishes at the final gate)."""
+    _decide(run_id, state, token, {"decision": "approve", "by": as_, "note": note, "role": role})
 
 
 @review_app.command("reject")
 def review_reject(
     run_id: Annotated[str, typer.Argument()],
-    as_: Annotated[str, typer.Option("--as", help="Reviewer name.")],
     to: Annotated[str, typer.Option(help="Who revises: writer or director.")],
     note: Annotated[str, typer.Option(help="What to change.")],
+    as_: Annotated[
+        str | None, typer.Option("--as", help="Reviewer name (when no reviewers are configured).")
+    ] = None,
     scene: Annotated[list[str] | None, typer.Option(help="Scene id(s) the note concerns.")] = None,
     shot: Annotated[list[str] | None, typer.Option(help="Shot id(s) the note concerns.")] = None,
-    role: Annotated[str, typer.Option(help="Reviewer role.")] = "showrunner",
+    role: Annotated[str | None, typer.Option(help="Role you reject as.")] = None,
+    token: TokenOpt = None,
     state: StateOpt = None,
 ) -> None:
     """Reject a run at its gate with a note: the writer or director revises and the loop goes on."""
@@ -378,6 +381,7 @@ def review_reject(
     _decide(
         run_id,
         state,
+        token,
         {
             "decision": "reject",
             "by": as_,
@@ -606,6 +610,69 @@ def eval_cmd(
             f"regressions beyond tolerance: {', '.join(comparison['regressions'])}", err=True
         )
         raise typer.Exit(EXIT_FAILED)
+
+
+reviewers_app = typer.Typer(
+    help="Reviewers and their roles (tokens are shown once).", no_args_is_help=True
+)
+app.add_typer(reviewers_app, name="reviewers")
+audit_app = typer.Typer(help="The hash-chained audit trail of decisions.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@reviewers_app.command("add")
+def reviewers_add(
+    name: Annotated[str, typer.Argument(help="Reviewer name (letters, digits, - and _).")],
+    role: Annotated[
+        list[str], typer.Option("--role", help="Role (repeat): showrunner, legal, director…")
+    ],
+) -> None:
+    """Add a reviewer; prints their token once (only its hash is stored)."""
+    with _user_errors():
+        from pydantic import ValidationError
+
+        from reelwright.errors import InputError
+        from reelwright.review.reviewers import ReviewConfig
+
+        settings = _settings()
+        config = ReviewConfig.load(settings.home)
+        try:
+            config, token = config.add_reviewer(name, role)
+        except ValidationError as exc:
+            from reelwright.loading import validation_message
+
+            raise InputError(validation_message(exc, "reviewer")) from None
+        path = config.save(settings.home)
+    typer.echo(f"added {name} ({', '.join(role)}) to {path}")
+    typer.echo(f"token (shown once, keep it secret): {token}")
+
+
+@reviewers_app.command("list")
+def reviewers_list() -> None:
+    """List reviewers, their roles, and the gates with the roles they need."""
+    with _user_errors():
+        from reelwright.review.reviewers import ReviewConfig
+
+        config = ReviewConfig.load(_settings().home)
+    for gate, rule in config.gates.items():
+        typer.echo(f"gate {gate}: needs {', '.join(rule.roles)}")
+    for r in config.reviewers:
+        typer.echo(f"{r.name}\t{', '.join(r.roles)}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit trail's hash chain: exit 0 intact, 1 if any record was edited, deleted
+    or reordered."""
+    from reelwright.review.audit import AuditLog
+
+    log = AuditLog(_settings().home / "audit.jsonl")
+    problems = log.verify()
+    if problems:
+        for p in problems:
+            typer.echo(f"audit: {p}", err=True)
+        raise typer.Exit(EXIT_FAILED)
+    typer.echo(f"audit trail intact: {len(log.records())} records in {log.path}")
 
 
 def main() -> None:

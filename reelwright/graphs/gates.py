@@ -82,6 +82,7 @@ def gate_payload(state: EpisodeState, gate: str) -> dict[str, Any]:
         "revision": revision,
         "token": gate_token(state, gate),
         "needs": missing_roles(state, gate, revision),
+        "roles": required_roles(state, gate),
         "passed": state.passed,
         "iteration": state.iteration,
         "scores": critique.scores if critique else {},

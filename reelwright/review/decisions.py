@@ -1,0 +1,65 @@
+"""The one path a reviewer's decision takes, from the CLI or the web app: authenticate,
+check the role the gate needs, check the revision, then resume the run (one process at a
+time) — and the audit log records it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reelwright.api import RunOutcome, resume_run, waiting_gate
+from reelwright.config import Settings
+from reelwright.errors import AuthError, InputError
+from reelwright.locks import run_lock
+from reelwright.paths import check_id
+from reelwright.review.reviewers import ReviewConfig
+
+
+def decide(
+    run_id: str,
+    decision: dict[str, Any],
+    token: str | None,
+    *,
+    settings: Settings,
+    require_token: bool = False,
+    progress: Any = None,
+) -> RunOutcome:
+    check_id(run_id, "run id")
+    config = ReviewConfig.load(settings.home)
+    data = dict(decision)
+    reviewer = None
+    if require_token or config.reviewers or token:
+        reviewer = config.authenticate(token)
+        data["by"] = reviewer.name
+    elif not data.get("by"):
+        raise InputError("name the reviewer with --as NAME (no reviewers are configured)")
+    else:
+        data.setdefault("role", "showrunner")
+    with run_lock(settings.home, run_id):
+        gate = waiting_gate(run_id, settings)
+        if reviewer is not None:
+            data["role"] = _role(
+                reviewer.name, reviewer.roles, data.get("role"), gate, data.get("decision", "")
+            )
+        return resume_run(run_id, settings=settings, decision=data, progress=progress, lock=False)
+
+
+def _role(
+    name: str, roles: list[str], asked: str | None, gate: dict[str, Any], decision: str
+) -> str:
+    if asked and asked not in roles:
+        raise AuthError(f"{name} does not hold the role {asked!r} (roles: {roles})", 403)
+    wanted = gate["needs"] if decision == "approve" and gate["needs"] else gate["roles"]
+    if asked:
+        if asked not in gate["roles"]:
+            raise AuthError(
+                f"the {gate['gate']} gate takes decisions from {gate['roles']}, not {asked!r}", 403
+            )
+        return asked
+    for role in roles:
+        if role in wanted:
+            return role
+    raise AuthError(
+        f"{name} (roles {roles}) cannot decide at the {gate['gate']} gate of run "
+        f"{gate['run_id']}: it needs {' or '.join(wanted)}",
+        403,
+    )
