@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from reelwright.config import Settings
-from reelwright.errors import ConflictError, InputError
+from reelwright.errors import ConflictError, InputError, NotFoundError
 from reelwright.graphs.checkpoint import open_checkpointer, thread_ids
 from reelwright.graphs.context import Progress, build_context, renderer_from_spec
 from reelwright.graphs.episode import build_graph
+from reelwright.graphs.gates import apply_edits
 from reelwright.graphs.state import EpisodeState, RunSpec, RunStatus
 from reelwright.llm import LLM, llm_from_settings
 from reelwright.loading import find_bible, load_bible, load_brief, load_inputs, project_file
@@ -199,7 +200,7 @@ def _resume(
         config: RunnableConfig = {"configurable": {"thread_id": run_id}}
         snapshot = graph.get_state(config)
         if not snapshot.values:
-            raise InputError(f"no run {run_id} in {state or settings.state_url}")
+            raise NotFoundError(f"no run {run_id} in {state or settings.state_url}")
         current = EpisodeState.model_validate(snapshot.values)
         ctx = build_context(current.run, settings, llm=llm, renderer=renderer, progress=progress)
         waiting = bool(snapshot.interrupts)
@@ -210,6 +211,10 @@ def _resume(
         if waiting:
             gate = dict(snapshot.interrupts[0].value)
             approval = check_decision(decision, gate)  # type: ignore[arg-type]
+            if approval.edits:
+                if current.script is None:
+                    raise InputError("there is no script to edit yet")
+                apply_edits(current.script, current.shots, approval.edits)  # refuse bad edits
             outcome = _drive(graph, Command(resume=approval.model_dump(mode="json")), config, ctx)
         else:
             outcome = _drive(graph, None, config, ctx)
@@ -223,7 +228,7 @@ def waiting_gate(run_id: str, settings: Settings, state: str | None = None) -> d
         graph = build_graph().compile(checkpointer=saver)
         snapshot = graph.get_state({"configurable": {"thread_id": run_id}})
         if not snapshot.values:
-            raise InputError(f"no run {run_id} in {state or settings.state_url}")
+            raise NotFoundError(f"no run {run_id} in {state or settings.state_url}")
         if not snapshot.interrupts:
             raise ConflictError(f"run {run_id} is not waiting at an approval gate")
         return dict(snapshot.interrupts[0].value)

@@ -675,6 +675,47 @@ def audit_verify() -> None:
     typer.echo(f"audit trail intact: {len(log.records())} records in {log.path}")
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Interface to bind (default: loopback only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8765,
+    state: StateOpt = None,
+) -> None:
+    """Start the review web app (and its JSON API) for runs waiting at a gate."""
+    import ipaddress
+
+    with _user_errors():
+        import uvicorn
+
+        from reelwright.review.app import create_app
+        from reelwright.review.reviewers import ReviewConfig
+
+        settings = _settings(state)
+        config = ReviewConfig.load(settings.home)
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    typer.echo(f"Reelwright review on http://{host}:{port}/")
+    if loopback:
+        typer.echo("bound to loopback: only this machine can reach it")
+    else:
+        typer.echo(
+            f"WARNING: bound to {host}, reachable from other machines; put it behind "
+            "TLS and keep reviewer tokens secret",
+            err=True,
+        )
+    if not config.reviewers:
+        typer.echo(
+            "no reviewers configured: add one with `reelwright reviewers add NAME "
+            "--role showrunner`",
+            err=True,
+        )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     try:
         app()

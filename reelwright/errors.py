@@ -11,6 +11,10 @@ class InputError(ReelwrightError):
     """Bad input from the user: a brief, a bible, an id, a flag. Nothing has been written."""
 
 
+class NotFoundError(InputError):
+    """No such run (or file)."""
+
+
 class ConflictError(InputError):
     """The decision or resume collides with another: stale revision, a decision already made,
     or another process resuming the same run."""

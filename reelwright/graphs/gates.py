@@ -27,7 +27,7 @@ DEFAULT_ROLES = ("showrunner",)
 
 
 def revision_of(state: EpisodeState, gate: str) -> str:
-    parts: list[Any] = {
+    parts: list[Any] = {  # type: ignore[assignment]
         "script": [state.script],
         "shots": [state.shots],
         "final": [state.script, state.shots],
@@ -101,7 +101,10 @@ def apply_edits(
     new text (their frames re-render), everything else is untouched (and stays cached)."""
     for edit in edits:
         if edit.kind == "line":
-            scene = script.scene(edit.scene_id or "")
+            try:
+                scene = script.scene(edit.scene_id or "")
+            except KeyError:
+                raise InputError(f"no scene {edit.scene_id!r} to edit") from None
             if edit.line is None or not 1 <= edit.line <= len(scene.dialogue):
                 raise InputError(f"scene {scene.id} has no line {edit.line}")
             old = scene.dialogue[edit.line - 1]

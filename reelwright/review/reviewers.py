@@ -11,10 +11,9 @@ import hashlib
 import hmac
 import secrets
 from pathlib import Path
-from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reelwright.errors import AuthError, InputError
 from reelwright.loading import parse, read_yaml
@@ -43,8 +42,9 @@ class ReviewConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = 1
-    gates: dict[Literal["script", "shots", "final"], GateRule] = Field(
-        default_factory=lambda: {"final": GateRule()}
+    gates: dict[str, GateRule] = Field(
+        default_factory=lambda: {"final": GateRule()},
+        description="Gates a run stops at (script, shots, final) and the roles each needs.",
     )
     reviewers: list[Reviewer] = Field(default_factory=list)
 
@@ -83,6 +83,13 @@ class ReviewConfig(BaseModel):
         if found is None:
             raise AuthError("unknown reviewer token", 401)
         return found
+
+    @model_validator(mode="after")
+    def _known_gates(self) -> ReviewConfig:
+        unknown = sorted(set(self.gates) - {"script", "shots", "final"})
+        if unknown:
+            raise ValueError(f"unknown gate(s) {unknown}: use script, shots, final")
+        return self
 
     def gate_roles(self) -> dict[str, tuple[str, ...]]:
         return {name: tuple(rule.roles) for name, rule in self.gates.items()}

@@ -1,0 +1,116 @@
+"""End to end in headless Chromium: queue, run page with frames and scores, reject with a note
+to the director, the run comes back after the revision, approve, published."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+from reelwright.review.app import create_app
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)"
+)
+
+
+@pytest.fixture
+def server(project):
+    import uvicorn
+
+    settings, tokens = project
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", tokens
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_review_in_a_real_browser(server, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    base, tokens = server
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/")
+        assert page.url.endswith("/login")
+        page.fill("input[name=token]", tokens["sam"])
+        page.click("button[type=submit]")
+        assert page.locator("#queue").is_visible()
+        page.click("text=ep1")
+        assert "Waiting at the final gate" in page.inner_text("#gate")
+        assert page.locator("#scores tr").count() == 8  # header + 6 dimensions + overall
+        assert page.locator("#score-chart").is_visible()
+        frames = page.locator("#frames img")
+        assert frames.count() >= 6
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('#frames img')).every(i => i.naturalWidth > 0)"
+        )
+        page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
+
+        page.select_option("#reject-to", "director")
+        page.fill("#reject-note", "Scene 2 needs closer coverage of Juno.")
+        page.fill("#reject-form input[name=scene_ids]", "s2")
+        page.click("#reject")
+        assert page.inner_text("#flash") == "Decision recorded."
+        assert "iteration 2" in page.inner_text("#status")  # back after the revision
+        assert "Waiting at the final gate" in page.inner_text("#gate")
+        history = page.inner_text("#history")
+        assert "reject" in history and "Scene 2 needs closer coverage" in history
+
+        page.click("#approve")
+        assert page.inner_text("#flash") == "Published."
+        assert "published" in page.inner_text("#status")
+        browser.close()
+    assert errors == []
+    settings_out = tmp_path / "out"
+    record = json.loads((settings_out / "run.json").read_text())
+    assert record["status"] == "published" and record["iterations"] == 2
+    assert [a["decision"] for a in record["approvals"]] == ["reject", "approve"]
+
+
+def test_cross_site_form_posts_are_refused(server, http):
+    import httpx
+
+    base, tokens = server
+    http.route(host="127.0.0.1").pass_through()  # our own server on loopback
+    with httpx.Client(base_url=base) as client:
+        client.cookies.set("rw_session", tokens["sam"])
+        page = client.get("/runs/ep1")
+        assert page.status_code == 200
+        forged = client.post(
+            "/runs/ep1/decision",
+            data={"decision": "approve", "csrf": "x"},
+            headers={"origin": "http://evil.example"},
+        )
+        assert forged.status_code == 403
+        unsigned = client.post("/runs/ep1/decision", data={"decision": "approve"})
+        assert unsigned.status_code == 403
+        assert client.get("/api/runs").status_code == 401  # cookies never open the API
