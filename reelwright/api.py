@@ -100,8 +100,12 @@ def run_episode(
         )
     out_dir = OutputDir(out)
     out_dir.check_usable()
-    renderer_obj = renderer if not isinstance(renderer, str) else renderer_from_spec(renderer)
-    renderer_spec = renderer if isinstance(renderer, str) else renderer.name
+    renderer_obj = (
+        renderer if not isinstance(renderer, str) else renderer_from_spec(renderer, settings)
+    )
+    renderer_spec = (
+        renderer if isinstance(renderer, str) else getattr(renderer, "spec", renderer.name)
+    )
     run_id = check_id(run_id, "run id") if run_id else new_run_id()
     review = ReviewConfig.load(settings.home)
     model: LLM | None = llm_from_settings(settings) if llm == "auto" else llm  # type: ignore[assignment]

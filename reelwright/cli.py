@@ -119,6 +119,11 @@ class ConsoleProgress:
             self._close_bar()
             self.console.print(f"  frames: {total} ready")
 
+    def step(self, batch: int, done: int, total: int) -> None:
+        """Denoising steps of the batch being rendered (GPU renderers)."""
+        if done == total or done == 1:
+            self.console.print(f"  [dim]batch {batch}: step {done}/{total}[/]")
+
     def _close_bar(self) -> None:
         if self._bar is not None:
             self._bar.stop()

@@ -23,6 +23,14 @@ class Settings(BaseSettings):
     llm_max_retry_wait_s: float = 30.0
     llm_concurrency: int = Field(8, ge=1, le=64)
     home: Path = Field(Path(".reelwright"), description="State, cache and signing folder.")
+    render_steps: int = Field(25, ge=1, le=200)
+    render_guidance: float = Field(7.5, ge=0, le=30)
+    render_batch_size: int = Field(8, ge=1, le=64)
+    render_device: str = "auto"
+    render_dtype: str = "auto"
+    render_compile: bool = False
+    render_channels_last: bool = False
+    render_vae_tiling: bool = False
     state: str | None = Field(None, description="Checkpointer URL; default sqlite under home.")
 
     @property

@@ -343,6 +343,7 @@ class RenderResult(Frozen):
     width: int
     height: int
     seconds: float
+    warnings: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- critique

@@ -57,6 +57,9 @@ def run_record(state: EpisodeState, status: RunStatus, error: str = "") -> dict[
             "rendered": sum(c.rendered for c in state.render_counts),
             "cached": sum(c.cached for c in state.render_counts),
             "by_iteration": [c.model_dump() for c in state.render_counts],
+            "seconds": round(sum(c.seconds for c in state.render_counts), 3),
+            "images_per_s": _rate(state),
+            "warnings": sorted({f"{r.shot_id}: {w}" for r in state.renders for w in r.warnings}),
         },
         "renderer": state.run.renderer,
         "agents": state.run.agents,
@@ -76,6 +79,12 @@ def run_record(state: EpisodeState, status: RunStatus, error: str = "") -> dict[
     if error:
         record["error"] = error
     return record
+
+
+def _rate(state: EpisodeState) -> float | None:
+    rendered = sum(c.rendered for c in state.render_counts)
+    seconds = sum(c.seconds for c in state.render_counts if c.rendered)
+    return round(rendered / seconds, 3) if rendered and seconds else None
 
 
 def write_run_record(state: EpisodeState, status: RunStatus, error: str = "") -> Path:

@@ -52,8 +52,9 @@ class EpisodeContext:
     models: list[ModelUse] = field(default_factory=list)
 
 
-def renderer_from_spec(spec: str) -> Renderer:
-    """`storyboard` (CPU, default) or `diffusers:PATH` (local GPU model)."""
+def renderer_from_spec(spec: str, settings: Settings | None = None) -> Renderer:
+    """`storyboard` (CPU, default) or `diffusers:PATH` (a local diffusers model folder, or
+    `FILE.safetensors@CONFIG_DIR`)."""
     from reelwright.errors import InputError
 
     if spec == "storyboard":
@@ -61,8 +62,29 @@ def renderer_from_spec(spec: str) -> Renderer:
 
         return StoryboardRenderer()
     if spec.startswith("diffusers:"):
-        raise InputError(
-            "the diffusers renderer is not part of this release yet; use --renderer storyboard"
+        from reelwright.config import Settings
+
+        settings = settings or Settings()
+        try:
+            from reelwright.renderers.diffusers import DiffusersRenderer, DiffusersSettings
+        except ImportError as exc:
+            raise InputError(
+                f"the diffusers renderer needs `pip install 'reelwright[diffusers]'` ({exc})"
+            ) from None
+        options = DiffusersSettings(
+            steps=settings.render_steps,
+            guidance=settings.render_guidance,
+            batch_size=settings.render_batch_size,
+            device=settings.render_device,
+            dtype=settings.render_dtype,
+            compile=settings.render_compile,
+            channels_last=settings.render_channels_last,
+            vae_tiling=settings.render_vae_tiling,
+        )
+        return DiffusersRenderer(
+            spec.removeprefix("diffusers:"),
+            options,  # type: ignore[return-value]
+            home=settings.home,
         )
     raise InputError(f"unknown renderer {spec!r}: use 'storyboard' or 'diffusers:PATH'")
 
@@ -108,7 +130,9 @@ def build_context(
         director = LLMDirector(llm, settings.llm_concurrency)
     else:
         writer, director = ProceduralWriter(), ProceduralDirector()
-    renderer = renderer or renderer_from_spec(spec.renderer)
+    renderer = renderer or renderer_from_spec(spec.renderer, settings)
+    if progress is not None and hasattr(progress, "step") and hasattr(renderer, "progress"):
+        renderer.progress = progress.step  # per denoising step, per batch
     models = [
         ModelUse(
             id=renderer.model,

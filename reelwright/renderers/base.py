@@ -17,6 +17,7 @@ class RenderedFrame:
     job: RenderJob
     image: Image.Image
     seconds: float
+    warnings: tuple[str, ...] = ()
 
 
 class Renderer(Protocol):

@@ -29,10 +29,17 @@ class RenderCache:
         p = self.path(job.key)
         return p if p.is_file() and p.with_suffix(".json").is_file() else None
 
-    def put(self, job: RenderJob, png: bytes, seconds: float) -> Path:
+    def put(
+        self, job: RenderJob, png: bytes, seconds: float, warnings: tuple[str, ...] = ()
+    ) -> Path:
         p = self.path(job.key)
         atomic_write(p, png)
-        meta = {"job": job.model_dump(mode="json"), "seconds": seconds, "at": time.time()}
+        meta = {
+            "job": job.model_dump(mode="json"),
+            "seconds": seconds,
+            "at": time.time(),
+            "warnings": list(warnings),
+        }
         atomic_write(p.with_suffix(".json"), json.dumps(meta, indent=1).encode())
         return p  # the .json is written last: a frame counts as cached only when both exist
 
@@ -67,12 +74,18 @@ def render_all(
         for frame in renderer.render(list(unique.values())):
             buf = io.BytesIO()
             frame.image.save(buf, format="PNG", optimize=False, compress_level=3)
-            path = cache.put(frame.job, buf.getvalue(), frame.seconds)
+            path = cache.put(frame.job, buf.getvalue(), frame.seconds, frame.warnings)
             for job in misses:
                 if job.key == frame.job.key and job.shot_id not in results:
                     first = job.shot_id == frame.job.shot_id
                     done(
-                        _result(job, path, cached=not first, seconds=frame.seconds if first else 0)
+                        _result(
+                            job,
+                            path,
+                            cached=not first,
+                            seconds=frame.seconds if first else 0,
+                            warnings=frame.warnings,
+                        )
                     )
     missing = [j.shot_id for j in jobs if j.shot_id not in results]
     if missing:
@@ -82,7 +95,9 @@ def render_all(
     return [results[j.shot_id] for j in jobs]
 
 
-def _result(job: RenderJob, path: Path, *, cached: bool, seconds: float) -> RenderResult:
+def _result(
+    job: RenderJob, path: Path, *, cached: bool, seconds: float, warnings: tuple[str, ...] = ()
+) -> RenderResult:
     return RenderResult(
         shot_id=job.shot_id,
         key=job.key,
@@ -94,4 +109,5 @@ def _result(job: RenderJob, path: Path, *, cached: bool, seconds: float) -> Rend
         width=job.width,
         height=job.height,
         seconds=round(seconds, 4),
+        warnings=warnings,
     )

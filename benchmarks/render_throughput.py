@@ -1,0 +1,214 @@
+"""Keyframe throughput: (a) the bare pipeline once per shot, (b) the bare pipeline at its best
+batch size, (c) Reelwright's renderer on a 16-shot episode of the same settings.
+
+On CUDA it builds random-weight models with the real SD 1.5 (and, with --sdxl, SDXL)
+architectures — the same compute as released weights — at 512² (1024² for SDXL), 25 steps,
+fp16. Without CUDA it runs tiny models on the CPU in under a minute and says so. Prints one
+JSON line, with peak GPU memory per figure on CUDA.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _machine import machine
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def sd15(folder: Path) -> Path:
+    """Random weights, SD 1.5 architecture (UNet 860M, CLIP ViT-L/14 text, KL VAE)."""
+    import torch
+    from diffusers import (
+        AutoencoderKL,
+        PNDMScheduler,
+        StableDiffusionPipeline,
+        UNet2DConditionModel,
+    )
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+
+    from reelwright.testing import build_tiny_pipeline
+
+    tiny = build_tiny_pipeline(folder / "tok")  # only for its generated tokenizer files
+    tok = CLIPTokenizer.from_pretrained(tiny / "tokenizer")
+    torch.manual_seed(0)
+    unet = UNet2DConditionModel(
+        sample_size=64,
+        in_channels=4,
+        out_channels=4,
+        layers_per_block=2,
+        block_out_channels=(320, 640, 1280, 1280),
+        cross_attention_dim=768,
+        attention_head_dim=8,
+        down_block_types=("CrossAttnDownBlock2D",) * 3 + ("DownBlock2D",),
+        up_block_types=("UpBlock2D",) + ("CrossAttnUpBlock2D",) * 3,
+    )
+    vae = AutoencoderKL(
+        in_channels=3,
+        out_channels=3,
+        latent_channels=4,
+        layers_per_block=2,
+        sample_size=512,
+        block_out_channels=(128, 256, 512, 512),
+        down_block_types=("DownEncoderBlock2D",) * 4,
+        up_block_types=("UpDecoderBlock2D",) * 4,
+    )
+    text = CLIPTextModel(
+        CLIPTextConfig(
+            vocab_size=tok.vocab_size + 2,
+            hidden_size=768,
+            intermediate_size=3072,
+            num_hidden_layers=12,
+            num_attention_heads=12,
+            max_position_embeddings=77,
+            bos_token_id=tok.bos_token_id,
+            eos_token_id=tok.eos_token_id,
+            pad_token_id=tok.pad_token_id,
+        )
+    )
+    scheduler = PNDMScheduler(
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        skip_prk_steps=True,
+        steps_offset=1,
+    )
+    pipe = StableDiffusionPipeline(
+        unet=unet,
+        vae=vae,
+        text_encoder=text,
+        tokenizer=tok,
+        scheduler=scheduler,
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
+    out = folder / "sd15-arch"
+    pipe.save_pretrained(out, safe_serialization=True)
+    return out
+
+
+def bare(pipe, prompts: list[str], size: int, steps: int, batch: int) -> float:
+    import torch
+
+    started = time.perf_counter()
+    for i in range(0, len(prompts), batch):
+        chunk = prompts[i : i + batch]
+        gens = [torch.Generator(pipe.device).manual_seed(7 + i + k) for k in range(len(chunk))]
+        pipe(
+            chunk,
+            negative_prompt=["blurry"] * len(chunk),
+            num_inference_steps=steps,
+            guidance_scale=7.5,
+            height=size,
+            width=size,
+            generator=gens,
+            output_type="pil",
+        )
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+    return len(prompts) / (time.perf_counter() - started)
+
+
+def peak_gb() -> float | None:
+    import torch
+
+    if not torch.cuda.is_available():
+        return None
+    gb = torch.cuda.max_memory_allocated() / 2**30
+    torch.cuda.reset_peak_memory_stats()
+    return round(gb, 2)
+
+
+def main() -> None:
+    import torch
+
+    from reelwright.models import RenderJob
+    from reelwright.renderers.cache import RenderCache, render_all
+    from reelwright.renderers.diffusers import DiffusersRenderer, DiffusersSettings
+    from reelwright.testing import build_tiny_pipeline
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shots", type=int, default=16)
+    parser.add_argument("--batches", default="1,4,8,16")
+    args = parser.parse_args()
+    cuda = torch.cuda.is_available()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if cuda:
+            model, size, steps, mode = sd15(folder), 512, 25, "cuda, SD1.5 architecture, fp16"
+        else:
+            model, size, steps, mode = build_tiny_pipeline(folder), 64, 4, "cpu, tiny model"
+        settings = DiffusersSettings(steps=steps, guidance=7.5, batch_size=1)
+        renderer = DiffusersRenderer(model, settings, home=folder)
+        pipe = renderer.pipe
+        prompts = [f"storyboard frame {i}, a lighthouse keeper at dusk" for i in range(args.shots)]
+        bare(pipe, prompts[:2], size, steps, 2)  # warm-up (kernels, allocator)
+        peak_gb()
+        per_shot = bare(pipe, prompts, size, steps, 1)
+        figures = {"a_per_shot": {"img_s": round(per_shot, 3), "peak_gb": peak_gb()}}
+        best_batch, best = 1, per_shot
+        batched = {}
+        for b in [int(x) for x in args.batches.split(",")]:
+            rate = bare(pipe, prompts, size, steps, b)
+            batched[b] = {"img_s": round(rate, 3), "peak_gb": peak_gb()}
+            if rate > best:
+                best_batch, best = b, rate
+        figures["b_best_batch"] = {"batch": best_batch, **batched[best_batch]}
+        renderer.settings = DiffusersSettings(steps=steps, guidance=7.5, batch_size=best_batch)
+        jobs = [
+            RenderJob(
+                shot_id=f"s{i // 4 + 1}-{i % 4 + 1}",
+                renderer=renderer.name,
+                renderer_version=renderer.version,
+                model=renderer.model,
+                prompt=p,
+                negative_prompt="blurry",
+                seed=7 + i,
+                width=size,
+                height=size,
+                steps=steps,
+                guidance=7.5,
+                scheduler=renderer.scheduler_name(),
+            )
+            for i, p in enumerate(prompts)
+        ]
+        started = time.perf_counter()
+        results = render_all(renderer, jobs, RenderCache(folder / "cache"))
+        if cuda:
+            torch.cuda.synchronize()
+        episode = len(results) / (time.perf_counter() - started)
+        figures["c_reelwright_episode"] = {
+            "img_s": round(episode, 3),
+            "peak_gb": peak_gb(),
+            "batches": renderer.stats.batch_sizes,
+        }
+    print(
+        json.dumps(
+            {
+                "benchmark": "render_throughput",
+                "mode": mode,
+                "size": size,
+                "steps": steps,
+                "shots": args.shots,
+                "torch": torch.__version__,
+                "gpu": torch.cuda.get_device_name(0) if cuda else None,
+                **figures,
+                "by_batch": batched,
+                "c_over_b": round(episode / best, 3),
+                "c_over_a": round(episode / per_shot, 3),
+                "target_c_over_b": 0.9,
+                "machine": machine(),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

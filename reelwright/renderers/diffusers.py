@@ -1,0 +1,403 @@
+"""GPU keyframes with diffusers: SD 1.5, SDXL, SD/SDXL-Turbo and FLUX through the auto
+pipelines, loaded from a local folder (or a single `.safetensors` file with a local config
+folder) — safetensors only, nothing downloaded.
+
+One pipeline per model per process, kept warm. Compatible jobs (same size, steps, guidance,
+scheduler) go through the pipeline in one call with one seeded generator per image, so a frame
+is the same whether rendered alone or in a batch. On CUDA out-of-memory the batch is halved
+and retried, down to 1. Prompts longer than the CLIP window are encoded in chunks (SD 1.5
+family) or truncated with a warning in the result — never silently cut.
+
+torch and diffusers are imported here only, when a diffusers renderer is built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reelwright.errors import InputError, RenderError
+from reelwright.models import Bible, RenderJob, Shot
+from reelwright.renderers.base import RenderedFrame
+
+RENDERER_VERSION = "1"
+PICKLE_SUFFIXES = {".bin", ".ckpt", ".pt", ".pth", ".pkl", ".pickle"}
+_PIPELINES: dict[tuple[str, str, str], Any] = {}  # (path, device, dtype) -> pipeline
+
+
+@dataclass(frozen=True)
+class DiffusersSettings:
+    steps: int = 25
+    guidance: float = 7.5
+    batch_size: int = 8
+    device: str = "auto"  # auto | cuda | cpu | mps
+    dtype: str = "auto"  # auto | float16 | bfloat16 | float32
+    compile: bool = False  # torch.compile the denoiser (paid once per process)
+    channels_last: bool = False
+    vae_tiling: bool = False
+    long_prompts: str = "chunk"  # chunk | truncate
+
+
+@dataclass
+class BatchStats:
+    calls: int = 0
+    batch_sizes: list[int] = field(default_factory=list)
+    ooms: int = 0
+
+
+def is_oom(exc: BaseException) -> bool:
+    import torch
+
+    return isinstance(exc, torch.cuda.OutOfMemoryError) or "out of memory" in str(exc).lower()
+
+
+def check_model_path(path: Path) -> tuple[Path, Path | None]:
+    """(model folder or file, config folder for a single file). Raises InputError, before any
+    GPU work, for a missing path, a pickle checkpoint, or a folder that is not a diffusers
+    model."""
+    config: Path | None = None
+    text = str(path)
+    if "@" in text:  # FILE.safetensors@CONFIG_DIR
+        file_part, config_part = text.split("@", 1)
+        path, config = Path(file_part), Path(config_part)
+    if not path.exists():
+        raise InputError(f"diffusers model not found: {path}")
+    if path.is_file():
+        if path.suffix.lower() in PICKLE_SUFFIXES:
+            raise InputError(
+                f"refusing {path.name}: pickle checkpoints can run code when "
+                "loaded; convert it to .safetensors"
+            )
+        if path.suffix.lower() != ".safetensors":
+            raise InputError(f"{path.name} is not a .safetensors checkpoint")
+        if config is None or not (config / "model_index.json").is_file():
+            raise InputError(
+                f"a single-file checkpoint needs a local config folder (nothing is "
+                f"downloaded): --renderer diffusers:{path}@/path/to/config-folder"
+            )
+        return path, config
+    if not (path / "model_index.json").is_file():
+        raise InputError(f"{path} is not a diffusers model folder (no model_index.json)")
+    weights = list(path.rglob("*.safetensors"))
+    pickles = [p for p in path.rglob("*") if p.suffix.lower() in PICKLE_SUFFIXES]
+    if not weights:
+        what = f"only pickle weights ({pickles[0].name})" if pickles else "no weights"
+        raise InputError(f"{path} has {what}: Reelwright loads .safetensors only")
+    return path, None
+
+
+def weights_hash(path: Path, home: Path) -> str:
+    """SHA-256 over the model's safetensors files (names and bytes), cached by size+mtime."""
+    files = [path] if path.is_file() else sorted(path.rglob("*.safetensors"))
+    stamp = json.dumps(
+        [
+            [
+                str(f.relative_to(path.parent if path.is_file() else path)),
+                f.stat().st_size,
+                f.stat().st_mtime_ns,
+            ]
+            for f in files
+        ]
+    )
+    memo = home / "weights-hashes.json"
+    try:
+        known = json.loads(memo.read_text())
+    except (OSError, ValueError):
+        known = {}
+    key = hashlib.sha256(f"{path.resolve()}:{stamp}".encode()).hexdigest()
+    if key in known:
+        return str(known[key])
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode())
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    digest = h.hexdigest()
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(json.dumps({**known, key: digest}))
+    except OSError:
+        pass
+    return digest
+
+
+class DiffusersRenderer:
+    """A Renderer over a local diffusers model. `progress(batch, steps_done, steps_total)`
+    is called per denoising step when given."""
+
+    name = "diffusers"
+    version = RENDERER_VERSION
+
+    def __init__(
+        self,
+        model_path: str | Path,
+        settings: DiffusersSettings | None = None,
+        progress: Callable[[int, int, int], None] | None = None,
+        home: Path | str = ".reelwright",
+    ) -> None:
+        self.settings = settings or DiffusersSettings()
+        self.path, self.config = check_model_path(Path(model_path))
+        self.weights_sha256 = weights_hash(self.path, Path(home))
+        self.model = (
+            f"{self.path.stem if self.path.is_file() else self.path.name}"
+            f"@{self.weights_sha256[:16]}"
+        )
+        self.spec = f"diffusers:{model_path}"
+        self.progress = progress
+        self.stats = BatchStats()
+        self._pipe: Any = None
+
+    # -- jobs -----------------------------------------------------------------------
+
+    def job(self, shot: Shot, bible: Bible, width: int, height: int) -> RenderJob:
+        return RenderJob(
+            shot_id=shot.id,
+            renderer=self.name,
+            renderer_version=self.version,
+            model=self.model,
+            prompt=shot.prompt,
+            negative_prompt=shot.negative_prompt,
+            seed=shot.seed,
+            width=width,
+            height=height,
+            steps=self.settings.steps,
+            guidance=self.settings.guidance,
+            scheduler=self.scheduler_name(),
+        )
+
+    def scheduler_name(self) -> str:
+        index = self.config / "model_index.json" if self.config else self.path / "model_index.json"
+        try:
+            return str(json.loads(index.read_text())["scheduler"][1])
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            return "default"
+
+    # -- the pipeline ---------------------------------------------------------------
+
+    @property
+    def pipe(self) -> Any:
+        if self._pipe is None:
+            self._pipe = load_pipeline(self.path, self.config, self.settings)
+        return self._pipe
+
+    def check_size(self, width: int, height: int) -> None:
+        multiple = 8 * 2  # latent downsampling x2 for the UNet's smallest block
+        vae = getattr(self.pipe, "vae_scale_factor", 8)
+        multiple = max(multiple, int(vae) * 2)
+        if width % multiple or height % multiple:
+            raise InputError(
+                f"{width}x{height} is not a size this model can take: width and "
+                f"height must be multiples of {multiple}"
+            )
+
+    def render(self, jobs: Sequence[RenderJob]) -> Iterator[RenderedFrame]:
+        groups: dict[tuple[Any, ...], list[RenderJob]] = {}
+        for job in jobs:
+            self.check_size(job.width, job.height)
+            key = (job.width, job.height, job.steps, job.guidance, job.scheduler)
+            groups.setdefault(key, []).append(job)
+        for group in groups.values():
+            yield from self._render_group(group)
+
+    def _render_group(self, jobs: list[RenderJob]) -> Iterator[RenderedFrame]:
+        size = max(1, self.settings.batch_size)
+        i = 0
+        while i < len(jobs):
+            batch = jobs[i : i + size]
+            started = time.perf_counter()
+            try:
+                images, notes = self._call(batch)
+            except Exception as exc:
+                if not is_oom(exc):
+                    raise
+                self.stats.ooms += 1
+                _empty_cache()
+                if size == 1:
+                    raise RenderError(
+                        "out of GPU memory at batch size 1: lower the frame size "
+                        "or enable VAE tiling"
+                    ) from None
+                size = max(1, size // 2)
+                continue
+            seconds = (time.perf_counter() - started) / len(batch)
+            for job, image, note in zip(batch, images, notes, strict=True):
+                yield RenderedFrame(job=job, image=image, seconds=seconds, warnings=note)
+            i += len(batch)
+
+    def _call(self, batch: list[RenderJob]) -> tuple[list[Any], list[tuple[str, ...]]]:
+        import torch
+
+        pipe = self.pipe
+        device = pipe.device if hasattr(pipe, "device") else "cpu"
+        generators = [
+            torch.Generator(device="cpu" if str(device) == "mps" else device).manual_seed(job.seed)
+            for job in batch
+        ]
+        kwargs: dict[str, Any] = dict(
+            num_inference_steps=batch[0].steps,
+            guidance_scale=batch[0].guidance,
+            height=batch[0].height,
+            width=batch[0].width,
+            generator=generators,
+        )
+        prompts = [j.prompt for j in batch]
+        negatives = [j.negative_prompt for j in batch]
+        encoded, notes = encode_prompts(pipe, prompts, negatives, self.settings.long_prompts)
+        kwargs.update(encoded)
+        if self.progress is not None:
+            total = batch[0].steps
+            batch_no = self.stats.calls + 1
+
+            def on_step(p: Any, step: int, timestep: Any, callback_kwargs: dict[str, Any]) -> Any:
+                self.progress(batch_no, step + 1, total)  # type: ignore[misc]
+                return callback_kwargs
+
+            kwargs["callback_on_step_end"] = on_step
+        with torch.inference_mode():
+            images = pipe(**kwargs).images
+        self.stats.calls += 1  # completed calls only: an OOM attempt does not count
+        self.stats.batch_sizes.append(len(batch))
+        return list(images), notes
+
+
+def _empty_cache() -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def pick_device_dtype(settings: DiffusersSettings, family: str) -> tuple[str, Any]:
+    import torch
+
+    device = settings.device
+    if device == "auto":
+        device = (
+            "cuda"
+            if torch.cuda.is_available()
+            else ("mps" if torch.backends.mps.is_available() else "cpu")
+        )
+    if settings.dtype != "auto":
+        return device, getattr(torch, settings.dtype)
+    if device == "cpu":
+        return device, torch.float32
+    return device, torch.bfloat16 if family == "flux" else torch.float16
+
+
+def load_pipeline(path: Path, config: Path | None, settings: DiffusersSettings) -> Any:
+    """Load once per process; SDPA attention is the default processor on torch 2."""
+    from diffusers import AutoPipelineForText2Image
+
+    index_file = (config or path) / "model_index.json"
+    family = "flux" if "Flux" in index_file.read_text() else "sd"
+    device, dtype = pick_device_dtype(settings, family)
+    key = (str(path.resolve()), device, str(dtype))
+    if key in _PIPELINES:
+        return _PIPELINES[key]
+    if path.is_file():
+        pipe = AutoPipelineForText2Image.from_pipe(_single_file(path, config, dtype))  # type: ignore[arg-type]
+    else:
+        pipe = AutoPipelineForText2Image.from_pretrained(
+            path, dtype=dtype, use_safetensors=True, local_files_only=True
+        )
+    pipe.set_progress_bar_config(disable=True)
+    pipe = pipe.to(device)
+    denoiser = getattr(pipe, "unet", None) or getattr(pipe, "transformer", None)
+    if settings.channels_last and denoiser is not None:
+        import torch
+
+        denoiser.to(memory_format=torch.channels_last)
+    if settings.vae_tiling and hasattr(pipe, "vae"):
+        pipe.vae.enable_tiling()
+    if settings.compile and denoiser is not None:
+        import torch
+
+        compiled = torch.compile(denoiser, mode="max-autotune-no-cudagraphs", fullgraph=False)
+        setattr(pipe, "unet" if hasattr(pipe, "unet") else "transformer", compiled)
+    _PIPELINES[key] = pipe
+    return pipe
+
+
+def _single_file(path: Path, config: Path | None, dtype: Any) -> Any:
+    from diffusers import DiffusionPipeline
+
+    loader = DiffusionPipeline.from_single_file  # type: ignore[attr-defined]
+    return loader(str(path), config=str(config), dtype=dtype, local_files_only=True)
+
+
+def image_to_image(pipe: Any) -> Any:
+    """An img2img pipeline over the same loaded components (no second copy of the weights),
+    for shots rendered from a reference frame."""
+    from diffusers import AutoPipelineForImage2Image
+
+    return AutoPipelineForImage2Image.from_pipe(pipe)
+
+
+def encode_prompts(
+    pipe: Any, prompts: list[str], negatives: list[str], mode: str
+) -> tuple[dict[str, Any], list[tuple[str, ...]]]:
+    """Prompts within the text encoder's window pass through; longer ones are encoded in
+    chunks of the window (single-CLIP pipelines) or truncated, and either way reported."""
+    tokenizer = getattr(pipe, "tokenizer", None)
+    if tokenizer is None:
+        return {"prompt": prompts, "negative_prompt": negatives}, [() for _ in prompts]
+    window = tokenizer.model_max_length - 2
+    lengths = [len(tokenizer(p, add_special_tokens=False).input_ids) for p in prompts]
+    notes: list[tuple[str, ...]] = []
+    for n in lengths:
+        how = (
+            "encoded in chunks"
+            if mode == "chunk" and _chunkable(pipe)
+            else f"truncated to {window}"
+        )
+        notes.append(
+            (f"prompt is {n} tokens, over the {window}-token window: {how}",) if n > window else ()
+        )
+    if max(lengths) <= window or mode != "chunk" or not _chunkable(pipe):
+        return {"prompt": prompts, "negative_prompt": negatives}, notes
+    positive = [_chunked(pipe, p) for p in prompts]
+    negative = [_chunked(pipe, n) for n in negatives]
+    longest = max(t.shape[1] for t in positive + negative)
+    positive = [_pad_to(pipe, t, longest) for t in positive]
+    negative = [_pad_to(pipe, t, longest) for t in negative]
+    import torch
+
+    return {
+        "prompt_embeds": torch.cat(positive),
+        "negative_prompt_embeds": torch.cat(negative),
+    }, notes
+
+
+def _chunkable(pipe: Any) -> bool:
+    return hasattr(pipe, "text_encoder") and not hasattr(pipe, "text_encoder_2")
+
+
+def _chunked(pipe: Any, prompt: str) -> Any:
+    import torch
+
+    tok = pipe.tokenizer
+    window = tok.model_max_length - 2
+    ids = tok(prompt, add_special_tokens=False).input_ids or [tok.pad_token_id]
+    chunks = []
+    for start in range(0, len(ids), window):
+        piece = [tok.bos_token_id, *ids[start : start + window], tok.eos_token_id]
+        piece += [tok.pad_token_id] * (tok.model_max_length - len(piece))
+        tensor = torch.tensor([piece], device=pipe.text_encoder.device)
+        with torch.inference_mode():
+            chunks.append(pipe.text_encoder(tensor)[0])
+    return torch.cat(chunks, dim=1).to(pipe.text_encoder.dtype)
+
+
+def _pad_to(pipe: Any, embeds: Any, length: int) -> Any:
+    """Extend with encoded empty chunks so positive and negative embeddings line up."""
+    import torch
+
+    while embeds.shape[1] < length:
+        embeds = torch.cat([embeds, _chunked(pipe, "")], dim=1)
+    return embeds

@@ -1,0 +1,198 @@
+"""The diffusers renderer on a tiny random-weight pipeline, loaded through the path users
+take. Tolerance for "the same frame alone or in a batch": at most 2/255 per channel on CPU
+fp32 (batched matmuls may differ in the last bits); CUDA fp16 is looser and is not claimed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("diffusers")
+torch = pytest.importorskip("torch")
+np = pytest.importorskip("numpy")
+
+from reelwright.errors import InputError, RenderError  # noqa: E402
+from reelwright.models import RenderJob  # noqa: E402
+from reelwright.renderers.cache import RenderCache, render_all  # noqa: E402
+from reelwright.renderers.diffusers import (  # noqa: E402
+    DiffusersRenderer,
+    DiffusersSettings,
+    check_model_path,
+    encode_prompts,
+    image_to_image,
+)
+from reelwright.testing import build_tiny_pipeline  # noqa: E402
+
+TOLERANCE = 2  # of 255
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> Path:
+    return build_tiny_pipeline(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture
+def renderer(model, tmp_path) -> DiffusersRenderer:
+    return DiffusersRenderer(
+        model, DiffusersSettings(steps=2, guidance=6.0, batch_size=8), home=tmp_path
+    )
+
+
+def jobs(r: DiffusersRenderer, n: int, size: int = 32) -> list[RenderJob]:
+    return [
+        RenderJob(
+            shot_id=f"s1-{i}",
+            renderer=r.name,
+            renderer_version=r.version,
+            model=r.model,
+            prompt=f"a lighthouse keeper number {i}",
+            negative_prompt="blurry",
+            seed=100 + i,
+            width=size,
+            height=size,
+            steps=2,
+            guidance=6.0,
+            scheduler=r.scheduler_name(),
+        )
+        for i in range(n)
+    ]
+
+
+def pixels(frame) -> np.ndarray:
+    return np.asarray(frame.image.convert("RGB"), dtype=np.int16)
+
+
+def test_batch_of_five_matches_each_job_rendered_alone(renderer):
+    batch = jobs(renderer, 5)
+    frames = list(renderer.render(batch))
+    assert [f.job.shot_id for f in frames] == [j.shot_id for j in batch]
+    assert renderer.stats.batch_sizes == [5]
+    alone = list(renderer.render([batch[3]]))[0]
+    assert np.abs(pixels(frames[3]) - pixels(alone)).max() <= TOLERANCE
+    assert np.abs(pixels(frames[0]) - pixels(frames[1])).max() > TOLERANCE  # seeds differ
+    assert frames[0].image.size == (32, 32)
+
+
+def test_rerunning_the_batch_hits_the_cache_and_never_calls_the_pipeline(renderer, tmp_path):
+    cache = RenderCache(tmp_path / "cache")
+    batch = jobs(renderer, 5)
+    first = render_all(renderer, batch, cache)
+    assert not any(r.cached for r in first) and renderer.stats.calls == 1
+    again = render_all(renderer, batch, cache)
+    assert all(r.cached for r in again) and renderer.stats.calls == 1
+
+
+def test_out_of_memory_at_batch_four_halves_to_batches_of_two(model, tmp_path, monkeypatch):
+    r = DiffusersRenderer(
+        model, DiffusersSettings(steps=2, guidance=6.0, batch_size=4), home=tmp_path
+    )
+    real = r.pipe.__class__.__call__
+
+    def limited(self, *args, **kwargs):
+        if len(kwargs.get("generator", [])) > 2:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2 GiB")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(r.pipe.__class__, "__call__", limited)
+    frames = list(r.render(jobs(r, 5)))
+    assert len(frames) == 5 and r.stats.ooms == 1
+    assert r.stats.batch_sizes == [2, 2, 1]
+
+
+def test_out_of_memory_at_batch_one_is_a_clear_error(model, tmp_path, monkeypatch):
+    r = DiffusersRenderer(model, DiffusersSettings(steps=2, batch_size=2), home=tmp_path)
+
+    def always(self, *args, **kwargs):
+        raise torch.cuda.OutOfMemoryError("CUDA out of memory")
+
+    monkeypatch.setattr(r.pipe.__class__, "__call__", always)
+    with pytest.raises(RenderError, match="out of GPU memory at batch size 1"):
+        list(r.render(jobs(r, 2)))
+
+
+def test_pickle_checkpoints_and_non_models_are_refused(tmp_path, model):
+    ckpt = tmp_path / "model.ckpt"
+    ckpt.write_bytes(b"\x80\x04pickle")
+    with pytest.raises(InputError, match="pickle checkpoints can run code"):
+        check_model_path(ckpt)
+    only_bin = tmp_path / "bin-model"
+    only_bin.mkdir()
+    (only_bin / "model_index.json").write_text("{}")
+    (only_bin / "unet").mkdir()
+    (only_bin / "unet" / "diffusion_pytorch_model.bin").write_bytes(b"x")
+    with pytest.raises(InputError, match="only pickle weights"):
+        check_model_path(only_bin)
+    with pytest.raises(InputError, match="not found"):
+        check_model_path(tmp_path / "missing")
+    with pytest.raises(InputError, match="no model_index.json"):
+        check_model_path(tmp_path)
+    single = next(model.rglob("*.safetensors"))
+    with pytest.raises(InputError, match="needs a local config folder"):
+        check_model_path(single)
+
+
+def test_a_size_the_model_cannot_take_is_refused_before_rendering(renderer):
+    with pytest.raises(InputError, match="multiples of 16"):
+        list(renderer.render(jobs(renderer, 1, size=40)))
+    assert renderer.stats.calls == 0
+
+
+def test_weights_hash_is_in_every_cache_key(model, tmp_path):
+    r = DiffusersRenderer(model, home=tmp_path)
+    assert len(r.weights_sha256) == 64 and r.model.endswith(r.weights_sha256[:16])
+    job = jobs(r, 1)[0]
+    other = job.model_copy(update={"model": "tiny-sd@" + "0" * 16})
+    assert job.key != other.key
+
+
+def test_long_prompts_are_chunked_and_reported_not_cut(renderer):
+    long_prompt = " ".join(["lighthouse"] * 120)  # ~240 tokens with this byte-level vocab
+    encoded, notes = encode_prompts(renderer.pipe, [long_prompt, "short"], ["", ""], "chunk")
+    assert "prompt_embeds" in encoded
+    assert encoded["prompt_embeds"].shape[1] > 77
+    assert encoded["prompt_embeds"].shape == encoded["negative_prompt_embeds"].shape
+    assert notes[0] and "encoded in chunks" in notes[0][0] and notes[1] == ()
+    (frame,) = renderer.render([jobs(renderer, 1)[0].model_copy(update={"prompt": long_prompt})])
+    assert frame.warnings and frame.image.size == (32, 32)
+    truncated, notes = encode_prompts(renderer.pipe, [long_prompt], [""], "truncate")
+    assert "prompt" in truncated and "truncated to 75" in notes[0][0]
+
+
+def test_image_to_image_shares_the_loaded_components(renderer):
+    img2img = image_to_image(renderer.pipe)
+    assert img2img.unet is renderer.pipe.unet and img2img.vae is renderer.pipe.vae
+
+
+def test_the_episode_runs_with_the_diffusers_renderer(model, tmp_path, examples):
+    from reelwright.api import run_episode
+    from reelwright.config import Settings
+
+    settings = Settings(home=tmp_path / "home", render_steps=2, render_batch_size=4)
+    outcome = run_episode(
+        examples / "briefs" / "first-light.yaml",
+        out=tmp_path / "out",
+        renderer=f"diffusers:{model}",
+        auto_approve=True,
+        llm=None,
+        settings=settings,
+        long_side=64,
+        rights=examples / "rights.yaml",
+    )
+    assert outcome.status in ("published", "awaiting_approval")  # the tiny model is unlisted
+    record = outcome.record
+    assert record["renderer"] == f"diffusers:{model}"
+    assert record["renders"]["rendered"] >= record["shots"]
+    assert record["renders"]["images_per_s"] > 0
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_fp16_on_cuda_renders_the_same_frames_alone_and_batched(model, tmp_path):
+    r = DiffusersRenderer(
+        model, DiffusersSettings(steps=2, device="cuda", dtype="float16"), home=tmp_path
+    )
+    batch = jobs(r, 4, size=64)
+    frames = list(r.render(batch))
+    alone = list(r.render([batch[2]]))[0]
+    assert np.abs(pixels(frames[2]) - pixels(alone)).max() <= 8
