@@ -315,3 +315,22 @@ def build_tiny_pipeline(folder: Path) -> Path:
     model = folder / "tiny-sd"
     pipe.save_pretrained(model, safe_serialization=True)  # type: ignore[attr-defined]
     return model
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium, which the browser tests drive (Playwright's own download is not
+    used)."""
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser")

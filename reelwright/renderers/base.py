@@ -32,6 +32,24 @@ class Renderer(Protocol):
     def render(self, jobs: Sequence[RenderJob]) -> Iterator[RenderedFrame]: ...
 
 
+def shot_job(
+    renderer: Renderer, shot: Shot, width: int, height: int, **settings: object
+) -> RenderJob:
+    """The job for a shot: what every renderer keys on, plus its own settings."""
+    return RenderJob(
+        shot_id=shot.id,
+        renderer=renderer.name,
+        renderer_version=renderer.version,
+        model=renderer.model,
+        prompt=shot.prompt,
+        negative_prompt=shot.negative_prompt,
+        seed=shot.seed,
+        width=width,
+        height=height,
+        **settings,  # type: ignore[arg-type]
+    )
+
+
 def frame_size(aspect: float, long_side: int = 768, multiple: int = 16) -> tuple[int, int]:
     """Width and height for an aspect ratio, both multiples of `multiple` (even for H.264)."""
     w, h = (long_side, long_side / aspect) if aspect >= 1 else (long_side * aspect, long_side)

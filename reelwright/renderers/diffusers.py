@@ -23,7 +23,7 @@ from typing import Any
 
 from reelwright.errors import InputError, RenderError
 from reelwright.models import Bible, RenderJob, Shot
-from reelwright.renderers.base import RenderedFrame
+from reelwright.renderers.base import RenderedFrame, shot_job
 
 RENDERER_VERSION = "1"
 PICKLE_SUFFIXES = {".bin", ".ckpt", ".pt", ".pth", ".pkl", ".pickle"}
@@ -156,16 +156,11 @@ class DiffusersRenderer:
     # -- jobs -----------------------------------------------------------------------
 
     def job(self, shot: Shot, bible: Bible, width: int, height: int) -> RenderJob:
-        return RenderJob(
-            shot_id=shot.id,
-            renderer=self.name,
-            renderer_version=self.version,
-            model=self.model,
-            prompt=shot.prompt,
-            negative_prompt=shot.negative_prompt,
-            seed=shot.seed,
-            width=width,
-            height=height,
+        return shot_job(
+            self,
+            shot,
+            width,
+            height,
             steps=self.settings.steps,
             guidance=self.settings.guidance,
             scheduler=self.scheduler_name(),

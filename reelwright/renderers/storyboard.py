@@ -17,7 +17,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont
 
 from reelwright.models import Bible, RenderJob, Shot
-from reelwright.renderers.base import RenderedFrame
+from reelwright.renderers.base import RenderedFrame, shot_job
 
 FIGURE_SCALE = {  # figure height as a fraction of the picture height
     "extreme_wide": 0.22,
@@ -115,18 +115,7 @@ class StoryboardRenderer:
             "light": shot.time_of_day,
             "line": line,
         }
-        return RenderJob(
-            shot_id=shot.id,
-            renderer=self.name,
-            renderer_version=self.version,
-            model=self.model,
-            prompt=shot.prompt,
-            negative_prompt=shot.negative_prompt,
-            seed=shot.seed,
-            width=width,
-            height=height,
-            panel=panel,
-        )
+        return shot_job(self, shot, width, height, panel=panel)
 
     def render(self, jobs: Sequence[RenderJob]) -> Iterator[RenderedFrame]:
         for job in jobs:

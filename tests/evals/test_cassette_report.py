@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from reelwright.evals.runner import EvalOptions, run_suite, write_outputs
-from reelwright.testing import BASE_URL, ScriptedEndpoint
+from reelwright.testing import BASE_URL, CHROMIUM_ARGS, ScriptedEndpoint, chromium_path
 
 
 @pytest.fixture
@@ -62,7 +61,7 @@ def test_a_replay_missing_a_request_fails_naming_it(suite_factory, tmp_path, htt
     assert json.loads(dropped)["request"] in case["error"]
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = chromium_path()
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)")
@@ -77,15 +76,7 @@ def test_html_report_opens_in_headless_chromium_and_shows_its_plots(suite_factor
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
+            args=CHROMIUM_ARGS,
         )
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -4,7 +4,6 @@ to the director, the run comes back after the revision, approve, published."""
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
@@ -12,8 +11,9 @@ import time
 import pytest
 
 from reelwright.review.app import create_app
+from reelwright.testing import CHROMIUM_ARGS, chromium_path
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = chromium_path()
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)"
 )
@@ -47,15 +47,7 @@ def test_review_in_a_real_browser(server, tmp_path):
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
+            args=CHROMIUM_ARGS,
         )
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.on("pageerror", lambda e: errors.append(str(e)))
