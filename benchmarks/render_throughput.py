@@ -1,10 +1,10 @@
 """Keyframe throughput: (a) the bare pipeline once per shot, (b) the bare pipeline at its best
 batch size, (c) Reelwright's renderer on a 16-shot episode of the same settings.
 
-On CUDA it builds random-weight models with the real SD 1.5 (and, with --sdxl, SDXL)
-architectures — the same compute as released weights — at 512² (1024² for SDXL), 25 steps,
-fp16. Without CUDA it runs tiny models on the CPU in under a minute and says so. Prints one
-JSON line, with peak GPU memory per figure on CUDA.
+On CUDA it builds a random-weight model with the real SD 1.5 architecture — the same compute
+as the released weights — at 512², 25 steps, fp16 (an SDXL-architecture builder is still to
+come). Without CUDA it runs a tiny model on the CPU in under a minute and says so. Prints
+one JSON line, with peak GPU memory per figure on CUDA.
 """
 
 from __future__ import annotations

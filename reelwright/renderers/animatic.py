@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from reelwright.errors import RenderError
 from reelwright.models import Bible, Shot
-from reelwright.renderers.storyboard import _font
+from reelwright.renderers.storyboard import label_font
 
 
 def write_animatic(frames: Sequence[tuple[Path, float]], target: Path) -> Path:
@@ -88,7 +88,7 @@ def contact_sheet(
         "RGB", (pad + cols * (tw + pad), pad + rows * (th + label_h + pad)), (245, 245, 240)
     )
     d = ImageDraw.Draw(sheet)
-    font = _font(14)
+    font = label_font(14)
     for i, (shot_id, path) in enumerate(frames):
         r, c = divmod(i, columns)
         x, y = pad + c * (tw + pad), pad + r * (th + label_h + pad)

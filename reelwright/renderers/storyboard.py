@@ -83,7 +83,7 @@ def _shade(rgb: tuple[int, int, int], k: float) -> tuple[int, int, int]:
 
 
 @lru_cache(maxsize=16)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def label_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
@@ -232,7 +232,7 @@ def _label(
 ) -> None:
     if not text:
         return
-    font = _font(size)
+    font = label_font(size)
     box = d.textbbox(xy, text, font=font, anchor=anchor)
     d.rectangle([box[0] - 4, box[1] - 3, box[2] + 4, box[3] + 3], fill=(255, 255, 255))
     d.text(xy, text, font=font, anchor=anchor, fill=(20, 20, 20))
@@ -241,7 +241,7 @@ def _label(
 def _caption(d: ImageDraw.ImageDraw, job: RenderJob, w: int, top: int, height: int) -> None:
     p = job.panel
     size = max(11, height // 4)
-    font = _font(size)
+    font = label_font(size)
     camera = (
         f"{job.shot_id}  ·  {str(p.get('framing', '')).replace('_', ' ').upper()}  ·  "
         f"{str(p.get('angle', '')).replace('_', ' ')}  ·  "
