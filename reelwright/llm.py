@@ -166,6 +166,10 @@ class OpenAILLM:
             try:
                 return _validate(content, output_type, context), usage
             except ValueError as exc:
+                if self.mode == "auto":
+                    # a server that honoured strict schemas could not have sent this: it
+                    # ignores response_format, so from now on the schema goes in the prompt
+                    self.mode = "json"
                 if attempt == self.max_repairs:
                     raise LLMInvalidReply(
                         f"{agent}: the model's reply did not match {output_type.__name__} after "
@@ -300,13 +304,17 @@ class OpenAILLM:
 
 def _validate(content: str, output_type: type[T], context: dict[str, Any] | None) -> T:
     text = content.strip()
-    if text.startswith("```"):  # some local servers wrap JSON in a fence
-        text = text.strip("`")
-        text = text[text.find("{") :]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg} at char {exc.pos})") from None
+        # local models often wrap the object in a ``` fence or a sentence: take the object
+        start, end = text.find("{"), text.rfind("}")
+        try:
+            if start < 0 or end <= start:
+                raise exc
+            data = json.loads(text[start : end + 1])
+        except json.JSONDecodeError:
+            raise ValueError(f"not valid JSON ({exc.msg} at char {exc.pos})") from None
     try:
         return output_type.model_validate(data, context=context)
     except ValidationError as exc:
@@ -319,12 +327,14 @@ def _validate(content: str, output_type: type[T], context: dict[str, Any] | None
 def _with_schema_instruction(
     messages: list[Message], output_type: type[BaseModel]
 ) -> list[Message]:
+    """JSON mode: the schema goes into the (first) system message, where chat templates that
+    allow one system message only still accept it."""
     schema = json.dumps(output_type.model_json_schema(), separators=(",", ":"))
-    instruction = {
-        "role": "system",
-        "content": f"Reply with one JSON object only, matching this JSON schema:\n{schema}",
-    }
-    return [*messages, instruction]
+    text = f"Reply with one JSON object only, matching this JSON schema:\n{schema}"
+    if messages and messages[0]["role"] == "system":
+        first = {"role": "system", "content": f"{messages[0]['content']}\n\n{text}"}
+        return [first, *messages[1:]]
+    return [{"role": "system", "content": text}, *messages]
 
 
 def _unsupported_schema(exc: openai.BadRequestError) -> bool:

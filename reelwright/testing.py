@@ -60,6 +60,21 @@ def _data(request_body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return head, json.loads(rest)
 
 
+def _schema_from_prompt(body: dict[str, Any]) -> str:
+    """In JSON mode the schema travels in the system message: find which one it is."""
+    system = " ".join(m["content"] for m in body["messages"] if m["role"] == "system")
+    for name, marker in (
+        ("OutlineReply", '"title":"OutlineReply"'),
+        ("SceneReply", '"title":"SceneReply"'),
+        ("ShotPlanReply", '"title":"ShotPlanReply"'),
+        ("ShotRevisionReply", '"title":"ShotRevisionReply"'),
+        ("JudgementReply", '"title":"JudgementReply"'),
+    ):
+        if marker in system:
+            return name
+    return "json"
+
+
 class ScriptedEndpoint:
     def __init__(self, latency_s: float = 0.0) -> None:
         self.latency_s = latency_s
@@ -73,7 +88,7 @@ class ScriptedEndpoint:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         fmt = body.get("response_format", {})
-        schema = fmt.get("json_schema", {}).get("name", "json")
+        schema = fmt.get("json_schema", {}).get("name") or _schema_from_prompt(body)
         head, data = _data(body)
         with self._lock:
             self.calls[schema] += 1
@@ -334,3 +349,57 @@ def chromium_path() -> str | None:
     import shutil
 
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class serve_endpoint:  # noqa: N801 - used as a context manager, like open()
+    """Serve a ScriptedEndpoint over real HTTP on 127.0.0.1 (an OpenAI-compatible server for
+    tests of the whole client stack). With strict=False it answers 400 to JSON-schema
+    response formats, as servers without structured outputs do."""
+
+    def __init__(self, endpoint: ScriptedEndpoint, *, strict: bool = True) -> None:
+        self.endpoint = endpoint
+        self.strict = strict
+        self.requests: list[dict[str, Any]] = []
+
+    def __enter__(self) -> str:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                data = json.loads(body)
+                outer.requests.append(data)
+                fmt = data.get("response_format", {}).get("type")
+                if not outer.strict and fmt == "json_schema":
+                    reply = httpx.Response(
+                        400,
+                        json={
+                            "error": {
+                                "message": "response_format type json_schema is not supported"
+                            }
+                        },
+                    )
+                else:
+                    reply = outer.endpoint(
+                        httpx.Request("POST", f"http://x{self.path}", content=body)
+                    )
+                payload = reply.read()
+                self.send_response(reply.status_code)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

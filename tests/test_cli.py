@@ -226,3 +226,34 @@ def test_init_signing_is_idempotent_and_says_it_is_for_development(project):
     again = runner.invoke(app, ["init-signing"])
     assert "already present" in again.output
     assert (project / ".reelwright" / "signing" / "signer.key").read_bytes() == key
+
+
+def test_a_real_openai_compatible_server_without_strict_schemas(project, http, monkeypatch):
+    """The whole client stack over real HTTP against a llama.cpp-like server that rejects
+    JSON-schema response formats: the client falls back to JSON mode and the run publishes."""
+    from reelwright.testing import ScriptedEndpoint, serve_endpoint
+
+    http.route(host="127.0.0.1").pass_through()
+    server = serve_endpoint(ScriptedEndpoint(), strict=False)
+    with server as base_url:
+        monkeypatch.setenv("REELWRIGHT_LLM_BASE_URL", base_url)
+        monkeypatch.setenv("REELWRIGHT_LLM_API_KEY", "local")
+        result = runner.invoke(
+            app,
+            [
+                "run",
+                "briefs/first-light.yaml",
+                "--auto-approve",
+                "--out",
+                "out",
+                "--llm-model",
+                "llama3.1",
+            ],
+        )
+    assert result.exit_code == 0, result.output
+    assert "LLM: llama3.1 at http://127.0.0.1" in result.output
+    rec = json.loads((project / "out" / "run.json").read_text())
+    assert rec["llm"]["backend"] == "openai" and rec["llm"]["calls"] == 8
+    formats = [r["response_format"]["type"] for r in server.requests]
+    assert formats[0] == "json_schema" and set(formats[1:]) == {"json_object"}
+    assert all(r["model"] == "llama3.1" for r in server.requests)

@@ -155,7 +155,7 @@ def test_server_without_strict_schemas_falls_back_to_json_mode(http, llm):
     llm.structured(MESSAGES, Verdict, agent="w")
     second = json.loads(r.calls[1].request.content)
     assert second["response_format"] == {"type": "json_object"}
-    assert "JSON schema" in second["messages"][-1]["content"]
+    assert "JSON schema" in second["messages"][0]["content"]
     llm.structured(MESSAGES, Verdict, agent="w")  # remembered: no second strict attempt
     assert json.loads(r.calls[2].request.content)["response_format"] == {"type": "json_object"}
     assert r.call_count == 3
@@ -184,3 +184,18 @@ def test_truncated_reply_is_a_clear_error(http, llm):
 def test_no_test_can_reach_a_real_host():
     with pytest.raises(Exception, match="not mocked|network"):
         httpx.get("https://api.openai.com/v1/models")
+
+
+def test_json_in_a_fence_or_a_sentence_is_accepted(http, llm):
+    route(http, completion("Sure! Here it is:\n```json\n" + GOOD + "\n```"))
+    assert llm.structured(MESSAGES, Verdict, agent="w")[0].score == 7
+
+
+def test_a_server_that_ignores_response_format_gets_the_schema_in_the_prompt(http, llm):
+    r = route(http, completion('{"rating": "great"}'), completion(GOOD), completion(GOOD))
+    assert llm.structured(MESSAGES, Verdict, agent="w")[0].score == 7
+    repair = json.loads(r.calls[1].request.content)
+    assert repair["response_format"] == {"type": "json_object"}
+    assert any("JSON schema" in m["content"] for m in repair["messages"])
+    llm.structured(MESSAGES, Verdict, agent="w")
+    assert json.loads(r.calls[2].request.content)["response_format"] == {"type": "json_object"}
