@@ -57,14 +57,24 @@ def main() -> None:
     finally:
         stop.set()
         server.join(timeout=5)
-    print(json.dumps({
-        "benchmark": "llm_concurrency", "scenes": 8, "calls": calls,
-        "call_latency_s": LATENCY, "concurrent_s": round(parallel, 3),
-        "concurrent_x_latency": round(parallel / LATENCY, 2),
-        "one_at_a_time_s": round(serial, 3), "one_at_a_time_x_latency": round(serial / LATENCY, 2),
-        "target_x_latency": 3, "endpoint": "local HTTP server in its own process",
-        "judge_call": "excluded (one more call per iteration)", "machine": machine(),
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "llm_concurrency",
+                "scenes": 8,
+                "calls": calls,
+                "call_latency_s": LATENCY,
+                "concurrent_s": round(parallel, 3),
+                "concurrent_x_latency": round(parallel / LATENCY, 2),
+                "one_at_a_time_s": round(serial, 3),
+                "one_at_a_time_x_latency": round(serial / LATENCY, 2),
+                "target_x_latency": 3,
+                "endpoint": "local HTTP server in its own process",
+                "judge_call": "excluded (one more call per iteration)",
+                "machine": machine(),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

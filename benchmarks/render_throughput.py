@@ -1,10 +1,10 @@
 """Keyframe throughput: (a) the bare pipeline once per shot, (b) the bare pipeline at its best
 batch size, (c) Reelwright's renderer on a 16-shot episode of the same settings.
 
-On CUDA it builds a random-weight model with the real SD 1.5 architecture — the same compute
-as the released weights — at 512², 25 steps, fp16 (an SDXL-architecture builder is still to
-come). Without CUDA it runs a tiny model on the CPU in under a minute and says so. Prints
-one JSON line, with peak GPU memory per figure on CUDA.
+On CUDA it builds a random-weight model with the real SD 1.5 architecture (512²) or, with
+--arch sdxl, SDXL (1024²) — the same compute as the released weights — 25 steps, fp16.
+Without CUDA it runs a tiny model on the CPU in under a minute and says so. Prints one JSON
+line, with peak GPU memory per figure on CUDA.
 """
 
 from __future__ import annotations
@@ -94,6 +94,100 @@ def sd15(folder: Path) -> Path:
     return out
 
 
+def sdxl(folder: Path, dtype: object = None) -> Path:
+    """Random weights, SDXL base architecture (UNet 2.6B, CLIP-L + OpenCLIP bigG text)."""
+    import torch
+    from diffusers import (
+        AutoencoderKL,
+        EulerDiscreteScheduler,
+        StableDiffusionXLPipeline,
+        UNet2DConditionModel,
+    )
+    from transformers import (
+        CLIPTextConfig,
+        CLIPTextModel,
+        CLIPTextModelWithProjection,
+        CLIPTokenizer,
+    )
+
+    from reelwright.testing import build_tiny_pipeline
+
+    tiny = build_tiny_pipeline(folder / "tok")
+    tok = CLIPTokenizer.from_pretrained(tiny / "tokenizer")
+    ids = dict(
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id,
+        max_position_embeddings=77,
+        vocab_size=tok.vocab_size + 2,
+    )
+    torch.manual_seed(0)
+    unet = UNet2DConditionModel(
+        sample_size=128,
+        in_channels=4,
+        out_channels=4,
+        layers_per_block=2,
+        block_out_channels=(320, 640, 1280),
+        attention_head_dim=(5, 10, 20),
+        transformer_layers_per_block=(1, 2, 10),
+        cross_attention_dim=2048,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
+        use_linear_projection=True,
+        addition_embed_type="text_time",
+        addition_time_embed_dim=256,
+        projection_class_embeddings_input_dim=2816,
+    )
+    vae = AutoencoderKL(
+        in_channels=3,
+        out_channels=3,
+        latent_channels=4,
+        layers_per_block=2,
+        sample_size=1024,
+        block_out_channels=(128, 256, 512, 512),
+        scaling_factor=0.13025,
+        down_block_types=("DownEncoderBlock2D",) * 4,
+        up_block_types=("UpDecoderBlock2D",) * 4,
+    )
+    text = CLIPTextModel(
+        CLIPTextConfig(
+            hidden_size=768,
+            intermediate_size=3072,
+            num_hidden_layers=12,
+            num_attention_heads=12,
+            **ids,
+        )
+    )
+    text_2 = CLIPTextModelWithProjection(
+        CLIPTextConfig(
+            hidden_size=1280,
+            intermediate_size=5120,
+            num_hidden_layers=32,
+            num_attention_heads=20,
+            projection_dim=1280,
+            hidden_act="gelu",
+            **ids,
+        )
+    )
+    scheduler = EulerDiscreteScheduler(
+        beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", steps_offset=1
+    )
+    pipe = StableDiffusionXLPipeline(
+        vae=vae,
+        text_encoder=text,
+        text_encoder_2=text_2,
+        tokenizer=tok,
+        tokenizer_2=tok,
+        unet=unet,
+        scheduler=scheduler,
+    )
+    if dtype is not None:
+        pipe = pipe.to(dtype=dtype)
+    out = folder / "sdxl-arch"
+    pipe.save_pretrained(out, safe_serialization=True)
+    return out
+
+
 def bare(pipe, prompts: list[str], size: int, steps: int, batch: int) -> float:
     import torch
 
@@ -137,11 +231,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shots", type=int, default=16)
     parser.add_argument("--batches", default="1,4,8,16")
+    parser.add_argument("--arch", choices=["sd15", "sdxl"], default="sd15")
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        if cuda:
+        if cuda and args.arch == "sdxl":
+            model, size, steps, mode = (
+                sdxl(folder, torch.float16),
+                1024,
+                25,
+                "cuda, SDXL architecture, fp16",
+            )
+        elif cuda:
             model, size, steps, mode = sd15(folder), 512, 25, "cuda, SD1.5 architecture, fp16"
         else:
             model, size, steps, mode = build_tiny_pipeline(folder), 64, 4, "cpu, tiny model"
