@@ -108,6 +108,21 @@ ACT_LINES = {
     ],
 }
 
+OPENERS = ["", "Listen. ", "{other}, ", "Wait. ", "Okay. ", "Honestly? ", "Look, "]
+CLOSERS = [
+    "",
+    " Trust me.",
+    " Right now.",
+    " Before it's too late.",
+    " I mean it.",
+    " Here, at {place}.",
+]
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum() or ch == " ").strip()
+
+
 TIMES = {
     "setup": "day",
     "inciting": "day",
@@ -203,9 +218,16 @@ class ProceduralWriter:
         }
         beats = [b.format(**fill) for b in ACT_BEATS[act]]
         bank = [line.format(**fill) for line in ACT_LINES[act]]
-        fresh = [line for line in bank if line not in avoid] or bank
-        count = min(len(fresh), 2 + rng.randrange(3))
-        picked = rng.sample(fresh, count) if revision else [rng.choice(bank) for _ in range(count)]
+        count = 2 + rng.randrange(3)
+        if revision:  # a rewrite draws from every variant not used elsewhere in the script
+            used = {_norm(a) for a in avoid}
+            variants = [
+                f"{o}{line}{c}".format(**fill) for line in bank for o in OPENERS for c in CLOSERS
+            ]
+            fresh = [v for v in dict.fromkeys(variants) if _norm(v) not in used] or bank
+            picked = rng.sample(fresh, min(count, len(fresh)))
+        else:  # a first draft, like most first drafts, reaches for the same few lines
+            picked = [rng.choice(bank) for _ in range(count)]
         picked = list(dict.fromkeys(picked))  # a scene never repeats itself
         dialogue = [
             DialogueLine(character=cast[k % len(cast)], text=text) for k, text in enumerate(picked)

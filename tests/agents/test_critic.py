@@ -156,3 +156,20 @@ def test_procedural_director_replans_a_shot_to_differ_from_its_neighbours(episod
         s for s in shots.shots if s.id != target.id
     ]
     assert new.framing in Framing
+
+
+def test_a_long_procedural_episode_converges_on_fresh_dialogue(examples):
+    """Thirty scenes exhaust the first draft's line bank; revisions draw unused variants
+    until the dialogue stops repeating."""
+    brief, bible = load_inputs(examples / "briefs" / "storm-signal.yaml", None)
+    brief = brief.model_copy(update={"scenes": 30, "runtime_s": 600})
+    writer = ProceduralWriter()
+    script, _ = writer.write(brief, bible)
+    scores = [measure_dialogue(script).score]
+    for _ in range(4):
+        notes = measure_dialogue(script).notes
+        if not notes:
+            break
+        script, _, _ = writer.revise(script, notes, brief, bible)
+        scores.append(measure_dialogue(script).score)
+    assert scores[0] < 5 and scores[-1] == 10.0
