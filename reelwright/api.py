@@ -184,6 +184,9 @@ def resume_run(
     check_id(run_id, "run id")
     if not lock:
         return _resume(run_id, state, decision, llm, renderer, settings, progress)
+    with open_checkpointer(state or settings.state_url, create=False) as saver:
+        if saver.get_tuple({"configurable": {"thread_id": run_id}}) is None:
+            raise NotFoundError(f"no run {run_id} in {state or settings.state_url}")
     with run_lock(settings.home, run_id):
         return _resume(run_id, state, decision, llm, renderer, settings, progress)
 
@@ -199,7 +202,7 @@ def _resume(
 ) -> RunOutcome:
     from langgraph.types import Command
 
-    with open_checkpointer(state or settings.state_url) as saver:
+    with open_checkpointer(state or settings.state_url, create=False) as saver:
         graph = build_graph().compile(checkpointer=saver)
         config: RunnableConfig = {"configurable": {"thread_id": run_id}}
         snapshot = graph.get_state(config)
@@ -228,7 +231,7 @@ def _resume(
 def waiting_gate(run_id: str, settings: Settings, state: str | None = None) -> dict[str, Any]:
     """What the gate a run waits at shows (revision, roles it needs); errors if it waits not."""
     check_id(run_id, "run id")
-    with open_checkpointer(state or settings.state_url) as saver:
+    with open_checkpointer(state or settings.state_url, create=False) as saver:
         graph = build_graph().compile(checkpointer=saver)
         snapshot = graph.get_state({"configurable": {"thread_id": run_id}})
         if not snapshot.values:
@@ -287,8 +290,11 @@ def pending_runs(
 ) -> list[dict[str, Any]]:
     """Runs waiting at an approval gate, with what the gate shows."""
     settings = settings or Settings()
-    rows = []
-    with open_checkpointer(state or settings.state_url) as saver:
+    rows: list[dict[str, Any]] = []
+    url = state or settings.state_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return rows  # no runs yet
+    with open_checkpointer(url) as saver:
         graph = build_graph().compile(checkpointer=saver)
         for run_id in thread_ids(saver):
             snap = graph.get_state({"configurable": {"thread_id": run_id}})

@@ -162,7 +162,7 @@ def _report(outcome: RunOutcome, state_flag: str) -> NoReturn:
                 "[green]ok[/]" if score >= limit else "[red]below[/]",
             )
         console.print(table)
-    if rec.get("renders"):
+    if rec.get("renders") and rec.get("shots"):
         r = rec["renders"]
         console.print(
             f"shots {rec.get('shots')} · rendered {r['rendered']} · cached {r['cached']}"

@@ -275,7 +275,8 @@ class OpenAILLM:
             if isinstance(exc.__cause__, ReelwrightError):
                 raise exc.__cause__ from None
             raise LLMUnavailable(
-                f"could not reach the LLM endpoint after {policy.max_attempts} attempts: "
+                f"could not reach the LLM endpoint {self._client.base_url} after "
+                f"{policy.max_attempts} attempts: "
                 f"{type(exc).__name__}: {exc}"
             ) from None
         latency = time.perf_counter() - started

@@ -146,6 +146,10 @@ def test_out_folder_with_someone_elses_files_is_refused(project):
 
 
 def test_unknown_run_resume_is_input_error(project):
+    fresh = runner.invoke(app, ["resume", "nope"])
+    assert fresh.exit_code == 2 and "no runs yet" in fresh.output
+    assert not (project / ".reelwright").exists()  # looking up a run creates nothing
+    runner.invoke(app, ["run", "briefs/first-light.yaml", "--auto-approve", "--out", "out"])
     result = runner.invoke(app, ["resume", "nope"])
     assert result.exit_code == 2 and "no run nope" in result.output
 

@@ -38,7 +38,9 @@ def serializer() -> JsonPlusSerializer:
 
 
 @contextmanager
-def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver[Any]]:
+def open_checkpointer(url: str, create: bool = True) -> Iterator[BaseCheckpointSaver[Any]]:
+    """The saver for a URL; with create=False a missing SQLite file is an error (reading
+    runs never creates a database)."""
     if url.startswith("memory://"):
         saver = _MEMORY.setdefault(url, InMemorySaver(serde=serializer()))
         yield saver
@@ -49,6 +51,10 @@ def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver[Any]]:
         path = Path(url.removeprefix("sqlite:///"))
         if path.exists() and path.is_dir():
             raise InputError(f"--state {url}: {path} is a folder, not a database file")
+        if not create and not path.is_file():
+            from reelwright.errors import NotFoundError
+
+            raise NotFoundError(f"no runs yet: there is no state database at {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
         try:

@@ -34,6 +34,7 @@ def decide(
         raise InputError("name the reviewer with --as NAME (no reviewers are configured)")
     else:
         data.setdefault("role", "showrunner")
+    waiting_gate(run_id, settings)  # unknown runs and runs not at a gate: before any lock
     with run_lock(settings.home, run_id):
         gate = waiting_gate(run_id, settings)
         if reviewer is not None:

@@ -16,7 +16,7 @@ from reelwright.paths import check_id
 
 def run_view(run_id: str, settings: Settings) -> dict[str, Any]:
     check_id(run_id, "run id")
-    with open_checkpointer(settings.state_url) as saver:
+    with open_checkpointer(settings.state_url, create=False) as saver:
         snapshot = (
             build_graph()
             .compile(checkpointer=saver)
