@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     render_compile: bool = False
     render_channels_last: bool = False
     render_vae_tiling: bool = False
+    render_reference: str = Field(
+        "none", description="none | scene (start from the previous frame)"
+    )
+    render_reference_strength: float = Field(0.6, gt=0, le=1)
     state: str | None = Field(None, description="Checkpointer URL; default sqlite under home.")
 
     @property

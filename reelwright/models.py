@@ -324,10 +324,12 @@ class RenderJob(Frozen):
     panel: dict[str, object] = Field(
         default_factory=dict, description="Renderer-specific inputs (storyboard layout)."
     )
+    reference: str = Field("", description="Key of the frame an image-to-image pass starts from.")
+    strength: float = Field(0.0, ge=0, le=1)
 
     @property
     def key(self) -> str:
-        payload = self.model_dump(mode="json", exclude={"shot_id"})
+        payload = self.model_dump(mode="json", exclude={"shot_id"}, exclude_defaults=True)
         blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(blob).hexdigest()
 

@@ -80,6 +80,8 @@ def renderer_from_spec(spec: str, settings: Settings | None = None) -> Renderer:
             compile=settings.render_compile,
             channels_last=settings.render_channels_last,
             vae_tiling=settings.render_vae_tiling,
+            reference=settings.render_reference,
+            strength=settings.render_reference_strength,
         )
         return DiffusersRenderer(
             spec.removeprefix("diffusers:"),

@@ -84,6 +84,9 @@ def render(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
         ctx.renderer.job(s, state.bible, state.run.width, state.run.height)
         for s in state.shots.shots
     ]
+    link = getattr(ctx.renderer, "link", None)
+    if link is not None:  # consistency: a shot may start from an earlier frame
+        jobs = link(jobs, state.shots.shots)
     started = time.perf_counter()
     results = render_all(ctx.renderer, jobs, ctx.cache, ctx.progress.frame)
     fresh = sum(1 for r in results if not r.cached)

@@ -67,6 +67,8 @@ def render_all(
             misses.append(job)
         else:
             done(_result(job, hit, cached=True, seconds=0.0))
+    if hasattr(renderer, "reference_loader"):  # image-to-image passes read earlier frames
+        renderer.reference_loader = lambda key: cache.path(key)
     unique: dict[str, RenderJob] = {}
     for job in misses:  # two shots with identical content render once
         unique.setdefault(job.key, job)

@@ -41,6 +41,8 @@ class DiffusersSettings:
     channels_last: bool = False
     vae_tiling: bool = False
     long_prompts: str = "chunk"  # chunk | truncate
+    reference: str = "none"  # none | scene: each shot starts from the previous frame of its scene
+    strength: float = 0.6  # how far an image-to-image pass may move from its reference
 
 
 @dataclass
@@ -152,6 +154,8 @@ class DiffusersRenderer:
         self.progress = progress
         self.stats = BatchStats()
         self._pipe: Any = None
+        self._img2img: Any = None
+        self.reference_loader: Callable[[str], Path] | None = None
 
     # -- jobs -----------------------------------------------------------------------
 
@@ -191,23 +195,81 @@ class DiffusersRenderer:
                 f"height must be multiples of {multiple}"
             )
 
+    def link(self, jobs: list[RenderJob], shots: Sequence[Shot]) -> list[RenderJob]:
+        """With reference="scene", every shot after the first of its scene starts from the
+        previous shot's frame (image-to-image), so the look carries through the scene. The
+        reference's key is part of the job's key: change a shot and the rest of its scene
+        re-renders."""
+        if self.settings.reference != "scene":
+            return jobs
+        linked: list[RenderJob] = []
+        previous: dict[str, RenderJob] = {}
+        for job, shot in zip(jobs, shots, strict=True):
+            before = previous.get(shot.scene_id)
+            if before is not None:
+                job = job.model_copy(
+                    update={"reference": before.key, "strength": self.settings.strength}
+                )
+            previous[shot.scene_id] = job
+            linked.append(job)
+        return linked
+
     def render(self, jobs: Sequence[RenderJob]) -> Iterator[RenderedFrame]:
-        groups: dict[tuple[Any, ...], list[RenderJob]] = {}
+        """Text-to-image for jobs without a reference, batched; then image-to-image waves for
+        jobs whose reference frame exists (rendered just now or in the cache)."""
         for job in jobs:
             self.check_size(job.width, job.height)
-            key = (job.width, job.height, job.steps, job.guidance, job.scheduler)
-            groups.setdefault(key, []).append(job)
-        for group in groups.values():
-            yield from self._render_group(group)
+        done: dict[str, Any] = {}
+        waiting = list(jobs)
+        while waiting:
+            ready = [
+                j
+                for j in waiting
+                if not j.reference or j.reference in done or self._cached_reference(j.reference)
+            ]
+            if not ready:
+                missing = sorted({j.shot_id for j in waiting})
+                raise RenderError(f"shots {missing} start from frames that were never rendered")
+            waiting = [j for j in waiting if j not in ready]
+            groups: dict[tuple[Any, ...], list[RenderJob]] = {}
+            for job in ready:
+                key = (
+                    job.width,
+                    job.height,
+                    job.steps,
+                    job.guidance,
+                    job.scheduler,
+                    bool(job.reference),
+                    job.strength,
+                )
+                groups.setdefault(key, []).append(job)
+            for group in groups.values():
+                for frame in self._render_group(group, done):
+                    done[frame.job.key] = frame.image
+                    yield frame
 
-    def _render_group(self, jobs: list[RenderJob]) -> Iterator[RenderedFrame]:
+    def _cached_reference(self, key: str) -> bool:
+        return self.reference_loader is not None and self.reference_loader(key).is_file()
+
+    def _reference_image(self, key: str, done: dict[str, Any]) -> Any:
+        if key in done:
+            return done[key]
+        from PIL import Image
+
+        assert self.reference_loader is not None
+        with Image.open(self.reference_loader(key)) as img:
+            return img.convert("RGB")
+
+    def _render_group(
+        self, jobs: list[RenderJob], done: dict[str, Any] | None = None
+    ) -> Iterator[RenderedFrame]:
         size = max(1, self.settings.batch_size)
         i = 0
         while i < len(jobs):
             batch = jobs[i : i + size]
             started = time.perf_counter()
             try:
-                images, notes = self._call(batch)
+                images, notes = self._call(batch, done or {})
             except Exception as exc:
                 if not is_oom(exc):
                     raise
@@ -225,10 +287,22 @@ class DiffusersRenderer:
                 yield RenderedFrame(job=job, image=image, seconds=seconds, warnings=note)
             i += len(batch)
 
-    def _call(self, batch: list[RenderJob]) -> tuple[list[Any], list[tuple[str, ...]]]:
+    def _call(
+        self, batch: list[RenderJob], done: dict[str, Any]
+    ) -> tuple[list[Any], list[tuple[str, ...]]]:
         import torch
 
         pipe = self.pipe
+        extra: dict[str, Any] = {}
+        if batch[0].reference:
+            if self._img2img is None:
+                self._img2img = image_to_image(pipe)
+                self._img2img.set_progress_bar_config(disable=True)
+            pipe = self._img2img
+            extra = {
+                "image": [self._reference_image(j.reference, done) for j in batch],
+                "strength": batch[0].strength,
+            }
         device = pipe.device if hasattr(pipe, "device") else "cpu"
         generators = [
             torch.Generator(device="cpu" if str(device) == "mps" else device).manual_seed(job.seed)
@@ -245,6 +319,14 @@ class DiffusersRenderer:
         negatives = [j.negative_prompt for j in batch]
         encoded, notes = encode_prompts(pipe, prompts, negatives, self.settings.long_prompts)
         kwargs.update(encoded)
+        if extra:  # image-to-image takes its size from the reference frames
+            size = (batch[0].width, batch[0].height)
+            extra["image"] = [
+                img.resize(size) if img.size != size else img for img in extra["image"]
+            ]
+            kwargs.pop("height")
+            kwargs.pop("width")
+            kwargs.update(extra)
         if self.progress is not None:
             total = batch[0].steps
             batch_no = self.stats.calls + 1

@@ -196,3 +196,72 @@ def test_fp16_on_cuda_renders_the_same_frames_alone_and_batched(model, tmp_path)
     frames = list(r.render(batch))
     alone = list(r.render([batch[2]]))[0]
     assert np.abs(pixels(frames[2]) - pixels(alone)).max() <= 8
+
+
+def scene_shots(n_per_scene: list[int]):
+    from reelwright.models import Shot
+
+    shots = []
+    for s, n in enumerate(n_per_scene, start=1):
+        for k in range(1, n + 1):
+            shots.append(
+                Shot(
+                    id=f"s{s}-{k}",
+                    scene_id=f"s{s}",
+                    framing="medium",
+                    duration_s=2,
+                    location="harbour",
+                    description="d",
+                    prompt=f"scene {s} shot {k}, the harbour at dusk",
+                    seed=10 * s + k,
+                )
+            )
+    return shots
+
+
+def test_scene_references_chain_frames_through_image_to_image(model, tmp_path, examples):
+    from reelwright.loading import load_bible
+
+    bible = load_bible(examples / "bible.yaml")
+    r = DiffusersRenderer(
+        model,
+        DiffusersSettings(steps=2, guidance=6.0, reference="scene", strength=0.5),
+        home=tmp_path,
+    )
+    shots = scene_shots([3, 1])
+    jobs = r.link([r.job(s, bible, 32, 32) for s in shots], shots)
+    assert [j.reference for j in jobs] == ["", jobs[0].key, jobs[1].key, ""]
+    cache = RenderCache(tmp_path / "cache")
+    results = render_all(r, jobs, cache)
+    assert [x.shot_id for x in results] == ["s1-1", "s1-2", "s1-3", "s2-1"]
+    assert r.stats.batch_sizes == [2, 1, 1]  # text-to-image for both firsts, then the chain
+    assert r._img2img.unet is r.pipe.unet  # the same loaded weights
+    # change the middle shot: it and the shot after it re-render, from cached references
+    shots[1] = shots[1].model_copy(update={"prompt": "scene 1 shot 2, now at night"})
+    again = r.link([r.job(s, bible, 32, 32) for s in shots], shots)
+    fresh = CountingRenderer(r)
+    results = render_all(fresh, again, cache)
+    assert [x.cached for x in results] == [True, False, False, True]
+    assert fresh.rendered == ["s1-2", "s1-3"]
+
+
+class CountingRenderer:
+    """Wraps a renderer to record which shots it was asked to render."""
+
+    def __init__(self, inner: DiffusersRenderer) -> None:
+        self.inner = inner
+        self.name, self.version, self.model = inner.name, inner.version, inner.model
+        self.rendered: list[str] = []
+
+    @property
+    def reference_loader(self):
+        return self.inner.reference_loader
+
+    @reference_loader.setter
+    def reference_loader(self, value) -> None:
+        self.inner.reference_loader = value
+
+    def render(self, jobs):
+        for frame in self.inner.render(jobs):
+            self.rendered.append(frame.job.shot_id)
+            yield frame
