@@ -21,7 +21,6 @@ from reelwright.models import SafeId
 from reelwright.paths import atomic_write
 
 Role = SafeId
-ROLES_HINT = "showrunner, legal, director, writer, producer"
 
 
 class Reviewer(BaseModel):
