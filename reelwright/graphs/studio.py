@@ -11,4 +11,4 @@ from __future__ import annotations
 
 from reelwright.graphs.episode import build_graph
 
-graph = build_graph().compile()
+graph = build_graph(context_schema=None).compile()

@@ -269,3 +269,30 @@ def test_package_animatic_matches_shots_and_subtitles_lie_inside(examples, tmp_p
     cues = parse_srt((out / "animatic.srt").read_text())
     assert len(cues) == sum(len(s["dialogue"]) for s in shots) > 0
     assert all(0 <= a < b <= seconds for a, b, _ in cues)
+
+
+def test_studio_graph_exports_schemas_and_runs_without_a_context(examples, tmp_path, monkeypatch):
+    from reelwright.graphs.studio import graph
+    from reelwright.loading import load_inputs
+
+    assert graph.get_input_jsonschema()["title"] == "EpisodeState"
+    graph.get_output_jsonschema()
+    graph.get_context_jsonschema()
+    monkeypatch.chdir(tmp_path)
+    brief, bible = load_inputs(examples / "briefs" / "first-light.yaml", None)
+    result = graph.invoke(
+        {
+            "run": {
+                "run_id": "studio1",
+                "out_dir": str(tmp_path / "out"),
+                "width": 320,
+                "height": 176,
+                "auto_approve": True,
+                "rights": str(examples / "rights.yaml"),
+            },
+            "brief": brief.model_dump(),
+            "bible": bible.model_dump(),
+        }
+    )
+    assert result["iteration"] >= 1
+    assert json.loads((tmp_path / "out" / "run.json").read_text())["status"] == "published"
