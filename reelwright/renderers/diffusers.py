@@ -425,6 +425,9 @@ def encode_prompts(
     if tokenizer is None:
         return {"prompt": prompts, "negative_prompt": negatives}, [() for _ in prompts]
     window = tokenizer.model_max_length - 2
+    if hasattr(pipe, "transformer") and getattr(pipe, "tokenizer_2", None) is not None:
+        # FLUX-style: T5 carries the prompt (512 tokens); CLIP only gives a pooled summary
+        tokenizer, window = pipe.tokenizer_2, 512
     lengths = [len(tokenizer(p, add_special_tokens=False).input_ids) for p in prompts]
     notes: list[tuple[str, ...]] = []
     for n in lengths:

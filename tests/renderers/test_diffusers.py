@@ -265,3 +265,17 @@ class CountingRenderer:
         for frame in self.inner.render(jobs):
             self.rendered.append(frame.job.shot_id)
             yield frame
+
+
+def test_the_flux_family_loads_through_the_auto_pipeline_and_renders(tmp_path):
+    from reelwright.testing import build_tiny_flux_pipeline
+
+    r = DiffusersRenderer(
+        build_tiny_flux_pipeline(tmp_path), DiffusersSettings(steps=2, guidance=3.5), home=tmp_path
+    )
+    assert type(r.pipe).__name__ == "FluxPipeline"
+    batch = jobs(r, 2)
+    frames = list(r.render(batch))
+    alone = list(r.render([batch[1]]))[0]
+    assert [f.image.size for f in frames] == [(32, 32), (32, 32)]
+    assert np.abs(pixels(frames[1]) - pixels(alone)).max() <= TOLERANCE
