@@ -347,6 +347,57 @@ def _decide(run_id: str, state: str | None, token: str | None, decision: dict[st
     _report(outcome, state or "")
 
 
+@review_app.command("show")
+def review_show(
+    run_id: Annotated[str, typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    token: TokenOpt = None,
+    state: StateOpt = None,
+) -> None:
+    """Show a run as a reviewer sees it: gate, scores, script, findings, decisions."""
+    import json
+
+    with _user_errors():
+        from reelwright.review.reviewers import ReviewConfig
+        from reelwright.review.views import run_view
+
+        settings = _settings(state)
+        config = ReviewConfig.load(settings.home)
+        if config.reviewers or token:
+            config.authenticate(token)
+        view = run_view(run_id, settings)
+    if as_json:
+        typer.echo(json.dumps(view, indent=2, default=str))
+        return
+    gate = view["gate"]
+    typer.echo(
+        f"{view['run_id']}: {view['status']} · iteration {view['iteration']} · {view['title']}"
+    )
+    if gate:
+        typer.echo(
+            f"waiting at the {gate['gate']} gate (revision {gate['revision']}); "
+            f"needs: {', '.join(gate['needs']) or '-'}"
+        )
+    if view["scores"]:
+        latest = view["scores"][-1]
+        for dim, limit in view["thresholds"].items():
+            mark = "ok" if latest.get(dim, 0) >= limit else "below"
+            typer.echo(f"  {dim:13} {latest.get(dim, 0):5.2f} / {limit:.2f} {mark}")
+    if view["script"]:
+        for scene in view["script"]["scenes"]:
+            typer.echo(f"  {scene['id']}: {scene['summary']}")
+            for n, line in enumerate(scene["dialogue"], 1):
+                name = view["characters"].get(line["character"], line["character"])
+                typer.echo(f"      {n}. {name}: {line['text']}")
+    for f in view["findings"]:
+        typer.echo(f"  finding {f['severity']}: {f['where']}: {f['evidence']}")
+    for a in view["approvals"]:
+        typer.echo(
+            f"  decision {a['at']} {a['gate']} {a['by']} ({a['role']}): {a['decision']}"
+            + (f" — {a['note']}" if a["note"] else "")
+        )
+
+
 @review_app.command("approve")
 def review_approve(
     run_id: Annotated[str, typer.Argument()],
