@@ -54,8 +54,10 @@ def test_without_auto_approve_exits_3_and_prints_the_approve_command(project):
     shown = runner.invoke(app, ["review", "show", "ep1"])
     assert shown.exit_code == 0 and "waiting at the final gate" in shown.output
     assert "s1: " in shown.output and "structure" in shown.output
-    assert json.loads(runner.invoke(app, ["review", "show", "ep1", "--json"]).output)[
-        "status"] == "awaiting_approval"
+    assert (
+        json.loads(runner.invoke(app, ["review", "show", "ep1", "--json"]).output)["status"]
+        == "awaiting_approval"
+    )
     listed = runner.invoke(app, ["review", "list"])
     assert listed.exit_code == 0 and listed.output.startswith("ep1\tfinal\tpassed")
     rejected = runner.invoke(

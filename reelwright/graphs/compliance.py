@@ -13,7 +13,7 @@ from langgraph.types import Command
 
 from reelwright.graphs.context import EpisodeContext
 from reelwright.graphs.state import EpisodeState
-from reelwright.models import Finding, Note, Script, Severity, ShotList
+from reelwright.models import Bible, Finding, Note, Script, Severity, ShotList
 from reelwright.package import write_blocked
 from reelwright.tools.rights import asset_report, check_clearances
 from reelwright.tools.screening import Screener
@@ -77,9 +77,25 @@ def notes_for(findings: list[Finding]) -> list[Note]:
     ]
 
 
+def screen_bible(screener: Screener, bible: Bible, used: set[str]) -> list[Finding]:
+    """The series bible is input no agent can revise: a character, location or look that
+    names a protected entity must be cleared (allow-listed) before anything is written."""
+    findings: list[Finding] = []
+    for c in bible.characters:
+        if c.id in used:
+            for label, text in (("name", c.name), ("description", c.description)):
+                findings += screener.screen(text, f"bible character {c.id} {label}")
+    for loc in bible.locations:
+        for label, text in (("name", loc.name), ("description", loc.description)):
+            findings += screener.screen(text, f"bible location {loc.id} {label}")
+    findings += screener.screen(bible.style.look, "bible style")
+    return findings
+
+
 def clearance(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
-    """Before any writing: every asset and model cleared; the brief itself screened."""
+    """Before any writing: every asset and model cleared; the bible and the brief screened."""
     rights = check_clearances(ctx.ledger, state.brief, state.bible, ctx.models)
+    rights += screen_bible(ctx.screener, state.bible, set(state.brief.characters))
     brief_text = " \n".join([state.brief.title, state.brief.logline, state.brief.tone])
     brief = [
         f.model_copy(
@@ -95,7 +111,10 @@ def clearance(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
         "assets": asset_report(ctx.ledger, state.brief, state.bible, ctx.models),
     }
     if any(f.severity == Severity.block for f in rights):
-        return Command(update={**update, "stop_reason": "rights not cleared"}, goto="blocked")
+        return Command(
+            update={**update, "stop_reason": "rights not cleared (ledger or bible)"},
+            goto="blocked",
+        )
     return Command(update=update, goto="writer")
 
 

@@ -81,7 +81,8 @@ def test_missing_clearance_ends_the_run_blocked_with_findings(tmp_path, examples
     assert result.exit_code == 1, result.output
     assert "blocked" in result.output and "Bram Holloway" in result.output
     rec = json.loads((tmp_path / "out" / "run.json").read_text())
-    assert rec["status"] == "blocked" and rec["stop_reason"] == "rights not cleared"
+    assert rec["status"] == "blocked"
+    assert rec["stop_reason"] == "rights not cleared (ledger or bible)"
     assert not (tmp_path / "out" / "animatic.mp4").exists()
     compliance = json.loads((tmp_path / "out" / "compliance.json").read_text())
     assert compliance["verdict"] == "block"
@@ -164,3 +165,73 @@ def test_signed_package_frames_and_animatic_verify(tmp_path, examples, settings)
     assert prov["c2pa"]["signed"] is True
     assert {a["id"]: a["clearance"] for a in prov["assets"]}["storyboard-pillow"] == "cleared"
     assert prov["frames"][0]["prompt_sha256"] and prov["frames"][0]["seed"] >= 0
+
+
+def test_an_allow_listed_cleared_likeness_passes_and_expired_consent_blocks(
+    tmp_path, examples, settings
+):
+    """A real person the production has cleared: consent in the ledger, the name allow-listed
+    in the project's watchlist. With valid consent the episode publishes; once the consent
+    has expired the run ends blocked."""
+    bible = yaml.safe_load((examples / "bible.yaml").read_text())
+    bible["characters"].append(
+        {
+            "id": "greta",
+            "name": "Greta Thunberg",
+            "description": "a young climate activist in a yellow raincoat",
+        }
+    )
+    (tmp_path / "bible.yaml").write_text(yaml.safe_dump(bible))
+    ledger = yaml.safe_load((examples / "rights.yaml").read_text())
+    ledger["assets"].append(
+        {
+            "id": "greta",
+            "kind": "likeness",
+            "licence": "appearance release",
+            "consent": {
+                "who": "Greta Thunberg",
+                "scope": ["likeness", "voice"],
+                "expires": "2099-01-01",
+            },
+        }
+    )
+    (tmp_path / "rights.yaml").write_text(yaml.safe_dump(ledger))
+    (tmp_path / "watchlist.yaml").write_text("allow: [Greta Thunberg]\n")
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(
+        yaml.safe_dump(
+            {
+                **BASE,
+                "characters": ["juno", "greta"],
+                "logline": "Juno interviews a visiting activist about tides.",
+            }
+        )
+    )
+    ok = run_episode(brief, out=tmp_path / "ok", auto_approve=True, llm=None, settings=settings)
+    assert ok.status == "published"
+    compliance = json.loads((tmp_path / "ok" / "compliance.json").read_text())
+    assert compliance["verdict"] == "pass"
+    assert {"kind": "character", "id": "greta"}.items() <= next(
+        a for a in compliance["assets"] if a["id"] == "greta"
+    ).items()
+
+    ledger["assets"][-1]["consent"]["expires"] = "2020-01-01"
+    (tmp_path / "rights.yaml").write_text(yaml.safe_dump(ledger))
+    expired = run_episode(
+        brief, out=tmp_path / "expired", auto_approve=True, llm=None, settings=settings
+    )
+    assert expired.status == "blocked"
+    findings = json.loads((tmp_path / "expired" / "compliance.json").read_text())["findings"]
+    assert any("consent expired 2020-01-01" in f["evidence"] for f in findings)
+
+    (tmp_path / "watchlist.yaml").unlink()  # not allow-listed: screening blocks the name
+    ledger["assets"][-1]["consent"]["expires"] = "2099-01-01"
+    (tmp_path / "rights.yaml").write_text(yaml.safe_dump(ledger))
+    named = run_episode(
+        brief, out=tmp_path / "named", auto_approve=True, llm=None, settings=settings
+    )
+    assert named.status == "blocked"  # the bible names a real person nobody cleared
+    findings = json.loads((tmp_path / "named" / "compliance.json").read_text())["findings"]
+    assert any(
+        f["where"] == "bible character greta name" and f["severity"] == "block" for f in findings
+    )
