@@ -417,7 +417,6 @@ def build_tiny_flux_pipeline(folder: Path) -> Path:
     )
     from tokenizers import Tokenizer, models, pre_tokenizers
     from transformers import (  # type: ignore[attr-defined]
-        CLIPTextConfig,
         CLIPTextModel,
         CLIPTokenizer,
         T5Config,
@@ -426,7 +425,8 @@ def build_tiny_flux_pipeline(folder: Path) -> Path:
     )
 
     folder = Path(folder)
-    clip_tok = CLIPTokenizer.from_pretrained(build_tiny_pipeline(folder / "sd") / "tokenizer")
+    sd = build_tiny_pipeline(folder / "sd")
+    clip_tok = CLIPTokenizer.from_pretrained(sd / "tokenizer")
     pieces = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), ("▁", -1.0)]
     pieces += [(chr(c), -1.0) for c in range(32, 127)]
     unigram = Tokenizer(models.Unigram(pieces, unk_id=2))
@@ -451,20 +451,7 @@ def build_tiny_flux_pipeline(folder: Path) -> Path:
         axes_dims_rope=[4, 4, 8],
     )
     torch.manual_seed(0)
-    clip = CLIPTextModel(
-        CLIPTextConfig(
-            bos_token_id=clip_tok.bos_token_id,
-            eos_token_id=clip_tok.eos_token_id,
-            pad_token_id=clip_tok.pad_token_id,
-            hidden_size=32,
-            intermediate_size=37,
-            layer_norm_eps=1e-05,
-            num_attention_heads=4,
-            num_hidden_layers=5,
-            vocab_size=clip_tok.vocab_size + 2,
-            projection_dim=32,
-        )
-    )
+    clip = CLIPTextModel.from_pretrained(sd / "text_encoder")  # the tiny SD encoder
     torch.manual_seed(0)
     t5 = T5EncoderModel(
         T5Config(  # type: ignore[call-arg]
