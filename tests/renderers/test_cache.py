@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,28 @@ def test_progress_reports_every_frame(tmp_path):
         lambda result, done, total: seen.append((result.shot_id, done, total)),
     )
     assert seen == [("s1-0", 1, 3), ("s1-1", 2, 3), ("s1-2", 3, 3)]
+
+
+def test_frames_are_written_while_the_renderer_goes_on(tmp_path, monkeypatch):
+    """The PNG write of frame 1 must not hold up rendering frame 2."""
+    import threading
+
+    second_asked = threading.Event()
+    real_put = RenderCache.put
+
+    def slow_put(self, job, *args, **kwargs):
+        if job.shot_id == "s1-0":
+            assert second_asked.wait(5), "renderer waited for the first frame's write"
+        return real_put(self, job, *args, **kwargs)
+
+    class Watching(CountingRenderer):
+        def render(self, jobs):
+            for i, frame in enumerate(super().render(jobs)):
+                if i == 1:
+                    second_asked.set()
+                yield frame
+
+    monkeypatch.setattr(RenderCache, "put", slow_put)
+    results = render_all(Watching(), jobs(3), RenderCache(tmp_path))
+    assert [r.shot_id for r in results] == ["s1-0", "s1-1", "s1-2"]
+    assert all(Path(r.path).is_file() for r in results)
