@@ -279,3 +279,36 @@ def test_the_flux_family_loads_through_the_auto_pipeline_and_renders(tmp_path):
     alone = list(r.render([batch[1]]))[0]
     assert [f.image.size for f in frames] == [(32, 32), (32, 32)]
     assert np.abs(pixels(frames[1]) - pixels(alone)).max() <= TOLERANCE
+
+
+def test_speedups_apply_in_place_once_and_keep_the_frames(tmp_path, monkeypatch):
+    """channels_last, VAE tiling and compile go onto the one loaded pipeline (shared with
+    image-to-image); compile happens once per process. The CPU test compiles with the eager
+    backend (inductor takes ~40 s on 2 cores); GPU figures are in benchmarks/."""
+    from reelwright.renderers.diffusers import apply_speedups
+
+    model = build_tiny_pipeline(tmp_path / "own")  # its own pipeline: others stay uncompiled
+    compiles = []
+
+    def eager_compile(fn, *args, **kwargs):
+        compiles.append(fn)
+        return torch._dynamo.optimize("eager")(fn)
+
+    monkeypatch.setattr(torch, "compile", eager_compile)
+    plain = DiffusersRenderer(model, DiffusersSettings(steps=2, guidance=6.0), home=tmp_path)
+    before = [pixels(f) for f in plain.render(jobs(plain, 2))]
+    fast = DiffusersSettings(
+        steps=2, guidance=6.0, compile=True, channels_last=True, vae_tiling=True
+    )
+    plain.settings = fast
+    apply_speedups(plain.pipe, fast)
+    apply_speedups(image_to_image(plain.pipe), fast)
+    unet = plain.pipe.unet
+    assert len(compiles) == 1 and unet._compiled_call_impl is not None
+    assert unet.conv_in.weight.is_contiguous(memory_format=torch.channels_last)
+    assert plain.pipe.vae.use_tiling
+    after = [pixels(f) for f in plain.render(jobs(plain, 2))]
+    assert max(int(np.abs(a - b).max()) for a, b in zip(before, after, strict=True)) <= TOLERANCE
+    apply_speedups(plain.pipe, DiffusersSettings(steps=2))
+    assert not plain.pipe.vae.use_tiling
+    assert unet.conv_in.weight.is_contiguous()
