@@ -1,15 +1,21 @@
 """Keyframe throughput: (a) the bare pipeline once per shot, (b) the bare pipeline at its best
-batch size, (c) Reelwright's renderer on a 16-shot episode of the same settings.
+batch size, (c) Reelwright's renderer on a 16-shot episode of the same settings, written into
+a fresh render cache.
 
 On CUDA it builds a random-weight model with the real SD 1.5 architecture (512²) or, with
---arch sdxl, SDXL (1024²) — the same compute as the released weights — 25 steps, fp16.
-Without CUDA it runs a tiny model on the CPU in under a minute and says so. Prints one JSON
-line, with peak GPU memory per figure on CUDA.
+--arch sdxl, SDXL (1024²) — the same compute as the released weights — 25 steps, fp16, saves
+it and loads it through the renderer's own path. `--variants` then measures (c) again with
+each speed-up on (channels_last, compile = torch.compile of the denoiser with channels_last,
+vae_tiling), the compile's first call timed apart, and `--check-batch` the largest pixel
+difference between a frame rendered alone and in a batch. Without CUDA it runs a tiny model on
+the CPU in under a minute and says so. Progress goes to stderr; one JSON line to stdout, with
+peak GPU memory per figure on CUDA.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import tempfile
@@ -25,19 +31,34 @@ sys.path.insert(0, str(ROOT))
 def sd15(folder: Path) -> Path:
     """Random weights, SD 1.5 architecture (UNet 860M, CLIP ViT-L/14 text, KL VAE)."""
     import torch
-    from diffusers import (
-        AutoencoderKL,
-        PNDMScheduler,
-        StableDiffusionPipeline,
-        UNet2DConditionModel,
-    )
-    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+    from transformers import CLIPTokenizer
 
     from reelwright.testing import build_tiny_pipeline
 
     tiny = build_tiny_pipeline(folder / "tok")  # only for its generated tokenizer files
     tok = CLIPTokenizer.from_pretrained(tiny / "tokenizer")
     torch.manual_seed(0)
+    with _build_device():
+        return _sd15(folder, tok)
+
+
+def _build_device():  # type: ignore[no-untyped-def]
+    """Random init on the GPU where there is one: seconds instead of a minute on the CPU."""
+    import torch
+
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def _sd15(folder: Path, tok) -> Path:  # type: ignore[no-untyped-def]
+    import torch
+    from diffusers import (
+        AutoencoderKL,
+        PNDMScheduler,
+        StableDiffusionPipeline,
+        UNet2DConditionModel,
+    )
+    from transformers import CLIPTextConfig, CLIPTextModel
+
     unet = UNet2DConditionModel(
         sample_size=64,
         in_channels=4,
@@ -90,23 +111,14 @@ def sd15(folder: Path) -> Path:
         requires_safety_checker=False,
     )
     out = folder / "sd15-arch"
-    pipe.save_pretrained(out, safe_serialization=True)
+    pipe.to(dtype=torch.float16).save_pretrained(out, safe_serialization=True)
     return out
 
 
-def sdxl(folder: Path, dtype: object = None) -> Path:
+def sdxl(folder: Path) -> Path:
     """Random weights, SDXL base architecture (UNet 2.6B, CLIP-L + OpenCLIP bigG text)."""
     import torch
-    from diffusers import (
-        AutoencoderKL,
-        EulerDiscreteScheduler,
-        StableDiffusionXLPipeline,
-        UNet2DConditionModel,
-    )
     from transformers import (
-        CLIPTextConfig,
-        CLIPTextModel,
-        CLIPTextModelWithProjection,
         CLIPTokenizer,
     )
 
@@ -122,6 +134,20 @@ def sdxl(folder: Path, dtype: object = None) -> Path:
         vocab_size=tok.vocab_size + 2,
     )
     torch.manual_seed(0)
+    with _build_device():
+        return _sdxl(folder, tok, ids)
+
+
+def _sdxl(folder: Path, tok, ids: dict) -> Path:  # type: ignore[no-untyped-def]
+    import torch
+    from diffusers import (
+        AutoencoderKL,
+        EulerDiscreteScheduler,
+        StableDiffusionXLPipeline,
+        UNet2DConditionModel,
+    )
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
+
     unet = UNet2DConditionModel(
         sample_size=128,
         in_channels=4,
@@ -181,16 +207,27 @@ def sdxl(folder: Path, dtype: object = None) -> Path:
         unet=unet,
         scheduler=scheduler,
     )
-    if dtype is not None:
-        pipe = pipe.to(dtype=dtype)
+    pipe = pipe.to(dtype=torch.float16)
     out = folder / "sdxl-arch"
     pipe.save_pretrained(out, safe_serialization=True)
     return out
 
 
-def bare(pipe, prompts: list[str], size: int, steps: int, batch: int) -> float:
+def log(msg: str) -> None:
+    print(f"[render_throughput {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def sync() -> None:
     import torch
 
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def bare(pipe, prompts: list[str], size: int, steps: int, batch: int) -> float:  # type: ignore[no-untyped-def]
+    import torch
+
+    sync()
     started = time.perf_counter()
     for i in range(0, len(prompts), batch):
         chunk = prompts[i : i + batch]
@@ -205,8 +242,7 @@ def bare(pipe, prompts: list[str], size: int, steps: int, batch: int) -> float:
             generator=gens,
             output_type="pil",
         )
-    if torch.cuda.is_available():
-        torch.cuda.synchronize()
+    sync()
     return len(prompts) / (time.perf_counter() - started)
 
 
@@ -220,77 +256,167 @@ def peak_gb() -> float | None:
     return round(gb, 2)
 
 
+def episode_jobs(renderer, prompts: list[str], size: int, steps: int, seed0: int = 7):  # type: ignore[no-untyped-def]
+    from reelwright.models import RenderJob
+
+    return [
+        RenderJob(
+            shot_id=f"s{i // 4 + 1}-{i % 4 + 1}",
+            renderer=renderer.name,
+            renderer_version=renderer.version,
+            model=renderer.model,
+            prompt=p,
+            negative_prompt="blurry",
+            seed=seed0 + i,
+            width=size,
+            height=size,
+            steps=steps,
+            guidance=7.5,
+            scheduler=renderer.scheduler_name(),
+        )
+        for i, p in enumerate(prompts)
+    ]
+
+
+def episode(renderer, jobs, cache_dir: Path) -> tuple[float, list]:  # type: ignore[no-untyped-def]
+    """(c): Reelwright's renderer through render_all into a fresh cache, frames on disk."""
+    from reelwright.renderers.cache import RenderCache, render_all
+
+    renderer.stats.batch_sizes.clear()
+    sync()
+    started = time.perf_counter()
+    results = render_all(renderer, jobs, RenderCache(cache_dir))
+    sync()
+    rate = len(results) / (time.perf_counter() - started)
+    assert not any(r.cached for r in results)
+    return rate, results
+
+
 def main() -> None:
+    import dataclasses
+
     import torch
 
-    from reelwright.models import RenderJob
-    from reelwright.renderers.cache import RenderCache, render_all
-    from reelwright.renderers.diffusers import DiffusersRenderer, DiffusersSettings
+    from reelwright.renderers.diffusers import (
+        DiffusersRenderer,
+        DiffusersSettings,
+        apply_speedups,
+    )
     from reelwright.testing import build_tiny_pipeline
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--shots", type=int, default=16)
     parser.add_argument("--batches", default="1,4,8,16")
     parser.add_argument("--arch", choices=["sd15", "sdxl"], default="sd15")
+    parser.add_argument(
+        "--variants",
+        default="",
+        help="comma list of speed-ups to measure (c) with: channels_last, compile, vae_tiling",
+    )
+    parser.add_argument(
+        "--check-batch", action="store_true", help="max pixel difference, alone vs batched"
+    )
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
+    figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        started = time.perf_counter()
         if cuda and args.arch == "sdxl":
-            model, size, steps, mode = (
-                sdxl(folder, torch.float16),
-                1024,
-                25,
-                "cuda, SDXL architecture, fp16",
-            )
+            model, size, steps, mode = sdxl(folder), 1024, 25, "cuda, SDXL architecture, fp16"
         elif cuda:
             model, size, steps, mode = sd15(folder), 512, 25, "cuda, SD1.5 architecture, fp16"
         else:
             model, size, steps, mode = build_tiny_pipeline(folder), 64, 4, "cpu, tiny model"
-        settings = DiffusersSettings(steps=steps, guidance=7.5, batch_size=1)
-        renderer = DiffusersRenderer(model, settings, home=folder)
+        if cuda:  # the built copy is gone: peaks below are the renderer's alone
+            gc.collect()
+            torch.cuda.empty_cache()
+            torch.cuda.reset_peak_memory_stats()
+        log(f"{mode}: model built and saved in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        base = DiffusersSettings(steps=steps, guidance=7.5, batch_size=1)
+        renderer = DiffusersRenderer(model, base, home=folder)
         pipe = renderer.pipe
+        figures["load_s"] = round(time.perf_counter() - started, 2)
+        log(f"loaded through the renderer in {figures['load_s']} s (weights hashed)")
         prompts = [f"storyboard frame {i}, a lighthouse keeper at dusk" for i in range(args.shots)]
         bare(pipe, prompts[:2], size, steps, 2)  # warm-up (kernels, allocator)
         peak_gb()
         per_shot = bare(pipe, prompts, size, steps, 1)
-        figures = {"a_per_shot": {"img_s": round(per_shot, 3), "peak_gb": peak_gb()}}
+        figures["a_per_shot"] = {"img_s": round(per_shot, 3), "peak_gb": peak_gb()}
+        log(f"(a) per shot: {per_shot:.3f} img/s")
         best_batch, best = 1, per_shot
-        batched = {}
-        for b in [int(x) for x in args.batches.split(",")]:
+        batched: dict[int, dict[str, object]] = {1: dict(figures["a_per_shot"])}  # type: ignore[arg-type]
+        for b in [int(x) for x in args.batches.split(",") if int(x) > 1]:
             rate = bare(pipe, prompts, size, steps, b)
             batched[b] = {"img_s": round(rate, 3), "peak_gb": peak_gb()}
+            log(f"(b) batch {b}: {rate:.3f} img/s")
             if rate > best:
                 best_batch, best = b, rate
         figures["b_best_batch"] = {"batch": best_batch, **batched[best_batch]}
-        renderer.settings = DiffusersSettings(steps=steps, guidance=7.5, batch_size=best_batch)
-        jobs = [
-            RenderJob(
-                shot_id=f"s{i // 4 + 1}-{i % 4 + 1}",
-                renderer=renderer.name,
-                renderer_version=renderer.version,
-                model=renderer.model,
-                prompt=p,
-                negative_prompt="blurry",
-                seed=7 + i,
-                width=size,
-                height=size,
-                steps=steps,
-                guidance=7.5,
-                scheduler=renderer.scheduler_name(),
-            )
-            for i, p in enumerate(prompts)
-        ]
-        started = time.perf_counter()
-        results = render_all(renderer, jobs, RenderCache(folder / "cache"))
-        if cuda:
-            torch.cuda.synchronize()
-        episode = len(results) / (time.perf_counter() - started)
+        settings = dataclasses.replace(base, batch_size=best_batch)
+        renderer.settings = settings
+        jobs = episode_jobs(renderer, prompts, size, steps)
+        rate, results = episode(renderer, jobs, folder / "cache-eager")
         figures["c_reelwright_episode"] = {
-            "img_s": round(episode, 3),
+            "img_s": round(rate, 3),
             "peak_gb": peak_gb(),
-            "batches": renderer.stats.batch_sizes,
+            "batches": list(renderer.stats.batch_sizes),
         }
+        log(f"(c) episode: {rate:.3f} img/s, c/b {rate / best:.3f}")
+        c_eager = rate
+        if args.check_batch:
+            import numpy as np
+            from PIL import Image
+
+            pick = jobs[min(3, len(jobs) - 1)]
+            (alone,) = list(renderer.render([pick]))
+            with Image.open(next(r.path for r in results if r.shot_id == pick.shot_id)) as im:
+                in_batch = np.asarray(im.convert("RGB"), dtype=np.int16)
+            diff = np.abs(np.asarray(alone.image.convert("RGB"), dtype=np.int16) - in_batch)
+            figures["alone_vs_batched"] = {
+                "batch": best_batch,
+                "max_abs": int(diff.max()),
+                "mean_abs": round(float(diff.mean()), 4),
+                "pixels_differing_pct": round(float((diff > 0).any(axis=2).mean()) * 100, 3),
+                "frame_std": round(float(in_batch.std()), 2),  # ~0 would mean a blank frame
+            }
+            log(f"alone vs batched: {figures['alone_vs_batched']}")
+        variants: dict[str, dict[str, object]] = {}
+        for name in [v for v in args.variants.split(",") if v]:
+            if name == "channels_last":
+                settings = dataclasses.replace(settings, channels_last=True)
+            elif name == "compile":  # on top of channels_last, as measured upstream
+                settings = dataclasses.replace(settings, channels_last=True, compile=True)
+            elif name == "vae_tiling":
+                settings = dataclasses.replace(settings, vae_tiling=True)
+            else:
+                raise SystemExit(f"unknown variant {name!r}")
+            renderer.settings = settings
+            apply_speedups(pipe, settings)
+            entry: dict[str, object] = {}
+            if name == "compile":  # the one-time cost, at the batch size (c) uses
+                warm = episode_jobs(renderer, prompts[:best_batch], size, steps, seed0=1000)
+                first = time.perf_counter()
+                list(renderer.render(warm))
+                sync()
+                entry["first_call_s"] = round(time.perf_counter() - first, 1)
+                log(f"compile: first call {entry['first_call_s']} s")
+                peak_gb()
+            rate, _ = episode(renderer, jobs, folder / f"cache-{name}")
+            entry.update(
+                img_s=round(rate, 3),
+                peak_gb=peak_gb(),
+                over_c_eager=round(rate / c_eager, 3),
+                over_b_eager=round(rate / best, 3),
+            )
+            variants[name] = entry
+            log(f"(c) with {name}: {entry}")
+            if name == "vae_tiling":  # measured alone, not carried into later variants
+                settings = dataclasses.replace(settings, vae_tiling=False)
+                apply_speedups(pipe, settings)
+        if variants:
+            figures["c_variants"] = variants
     print(
         json.dumps(
             {
@@ -303,8 +429,8 @@ def main() -> None:
                 "gpu": torch.cuda.get_device_name(0) if cuda else None,
                 **figures,
                 "by_batch": batched,
-                "c_over_b": round(episode / best, 3),
-                "c_over_a": round(episode / per_shot, 3),
+                "c_over_b": round(c_eager / best, 3),
+                "c_over_a": round(c_eager / per_shot, 3),
                 "target_c_over_b": 0.9,
                 "machine": machine(),
             }
