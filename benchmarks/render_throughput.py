@@ -292,6 +292,66 @@ def episode(renderer, jobs, cache_dir: Path) -> tuple[float, list]:  # type: ign
     return rate, results
 
 
+def timed(renderer, jobs) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    list(renderer.render(jobs))
+    sync()
+    return round(time.perf_counter() - started, 2)
+
+
+def scene_shots(jobs):  # type: ignore[no-untyped-def]
+    from reelwright.models import Shot
+
+    return [
+        Shot(
+            id=j.shot_id,
+            scene_id=j.shot_id.split("-")[0],
+            framing="medium",
+            duration_s=2,
+            location="harbour",
+            description="d",
+            prompt=j.prompt,
+            seed=j.seed,
+        )
+        for j in jobs
+    ]
+
+
+def oom_check(renderer, settings, batched, prompts, size, steps) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """A real CUDA out-of-memory: cap this process's GPU memory between what the largest
+    and the next batch need, ask for the largest, and expect halved batches and every frame."""
+    import dataclasses
+
+    import torch
+
+    sizes = sorted(b for b in batched if batched[b]["peak_gb"])
+    if len(sizes) < 2:
+        return {"skipped": "needs two measured batch sizes"}
+    big, half = sizes[-1], sizes[-2]
+    cap_gb = (batched[big]["peak_gb"] + batched[half]["peak_gb"]) / 2
+    torch.cuda.empty_cache()
+    total = torch.cuda.get_device_properties(0).total_memory / 2**30
+    torch.cuda.set_per_process_memory_fraction(cap_gb / total)
+    renderer.settings = dataclasses.replace(settings, batch_size=big)
+    renderer.stats.batch_sizes.clear()
+    ooms = renderer.stats.ooms
+    jobs = episode_jobs(renderer, prompts[:big], size, steps, seed0=2000)
+    try:
+        frames = list(renderer.render(jobs))
+        result: dict[str, object] = {"frames": len(frames)}
+    except Exception as exc:  # the check reports, the benchmark goes on
+        result = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    finally:
+        torch.cuda.set_per_process_memory_fraction(1.0)
+    return {
+        "cap_gb": round(cap_gb, 2),
+        "asked_batch": big,
+        "ooms": renderer.stats.ooms - ooms,
+        "batches": list(renderer.stats.batch_sizes),
+        **result,
+    }
+
+
 def main() -> None:
     import dataclasses
 
@@ -311,10 +371,14 @@ def main() -> None:
     parser.add_argument(
         "--variants",
         default="",
-        help="comma list of speed-ups to measure (c) with: channels_last, compile, vae_tiling",
+        help="comma list to measure (c) with: channels_last, compile, compile_dynamic, "
+        "vae_tiling, scene_reference",
     )
     parser.add_argument(
         "--check-batch", action="store_true", help="max pixel difference, alone vs batched"
+    )
+    parser.add_argument(
+        "--oom-check", action="store_true", help="a real CUDA OOM must halve the batch (CUDA)"
     )
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
@@ -384,37 +448,56 @@ def main() -> None:
             log(f"alone vs batched: {figures['alone_vs_batched']}")
         variants: dict[str, dict[str, object]] = {}
         for name in [v for v in args.variants.split(",") if v]:
+            linked = jobs
             if name == "channels_last":
                 settings = dataclasses.replace(settings, channels_last=True)
-            elif name == "compile":  # on top of channels_last, as measured upstream
+            elif name in ("compile", "compile_dynamic"):  # with channels_last, as upstream
                 settings = dataclasses.replace(settings, channels_last=True, compile=True)
             elif name == "vae_tiling":
                 settings = dataclasses.replace(settings, vae_tiling=True)
+            elif name == "scene_reference":  # 4 scenes of 4: shots 2-4 chain image-to-image
+                settings = dataclasses.replace(settings, reference="scene", strength=0.6)
             else:
                 raise SystemExit(f"unknown variant {name!r}")
             renderer.settings = settings
+            if name == "compile_dynamic":  # one compile for every batch size
+                denoiser = pipe.unet
+                torch._dynamo.reset()
+                denoiser._compiled_call_impl = None
+                denoiser.compile(dynamic=True)
             apply_speedups(pipe, settings)
+            if name == "scene_reference":
+                linked = renderer.link(jobs, scene_shots(jobs))
             entry: dict[str, object] = {}
-            if name == "compile":  # the one-time cost, at the batch size (c) uses
+            if name.startswith("compile"):  # the one-time cost, at the batch size (c) uses
                 warm = episode_jobs(renderer, prompts[:best_batch], size, steps, seed0=1000)
-                first = time.perf_counter()
-                list(renderer.render(warm))
-                sync()
-                entry["first_call_s"] = round(time.perf_counter() - first, 1)
-                log(f"compile: first call {entry['first_call_s']} s")
+                entry["first_call_s"] = timed(renderer, warm)
+                log(f"{name}: first call {entry['first_call_s']} s")
                 peak_gb()
-            rate, _ = episode(renderer, jobs, folder / f"cache-{name}")
+            rate, _ = episode(renderer, linked, folder / f"cache-{name}")
             entry.update(
                 img_s=round(rate, 3),
                 peak_gb=peak_gb(),
+                batches=list(renderer.stats.batch_sizes),
                 over_c_eager=round(rate / c_eager, 3),
                 over_b_eager=round(rate / best, 3),
             )
+            if name.startswith("compile"):  # a partial last batch: recompile or not?
+                odd = episode_jobs(renderer, prompts[:3], size, steps, seed0=3000)
+                entry["batch_of_3_first_call_s"] = timed(renderer, odd)
+                entry["batch_of_3_again_s"] = timed(
+                    renderer, episode_jobs(renderer, prompts[:3], size, steps, seed0=4000)
+                )
+                peak_gb()
             variants[name] = entry
             log(f"(c) with {name}: {entry}")
-            if name == "vae_tiling":  # measured alone, not carried into later variants
-                settings = dataclasses.replace(settings, vae_tiling=False)
+            if name in ("vae_tiling", "scene_reference"):  # measured alone, not carried on
+                settings = dataclasses.replace(settings, vae_tiling=False, reference="none")
+                renderer.settings = settings
                 apply_speedups(pipe, settings)
+        if args.oom_check and cuda:
+            figures["oom_check"] = oom_check(renderer, settings, batched, prompts, size, steps)
+            log(f"oom check: {figures['oom_check']}")
         if variants:
             figures["c_variants"] = variants
     print(

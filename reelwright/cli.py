@@ -59,9 +59,18 @@ def _user_errors() -> Iterator[None]:
 
 
 def _settings(state: str | None = None, **overrides: Any) -> Settings:
+    from pydantic import ValidationError
+
     from reelwright.config import Settings
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"REELWRIGHT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        _err(f"bad setting in the environment: {problems}", EXIT_INPUT)
     updates = {k: v for k, v in overrides.items() if v is not None}
     if state:
         updates["state"] = state

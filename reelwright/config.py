@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,8 +32,11 @@ class Settings(BaseSettings):
     render_compile: bool = False
     render_channels_last: bool = False
     render_vae_tiling: bool = False
-    render_reference: str = Field(
-        "none", description="none | scene (start from the previous frame)"
+    render_reference: Literal["none", "scene", "character", "character+scene"] = Field(
+        "none",
+        description="What an image-to-image pass starts from: the previous frame of the "
+        "scene, the lead character's sheet from the bible, or the sheet for a scene's "
+        "first shot and the previous frame after it.",
     )
     render_reference_strength: float = Field(0.6, gt=0, le=1)
     state: str | None = Field(None, description="Checkpointer URL; default sqlite under home.")

@@ -66,7 +66,27 @@ def load_brief(path: Path | str) -> Brief:
 
 def load_bible(path: Path | str) -> Bible:
     path = Path(path)
-    return parse(Bible, read_yaml(path, "bible"), f"bible {path}")
+    bible = parse(Bible, read_yaml(path, "bible"), f"bible {path}")
+    for character in bible.characters:
+        if character.sheet:
+            character.sheet = str(_sheet_path(path, character.id, character.sheet))
+    return bible
+
+
+def _sheet_path(bible_path: Path, character_id: str, sheet: str) -> Path:
+    """A character sheet, relative to the bible, that must be an image Pillow can read."""
+    from PIL import Image, UnidentifiedImageError
+
+    where = (bible_path.resolve().parent / sheet).resolve()
+    what = f"bible {bible_path}: character {character_id}: sheet {sheet}"
+    if not where.is_file():
+        raise InputError(f"{what} not found (looked for {where})")
+    try:
+        with Image.open(where) as img:
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise InputError(f"{what} is not an image Reelwright can read: {exc}") from None
+    return where
 
 
 def find_bible(brief_path: Path) -> Path:

@@ -51,6 +51,12 @@ class Character(Record):
     seed: int | None = Field(
         None, ge=0, description="Per-character seed; derived from id if unset."
     )
+    sheet: str | None = Field(
+        None,
+        description="Character sheet image (path relative to the bible): with "
+        "REELWRIGHT_RENDER_REFERENCE=character, image-to-image renderers start the "
+        "character's shots from it.",
+    )
 
 
 class Location(Record):

@@ -268,3 +268,25 @@ def test_a_real_openai_compatible_server_without_strict_schemas(project, http, m
     formats = [r["response_format"]["type"] for r in server.requests]
     assert formats[0] == "json_schema" and set(formats[1:]) == {"json_object"}
     assert all(r["model"] == "llama3.1" for r in server.requests)
+
+
+def test_a_bad_setting_in_the_environment_exits_2_naming_the_variable(project, monkeypatch):
+    monkeypatch.setenv("REELWRIGHT_RENDER_REFERENCE", "sometimes")
+    before = tree(project)
+    result = runner.invoke(
+        app, ["run", "briefs/first-light.yaml", "--auto-approve", "--out", "out"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "REELWRIGHT_RENDER_REFERENCE" in result.output and "character+scene" in result.output
+    assert tree(project) == before
+
+
+def test_a_missing_character_sheet_exits_2(project):
+    bible = yaml.safe_load((project / "bible.yaml").read_text())
+    bible["characters"][0]["sheet"] = "sheets/juno.png"
+    (project / "bible.yaml").write_text(yaml.safe_dump(bible))
+    result = runner.invoke(
+        app, ["run", "briefs/first-light.yaml", "--auto-approve", "--out", "out"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "sheet sheets/juno.png not found" in result.output

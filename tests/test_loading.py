@@ -89,3 +89,31 @@ def test_bible_is_found_beside_or_above_the_brief(tmp_path, examples):
     lonely.mkdir(parents=True)
     with pytest.raises(InputError, match="no series bible given"):
         load_inputs(write(lonely, BRIEF), None)
+
+
+def _bible_with_sheet(tmp_path: Path, examples: Path, sheet: str) -> Path:
+    data = yaml.safe_load((examples / "bible.yaml").read_text())
+    data["characters"][0]["sheet"] = sheet
+    path = tmp_path / "series" / "bible.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_character_sheets_resolve_beside_the_bible(tmp_path, examples):
+    from PIL import Image
+
+    (tmp_path / "series" / "sheets").mkdir(parents=True)
+    Image.new("RGB", (48, 48), "gold").save(tmp_path / "series" / "sheets" / "juno.png")
+    bible = load_bible(_bible_with_sheet(tmp_path, examples, "sheets/juno.png"))
+    assert bible.characters[0].sheet == str(tmp_path / "series" / "sheets" / "juno.png")
+    assert bible.characters[1].sheet is None
+
+
+def test_a_missing_or_unreadable_sheet_is_named(tmp_path, examples):
+    with pytest.raises(InputError, match="character juno: sheet sheets/nope.png not found"):
+        load_bible(_bible_with_sheet(tmp_path, examples, "sheets/nope.png"))
+    path = _bible_with_sheet(tmp_path, examples, "notes.png")
+    (path.parent / "notes.png").write_text("not an image")
+    with pytest.raises(InputError, match="sheet notes.png is not an image"):
+        load_bible(path)

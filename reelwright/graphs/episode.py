@@ -86,7 +86,7 @@ def render(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     ]
     link = getattr(ctx.renderer, "link", None)
     if link is not None:  # consistency: a shot may start from an earlier frame
-        jobs = link(jobs, state.shots.shots)
+        jobs = link(jobs, state.shots.shots, state.bible)
     started = time.perf_counter()
     results = render_all(ctx.renderer, jobs, ctx.cache, ctx.progress.frame)
     fresh = sum(1 for r in results if not r.cached)

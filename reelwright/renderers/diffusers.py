@@ -41,7 +41,7 @@ class DiffusersSettings:
     channels_last: bool = False
     vae_tiling: bool = False
     long_prompts: str = "chunk"  # chunk | truncate
-    reference: str = "none"  # none | scene: each shot starts from the previous frame of its scene
+    reference: str = "none"  # none | scene | character | character+scene (see link)
     strength: float = 0.6  # how far an image-to-image pass may move from its reference
 
 
@@ -156,6 +156,7 @@ class DiffusersRenderer:
         self._pipe: Any = None
         self._img2img: Any = None
         self.reference_loader: Callable[[str], Path] | None = None
+        self._sheets: dict[str, Path] = {}  # SHA-256 of a character sheet -> its file
 
     # -- jobs -----------------------------------------------------------------------
 
@@ -196,24 +197,47 @@ class DiffusersRenderer:
                 f"height must be multiples of {multiple}"
             )
 
-    def link(self, jobs: list[RenderJob], shots: Sequence[Shot]) -> list[RenderJob]:
-        """With reference="scene", every shot after the first of its scene starts from the
-        previous shot's frame (image-to-image), so the look carries through the scene. The
-        reference's key is part of the job's key: change a shot and the rest of its scene
-        re-renders."""
-        if self.settings.reference != "scene":
+    def link(
+        self, jobs: list[RenderJob], shots: Sequence[Shot], bible: Bible | None = None
+    ) -> list[RenderJob]:
+        """Give shots a reference frame for an image-to-image pass, as settings.reference says:
+        "scene": every shot after the first of its scene starts from the previous shot's frame;
+        "character": a shot starts from the sheet of its first character that has one in the
+        bible; "character+scene": a scene's first shot from the sheet, the rest chained. The
+        reference's key (a frame's render key, or the SHA-256 of the sheet's bytes) is part of
+        the job's key: change a shot, or a sheet, and what starts from it re-renders."""
+        mode = self.settings.reference
+        if mode == "none":
             return jobs
         linked: list[RenderJob] = []
         previous: dict[str, RenderJob] = {}
         for job, shot in zip(jobs, shots, strict=True):
-            before = previous.get(shot.scene_id)
+            reference = ""
+            before = previous.get(shot.scene_id) if "scene" in mode else None
             if before is not None:
+                reference = before.key
+            elif "character" in mode and bible is not None:
+                reference = self._sheet_key(shot, bible)
+            if reference:
                 job = job.model_copy(
-                    update={"reference": before.key, "strength": self.settings.strength}
+                    update={"reference": reference, "strength": self.settings.strength}
                 )
             previous[shot.scene_id] = job
             linked.append(job)
         return linked
+
+    def _sheet_key(self, shot: Shot, bible: Bible) -> str:
+        sheets = {c.id: c.sheet for c in bible.characters if c.sheet}
+        for character_id in shot.characters:
+            if character_id in sheets:
+                path = Path(sheets[character_id])  # type: ignore[arg-type]
+                try:
+                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError as exc:
+                    raise InputError(f"character sheet for {character_id}: {exc}") from None
+                self._sheets[digest] = path
+                return digest
+        return ""
 
     def render(self, jobs: Sequence[RenderJob]) -> Iterator[RenderedFrame]:
         """Text-to-image for jobs without a reference, batched; then image-to-image waves for
@@ -250,6 +274,8 @@ class DiffusersRenderer:
                     yield frame
 
     def _cached_reference(self, key: str) -> bool:
+        if key in self._sheets:
+            return True
         return self.reference_loader is not None and self.reference_loader(key).is_file()
 
     def _reference_image(self, key: str, done: dict[str, Any]) -> Any:
@@ -257,8 +283,12 @@ class DiffusersRenderer:
             return done[key]
         from PIL import Image
 
-        assert self.reference_loader is not None
-        with Image.open(self.reference_loader(key)) as img:
+        if key in self._sheets:
+            path = self._sheets[key]
+        else:
+            assert self.reference_loader is not None
+            path = self.reference_loader(key)
+        with Image.open(path) as img:
             return img.convert("RGB")
 
     def _render_group(
@@ -269,8 +299,13 @@ class DiffusersRenderer:
         while i < len(jobs):
             batch = jobs[i : i + size]
             started = time.perf_counter()
+            # A compiled denoiser recompiles for each new batch shape (63 s for SD 1.5 on an
+            # H200, against ~1 s for the padding images): with compile on, a short batch is
+            # padded to the batch size and the extra frames dropped.
+            padded = batch + [batch[-1]] * (size - len(batch)) if self.settings.compile else batch
             try:
-                images, notes = self._call(batch, done or {})
+                images, notes = self._call(padded, done or {})
+                images, notes = images[: len(batch)], notes[: len(batch)]
             except Exception as exc:
                 if not is_oom(exc):
                     raise
@@ -283,6 +318,8 @@ class DiffusersRenderer:
                     ) from None
                 size = max(1, size // 2)
                 continue
+            self.stats.calls += 1  # completed calls only: an OOM attempt does not count
+            self.stats.batch_sizes.append(len(batch))  # padding not counted
             seconds = (time.perf_counter() - started) / len(batch)
             for job, image, note in zip(batch, images, notes, strict=True):
                 yield RenderedFrame(job=job, image=image, seconds=seconds, warnings=note)
@@ -339,8 +376,6 @@ class DiffusersRenderer:
             kwargs["callback_on_step_end"] = on_step
         with torch.inference_mode():
             images = pipe(**kwargs).images
-        self.stats.calls += 1  # completed calls only: an OOM attempt does not count
-        self.stats.batch_sizes.append(len(batch))
         return list(images), notes
 
 
