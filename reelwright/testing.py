@@ -332,6 +332,106 @@ def build_tiny_pipeline(folder: Path) -> Path:
     return model
 
 
+def save_original_layout(model: Path, out: Path) -> Path:
+    """Write a diffusers SD 1.x folder as one `.safetensors` file in the original (LDM /
+    CompVis) key layout that community single-file checkpoints use: `model.diffusion_model.*`,
+    `first_stage_model.*`, `cond_stage_model.transformer.*`. The inverse of diffusers'
+    single-file converters, so the single-file loading path is tested on the real layout."""
+    import re
+
+    from safetensors.torch import load_file, save_file
+
+    unet_cfg = json.loads((model / "unet" / "config.json").read_text())
+    per = unet_cfg["layers_per_block"] + 1
+    attn_up = [("CrossAttn" in t) for t in unet_cfg["up_block_types"]]
+    resnet = [
+        ("norm1", "in_layers.0"),
+        ("conv1", "in_layers.2"),
+        ("norm2", "out_layers.0"),
+        ("conv2", "out_layers.3"),
+        ("time_emb_proj", "emb_layers.1"),
+        ("conv_shortcut", "skip_connection"),
+    ]
+
+    def res(rest: str, names: list[tuple[str, str]] = resnet) -> str:
+        head, _, tail = rest.partition(".")
+        return dict(names).get(head, head) + "." + tail
+
+    top = {
+        "time_embedding.linear_1": "time_embed.0",
+        "time_embedding.linear_2": "time_embed.2",
+        "conv_in": "input_blocks.0.0",
+        "conv_norm_out": "out.0",
+        "conv_out": "out.2",
+    }
+    out_sd: dict[str, Any] = {}
+    for key, value in load_file(model / "unet" / "diffusion_pytorch_model.safetensors").items():
+        m = re.match(r"(down_blocks|up_blocks)\.(\d+)\.(resnets|attentions)\.(\d+)\.(.*)", key)
+        if m:
+            kind, b, part, j, rest = m[1], int(m[2]), m[3], int(m[4]), m[5]
+            idx = (1 + b * per + j) if kind == "down_blocks" else b * per + j
+            where = "input_blocks" if kind == "down_blocks" else "output_blocks"
+            new = f"{where}.{idx}." + (f"0.{res(rest)}" if part == "resnets" else f"1.{rest}")
+        elif m := re.match(r"down_blocks\.(\d+)\.downsamplers\.0\.conv\.(.*)", key):
+            new = f"input_blocks.{1 + int(m[1]) * per + per - 1}.0.op.{m[2]}"
+        elif m := re.match(r"up_blocks\.(\d+)\.upsamplers\.0\.conv\.(.*)", key):
+            b = int(m[1])
+            new = f"output_blocks.{b * per + per - 1}.{2 if attn_up[b] else 1}.conv.{m[2]}"
+        elif m := re.match(r"mid_block\.resnets\.(\d)\.(.*)", key):
+            new = f"middle_block.{0 if m[1] == '0' else 2}.{res(m[2])}"
+        elif key.startswith("mid_block.attentions.0."):
+            new = "middle_block.1." + key.removeprefix("mid_block.attentions.0.")
+        else:
+            head, _, w = key.rpartition(".")
+            new = f"{top[head]}.{w}"
+        out_sd["model.diffusion_model." + new] = value
+
+    vae_cfg = json.loads((model / "vae" / "config.json").read_text())
+    n_up = len(vae_cfg["up_block_types"])
+    vae_top = {"conv_norm_out": "norm_out"}
+    attn = [
+        ("group_norm", "norm"),
+        ("to_q", "q"),
+        ("to_k", "k"),
+        ("to_v", "v"),
+        ("to_out", "proj_out"),
+    ]
+    for key, value in load_file(model / "vae" / "diffusion_pytorch_model.safetensors").items():
+        side, _, rest = key.partition(".")
+        shortcut = [("conv_shortcut", "nin_shortcut")]
+        if m := re.match(r"down_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", rest):
+            new = f"down.{m[1]}.block.{m[2]}.{res(m[3], shortcut)}"
+        elif m := re.match(r"down_blocks\.(\d+)\.downsamplers\.0\.conv\.(.*)", rest):
+            new = f"down.{m[1]}.downsample.conv.{m[2]}"
+        elif m := re.match(r"up_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", rest):
+            new = f"up.{n_up - 1 - int(m[1])}.block.{m[2]}.{res(m[3], shortcut)}"
+        elif m := re.match(r"up_blocks\.(\d+)\.upsamplers\.0\.conv\.(.*)", rest):
+            new = f"up.{n_up - 1 - int(m[1])}.upsample.conv.{m[2]}"
+        elif m := re.match(r"mid_block\.resnets\.(\d)\.(.*)", rest):
+            new = f"mid.block_{int(m[1]) + 1}.{res(m[2], shortcut)}"
+        elif m := re.match(r"mid_block\.attentions\.0\.(.*)", rest):
+            name = res(m[1].replace("to_out.0.", "to_out."), attn)
+            new = f"mid.attn_1.{name}"
+            if value.ndim == 2:  # the original stores these 1x1 convolutions
+                value = value[:, :, None, None]
+        elif side in ("quant_conv", "post_quant_conv"):  # top level: same name
+            out_sd["first_stage_model." + key] = value
+            continue
+        else:
+            head, _, w = rest.rpartition(".")
+            new = f"{vae_top.get(head, head)}.{w}"
+        out_sd[f"first_stage_model.{side}.{new}"] = value
+
+    text = load_file(model / "text_encoder" / "model.safetensors")
+    for key, value in text.items():  # transformers >= 5.6 saves CLIPTextModel flattened
+        if not key.startswith("text_model.") and not key.startswith("text_projection"):
+            key = "text_model." + key
+        out_sd["cond_stage_model.transformer." + key] = value
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in out_sd.items()}, str(out))
+    return out
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -445,10 +445,28 @@ def apply_speedups(pipe: Any, settings: DiffusersSettings) -> None:
 
 
 def _single_file(path: Path, config: Path | None, dtype: Any) -> Any:
-    from diffusers import DiffusionPipeline
+    """A single original-layout checkpoint, with the pipeline class and every component's
+    config from a local diffusers folder (its model_index.json), nothing downloaded."""
+    import diffusers
+    from diffusers.loaders.single_file_utils import SingleFileComponentError
 
-    loader = DiffusionPipeline.from_single_file  # type: ignore[attr-defined]
-    return loader(str(path), config=str(config), dtype=dtype, local_files_only=True)
+    assert config is not None
+    name = json.loads((config / "model_index.json").read_text()).get("_class_name", "")
+    cls = getattr(diffusers, str(name), None)
+    if cls is None or not hasattr(cls, "from_single_file"):
+        raise InputError(
+            f"{config}/model_index.json names pipeline {name!r}, which diffusers cannot load "
+            "from a single file; use the model's diffusers folder instead"
+        )
+    try:
+        return cls.from_single_file(
+            str(path), config=str(config), torch_dtype=dtype, local_files_only=True
+        )
+    except (ValueError, KeyError, OSError, RuntimeError, SingleFileComponentError) as exc:
+        raise InputError(
+            f"{path.name} could not be loaded as a {name} checkpoint with the config in "
+            f"{config}: {exc}"
+        ) from None
 
 
 def image_to_image(pipe: Any) -> Any:

@@ -411,3 +411,35 @@ def test_with_compile_a_short_batch_is_padded_so_the_denoiser_never_recompiles(
     plain = DiffusersRenderer(model, DiffusersSettings(steps=2, guidance=6.0), home=tmp_path)
     (alone,) = plain.render([batch[5]])
     assert np.abs(pixels(frames[5]) - pixels(alone)).max() <= TOLERANCE
+
+
+def test_a_single_file_checkpoint_in_the_original_layout_loads_with_a_local_config(model, tmp_path):
+    """`diffusers:FILE.safetensors@CONFIG_DIR`: the community layout (model.diffusion_model.*,
+    first_stage_model.*, cond_stage_model.transformer.*) loads to the same weights and
+    the same pixels as the diffusers folder it was written from."""
+    from reelwright.testing import save_original_layout
+
+    single = save_original_layout(model, tmp_path / "ckpt" / "tiny-sd15.safetensors")
+    folder = DiffusersRenderer(model, DiffusersSettings(steps=2, guidance=6.0), home=tmp_path)
+    one = DiffusersRenderer(
+        f"{single}@{model}", DiffusersSettings(steps=2, guidance=6.0), home=tmp_path
+    )
+    assert type(one.pipe).__name__ == "StableDiffusionPipeline"
+    assert one.model.startswith("tiny-sd15@") and one.weights_sha256 != folder.weights_sha256
+    for name in ("unet", "vae", "text_encoder"):
+        ours, theirs = getattr(one.pipe, name).state_dict(), getattr(folder.pipe, name).state_dict()
+        assert ours.keys() == theirs.keys()
+        assert all(torch.equal(ours[k], theirs[k]) for k in ours), name
+    (a,) = one.render(jobs(one, 1))
+    (b,) = folder.render(jobs(folder, 1))
+    assert np.array_equal(pixels(a), pixels(b))
+
+
+def test_a_single_file_that_is_not_such_a_checkpoint_is_a_clear_error(model, tmp_path):
+    from safetensors.torch import save_file
+
+    bogus = tmp_path / "notes.safetensors"
+    save_file({"weights": torch.zeros(2)}, str(bogus))
+    r = DiffusersRenderer(f"{bogus}@{model}", DiffusersSettings(steps=2), home=tmp_path)
+    with pytest.raises(InputError, match="could not be loaded as a StableDiffusionPipeline"):
+        list(r.render(jobs(r, 1)))
