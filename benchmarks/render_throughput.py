@@ -6,8 +6,10 @@ On CUDA it builds a random-weight model with the real SD 1.5 architecture (512²
 --arch sdxl, SDXL (1024²) — the same compute as the released weights — 25 steps, fp16, saves
 it and loads it through the renderer's own path. `--variants` then measures (c) again with
 each speed-up on (channels_last, compile = torch.compile of the denoiser with channels_last,
-vae_tiling), the compile's first call timed apart, and `--check-batch` the largest pixel
-difference between a frame rendered alone and in a batch. Without CUDA it runs a tiny model on
+compile_dynamic, vae_tiling) or with scene references (scene_reference), the compile's first
+call and a later short batch timed apart; `--check-batch` gives the largest pixel difference
+between a frame rendered alone and in a batch, and `--oom-check` caps GPU memory to force a
+real out-of-memory and reports the halved batches. Without CUDA it runs a tiny model on
 the CPU in under a minute and says so. Progress goes to stderr; one JSON line to stdout, with
 peak GPU memory per figure on CUDA.
 """
