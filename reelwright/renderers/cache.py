@@ -93,18 +93,20 @@ def render_all(
                     )
                 )
 
+    pending: deque[tuple[RenderedFrame, Future[Path]]] = deque()
+
+    def drain(wait: bool) -> None:  # record finished writes, in the order rendered
+        while pending and (wait or pending[0][1].done()):
+            finished, future = pending.popleft()
+            stored(finished, future.result())
+
     if unique:
-        pending: deque[tuple[RenderedFrame, Future[Path]]] = deque()
         # leaving the block waits for every write, also when the renderer raises
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="frame-writer") as pool:
             for frame in renderer.render(list(unique.values())):
                 pending.append((frame, pool.submit(_store, cache, frame)))
-                while pending and pending[0][1].done():
-                    finished, future = pending.popleft()
-                    stored(finished, future.result())
-            while pending:
-                finished, future = pending.popleft()
-                stored(finished, future.result())
+                drain(wait=False)
+            drain(wait=True)
     missing = [j.shot_id for j in jobs if j.shot_id not in results]
     if missing:
         from reelwright.errors import RenderError

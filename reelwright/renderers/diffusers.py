@@ -209,15 +209,15 @@ class DiffusersRenderer:
         mode = self.settings.reference
         if mode == "none":
             return jobs
+        sheets = self._sheet_keys(bible) if "character" in mode and bible is not None else {}
         linked: list[RenderJob] = []
         previous: dict[str, RenderJob] = {}
         for job, shot in zip(jobs, shots, strict=True):
-            reference = ""
             before = previous.get(shot.scene_id) if "scene" in mode else None
             if before is not None:
                 reference = before.key
-            elif "character" in mode and bible is not None:
-                reference = self._sheet_key(shot, bible)
+            else:  # the sheet of the shot's first character that has one
+                reference = next((sheets[c] for c in shot.characters if c in sheets), "")
             if reference:
                 job = job.model_copy(
                     update={"reference": reference, "strength": self.settings.strength}
@@ -226,18 +226,19 @@ class DiffusersRenderer:
             linked.append(job)
         return linked
 
-    def _sheet_key(self, shot: Shot, bible: Bible) -> str:
-        sheets = {c.id: c.sheet for c in bible.characters if c.sheet}
-        for character_id in shot.characters:
-            if character_id in sheets:
-                path = Path(sheets[character_id])  # type: ignore[arg-type]
+    def _sheet_keys(self, bible: Bible) -> dict[str, str]:
+        """Character id -> SHA-256 of its sheet, each sheet read once per call."""
+        keys: dict[str, str] = {}
+        for character in bible.characters:
+            if character.sheet:
+                path = Path(character.sheet)
                 try:
                     digest = hashlib.sha256(path.read_bytes()).hexdigest()
                 except OSError as exc:
-                    raise InputError(f"character sheet for {character_id}: {exc}") from None
+                    raise InputError(f"character sheet for {character.id}: {exc}") from None
                 self._sheets[digest] = path
-                return digest
-        return ""
+                keys[character.id] = digest
+        return keys
 
     def render(self, jobs: Sequence[RenderJob]) -> Iterator[RenderedFrame]:
         """Text-to-image for jobs without a reference, batched; then image-to-image waves for
@@ -429,8 +430,8 @@ def load_pipeline(path: Path, config: Path | None, settings: DiffusersSettings) 
 def apply_speedups(pipe: Any, settings: DiffusersSettings) -> None:
     """Put the loaded pipeline in the state the settings ask for; idempotent, in place (the
     image-to-image pipeline shares these modules). Compile is in place too and paid once per
-    process: a later episode reuses the compiled denoiser (a new batch size recompiles once,
-    then shapes are dynamic)."""
+    process: a later episode reuses the compiled denoiser, and `_render_group` pads short
+    batches so the batch shape never changes. Compile cannot be turned off again in-process."""
     import torch
 
     denoiser = getattr(pipe, "unet", None) or getattr(pipe, "transformer", None)
