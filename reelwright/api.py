@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from reelwright.config import Settings
-from reelwright.errors import ConflictError, InputError, NotFoundError
+from reelwright.errors import ConflictError, InputError, NotFoundError, ReelwrightError
 from reelwright.graphs.checkpoint import open_checkpointer, thread_ids
-from reelwright.graphs.context import Progress, build_context, renderer_from_spec
+from reelwright.graphs.context import EpisodeContext, Progress, build_context, renderer_from_spec
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.gates import apply_edits
 from reelwright.graphs.state import EpisodeState, RunSpec, RunStatus
@@ -22,10 +22,10 @@ from reelwright.loading import find_bible, load_bible, load_brief, load_inputs, 
 from reelwright.locks import run_lock
 from reelwright.models import Approval, Bible, Brief
 from reelwright.package import write_run_record
-from reelwright.paths import OutputDir, check_id
+from reelwright.paths import check_id
 from reelwright.renderers.base import Renderer, frame_size
-from reelwright.review.audit import AuditLog
 from reelwright.review.reviewers import ReviewConfig
+from reelwright.staging import claim_out, resolve_out
 from reelwright.tools.rights import Ledger
 from reelwright.tools.screening import Watchlist
 
@@ -42,6 +42,7 @@ class RunOutcome:
     record: dict[str, Any] = field(default_factory=dict)
     gate: dict[str, Any] | None = None
     error: str = ""
+    notices: list[str] = field(default_factory=list)
 
 
 def new_run_id() -> str:
@@ -66,6 +67,7 @@ def run_episode(
     references: str | Path | None = None,
     watchlists: list[str | Path] | None = None,
     allow: list[str] | None = None,
+    force: bool = False,
 ) -> RunOutcome:
     """Run a brief through writer -> director -> render -> critic until thresholds are met or
     the budget is spent, then the approval gate and publish.
@@ -75,9 +77,14 @@ def run_episode(
     (a folder of protected images) and `watchlists` default to rights.yaml, references/ and
     watchlist.yaml beside the bible. All input is checked before anything is written; bad
     input raises InputError.
+
+    `out` must be new, empty, or hold an earlier package of this run; `force=True` moves
+    anything else aside (nothing is deleted). The run holds its lock throughout: another
+    process running, resuming or deciding the same run id gets BusyError.
     """
     settings = settings or Settings()
     bible_path = _bible_path(brief, bible)
+    brief_path_of = Path(brief) if isinstance(brief, str | Path) else None
     brief, bible = _inputs(brief, bible)
     rights_path = Path(rights) if rights else project_file(bible_path, "rights.yaml")
     if rights_path is not None:
@@ -98,21 +105,22 @@ def run_episode(
         brief = brief.model_copy(
             update={"budget": brief.budget.model_copy(update={"max_iterations": max_iterations})}
         )
-    out_dir = OutputDir(out)
-    out_dir.check_usable()
+    run_id = check_id(run_id, "run id") if run_id else new_run_id()
+    state_url = state or settings.state_url
+    out_root = resolve_out(out, _guarded_paths(settings, state_url, brief_path_of, bible_path))
+    claim_out(out_root, run_id, force=force, move=False)  # refuse before anything is written
     renderer_obj = (
         renderer if not isinstance(renderer, str) else renderer_from_spec(renderer, settings)
     )
     renderer_spec = (
         renderer if isinstance(renderer, str) else getattr(renderer, "spec", renderer.name)
     )
-    run_id = check_id(run_id, "run id") if run_id else new_run_id()
     review = ReviewConfig.load(settings.home)
     model: LLM | None = llm_from_settings(settings) if llm == "auto" else llm  # type: ignore[assignment]
     width, height = frame_size(brief.aspect, long_side)
     spec = RunSpec(
         run_id=run_id,
-        out_dir=str(out_dir.root),
+        out_dir=str(out_root),
         renderer=renderer_spec,
         auto_approve=auto_approve,
         agents="llm" if model is not None else "procedural",
@@ -129,12 +137,29 @@ def run_episode(
     )
     ctx = build_context(spec, settings, llm=model, renderer=renderer_obj, progress=progress)
     initial = EpisodeState(run=spec, brief=brief, bible=bible)
-    with open_checkpointer(state or settings.state_url) as saver:
+    with run_lock(settings.home, run_id), open_checkpointer(state_url) as saver:
         config: RunnableConfig = {"configurable": {"thread_id": run_id}}
         if saver.get_tuple(config) is not None:
-            raise InputError(f"run id {run_id} already exists in {state or settings.state_url}")
+            raise InputError(
+                f"run id {run_id} already exists in {state_url}; continue it with "
+                f"`reelwright resume {run_id}`"
+            )
+        aside = claim_out(out_root, run_id, force=force)
         graph = build_graph().compile(checkpointer=saver)
-        return _finish(graph, config, _drive(graph, initial, config, ctx), settings)
+        outcome = _finish(graph, config, _drive(graph, initial, config, ctx), ctx)
+    if aside is not None:
+        outcome.notices.append(f"--force: moved the old contents of {out_root} aside to {aside}")
+    return outcome
+
+
+def _guarded_paths(
+    settings: Settings, state_url: str, brief: Path | None, bible: Path | None
+) -> tuple[Path, ...]:
+    """What an output folder may neither be nor contain (nor, for the state, sit inside)."""
+    paths = [settings.home, Path.cwd(), *(p for p in (brief, bible) if p is not None)]
+    if state_url.startswith("sqlite:///"):
+        paths.append(Path(state_url.removeprefix("sqlite:///")))
+    return tuple(paths)
 
 
 def _bible_path(brief: Brief | str | Path, bible: Bible | str | Path | None) -> Path | None:
@@ -213,8 +238,8 @@ def _resume(
         waiting = bool(snapshot.interrupts)
         if decision is not None and not waiting:
             raise ConflictError(f"run {run_id} is not waiting at an approval gate")
-        if not snapshot.next or (waiting and decision is None):
-            return _outcome(graph, config, current.run)
+        if current.ended is not None or (waiting and decision is None):
+            return _finish(graph, config, _outcome(graph, config, ctx), ctx)
         if waiting:
             gate = dict(snapshot.interrupts[0].value)
             approval = check_decision(decision, gate)  # type: ignore[arg-type]
@@ -224,8 +249,10 @@ def _resume(
                 apply_edits(current.script, current.shots, approval.edits)  # refuse bad edits
             outcome = _drive(graph, Command(resume=approval.model_dump(mode="json")), config, ctx)
         else:
+            # also when the last step finished but its checkpoint was never written: LangGraph
+            # applies the step's saved writes and goes on from there
             outcome = _drive(graph, None, config, ctx)
-        return _finish(graph, config, outcome, settings)
+        return _finish(graph, config, outcome, ctx)
 
 
 def waiting_gate(run_id: str, settings: Settings, state: str | None = None) -> dict[str, Any]:
@@ -242,7 +269,7 @@ def waiting_gate(run_id: str, settings: Settings, state: str | None = None) -> d
 
 
 def _finish(
-    graph: Any, config: RunnableConfig, outcome: RunOutcome, settings: Settings
+    graph: Any, config: RunnableConfig, outcome: RunOutcome, ctx: EpisodeContext
 ) -> RunOutcome:
     """After every drive: each decision goes to the audit log; a run paused at an early gate
     gets a run.json saying so."""
@@ -250,9 +277,11 @@ def _finish(
     if not values:
         return outcome
     current = EpisodeState.model_validate(values)
-    AuditLog(settings.home / "audit.jsonl").sync(current.run.run_id, current.approvals)
+    if ctx.audit is not None:
+        ctx.audit.sync(current.run.run_id, current.approvals)
     if outcome.status == "awaiting_approval" and outcome.gate and outcome.gate["gate"] != "final":
-        write_run_record(current, "awaiting_approval")
+        if _read_record(current.run.out_dir).get("status") != "awaiting_approval":
+            write_run_record(current, "awaiting_approval")
         outcome.record = _read_record(current.run.out_dir)
     return outcome
 
@@ -304,15 +333,25 @@ def pending_runs(
 
 
 def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOutcome:
+    from reelwright.graphs import faults
+
+    if faults.arm() is not None:
+        faults.watch_checkpoints(graph.checkpointer)
     try:
-        for _ in graph.stream(payload, config, context=ctx, stream_mode="updates"):
+        # durability="sync": a step's checkpoint is on disk before the next step's side effects
+        for _ in graph.stream(
+            payload, config, context=ctx, stream_mode="updates", durability="sync"
+        ):
             pass
     except Exception as exc:  # recorded, state kept; `resume` continues from the last step
         snapshot = graph.get_state(config)
         message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, InputError) else str(exc)
         if snapshot.values:
             current = EpisodeState.model_validate(snapshot.values)
-            write_run_record(current, "failed", message)
+            try:
+                write_run_record(current, "failed", message)
+            except ReelwrightError as unwritable:  # e.g. the folder now holds others' files
+                message = f"{message} (run.json not updated: {unwritable})"
             if isinstance(exc, InputError):
                 raise
             return RunOutcome(
@@ -323,30 +362,54 @@ def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOut
                 record=_read_record(current.run.out_dir),
             )
         raise
-    spec = EpisodeState.model_validate(graph.get_state(config).values).run
-    return _outcome(graph, config, spec)
+    return _outcome(graph, config, ctx)
 
 
-def _outcome(graph: Any, config: RunnableConfig, spec: RunSpec) -> RunOutcome:
+def _outcome(graph: Any, config: RunnableConfig, ctx: EpisodeContext) -> RunOutcome:
+    """What durably happened, checked on disk: `published` only for a package that verifies
+    (a published run whose package does not is re-published first, from its state)."""
     snapshot = graph.get_state(config)
     current = EpisodeState.model_validate(snapshot.values)
-    record = _read_record(spec.out_dir)
+    spec = current.run
+    gate = None
+    error = ""
     if snapshot.interrupts:
         status: RunStatus = "awaiting_approval"
         gate = dict(snapshot.interrupts[0].value)
-    elif not snapshot.next:
-        status, gate = ("blocked" if record.get("status") == "blocked" else "published"), None
+    elif current.ended == "blocked":
+        status = "blocked"
+    elif current.ended == "published":
+        status, error = _verified(current, ctx)
     else:
-        status, gate = "failed", None
+        status = "failed"
+        error = _read_record(spec.out_dir).get("error", "") or "the run stopped before its end"
     return RunOutcome(
         run_id=spec.run_id,
         status=status,
         out=Path(spec.out_dir),
         passed=current.passed,
-        record=record,
+        record=_read_record(spec.out_dir),
         gate=gate,
-        error=record.get("error", "") if status == "failed" else "",
+        error=error,
     )
+
+
+def _verified(current: EpisodeState, ctx: EpisodeContext) -> tuple[RunStatus, str]:
+    from reelwright.errors import PackageError
+    from reelwright.package import check_package, finalize
+
+    trust = ctx.signing.ca.read_bytes() if ctx.signing else None
+    out = Path(current.run.out_dir)
+    if not check_package(out, current, trust):
+        return "published", ""
+    try:  # the state says published and the package does not: publish it again
+        if ctx.audit is not None:
+            ctx.audit.sync(current.run.run_id, current.approvals)
+        finalize(current, "published", ctx.signing)
+    except (PackageError, OSError) as exc:
+        return "failed", str(exc)
+    problems = check_package(out, current, trust)
+    return ("failed", "; ".join(problems)) if problems else ("published", "")
 
 
 def _read_record(out_dir: str) -> dict[str, Any]:

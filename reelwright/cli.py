@@ -1,7 +1,8 @@
 """The `reelwright` command: a thin layer over `reelwright.api`.
 
 Exit codes: 0 published; 1 failed (state kept, `resume` continues); 2 bad input;
-3 paused at an approval gate. Heavy modules are imported inside the commands.
+3 paused at an approval gate; 4 busy (another process is running, resuming or deciding the
+same run: nothing was done, try again later). Heavy modules are imported inside the commands.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from reelwright.api import RunOutcome
     from reelwright.config import Settings
 
-EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_PAUSED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_PAUSED, EXIT_BUSY = 0, 1, 2, 3, 4
 
 app = typer.Typer(
     name="reelwright",
@@ -48,10 +49,12 @@ def _err(message: str, code: int) -> NoReturn:
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    from reelwright.errors import InputError, ReelwrightError
+    from reelwright.errors import BusyError, InputError, ReelwrightError
 
     try:
         yield
+    except BusyError as exc:
+        _err(str(exc), EXIT_BUSY)
     except InputError as exc:
         _err(str(exc), EXIT_INPUT)
     except ReelwrightError as exc:
@@ -154,6 +157,8 @@ def _report(outcome: RunOutcome, state_flag: str) -> NoReturn:
     from rich.table import Table
 
     console = Console()
+    for notice in outcome.notices:
+        typer.echo(notice, err=True)
     rec = outcome.record
     scores, thresholds = rec.get("scores", {}), rec.get("thresholds", {})
     if scores:
@@ -263,6 +268,14 @@ def run(
     allow: Annotated[
         list[str] | None, typer.Option(help="Watchlist entry the project has cleared.")
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Use --out even if it holds other files: they are moved aside to "
+            "OUT.moved-TIME, never deleted.",
+        ),
+    ] = False,
 ) -> None:
     """Run a brief through writer, director, renderer and critic into an episode package."""
     with _user_errors():
@@ -297,6 +310,7 @@ def run(
             references=references,
             watchlists=list(watchlist or []),
             allow=list(allow or []),
+            force=force,
         )
     _report(outcome, state or "")
 

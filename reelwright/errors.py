@@ -20,6 +20,11 @@ class ConflictError(InputError):
     or another process resuming the same run."""
 
 
+class BusyError(ConflictError):
+    """Another process holds the run (running, resuming or publishing it). The CLI exits 4:
+    nothing is wrong with the input; try again when that process is done."""
+
+
 class AuthError(InputError):
     """No valid reviewer token (401), or a reviewer without the role the gate needs (403)."""
 
@@ -54,6 +59,10 @@ class LLMTruncated(LLMError):
 
 class LLMInvalidReply(LLMError):
     """The reply did not validate, even after the repair re-asks."""
+
+
+class PackageError(ReelwrightError):
+    """The package on disk is not what the run's state says was written."""
 
 
 class RenderError(ReelwrightError):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reelwright.errors import ConflictError
+from reelwright.errors import BusyError
 from reelwright.paths import check_id
 
 
@@ -22,8 +22,9 @@ def run_lock(home: Path, run_id: str) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ConflictError(
-                f"run {run_id} is being resumed by another process; try again when it is done"
+            raise BusyError(
+                f"run {run_id} is being run or resumed by another process; try again when it "
+                "is done"
             ) from None
         yield
     finally:

@@ -10,13 +10,15 @@ from typing import Any
 import yaml
 
 from reelwright import __version__
+from reelwright.errors import PackageError
 from reelwright.graphs.state import EpisodeState, RunStatus
 from reelwright.models import Script
 from reelwright.paths import OutputDir
 from reelwright.renderers.animatic import contact_sheet, srt_text, write_animatic
+from reelwright.staging import staged
 from reelwright.tools.signing import SigningConfig, creation_manifest, sign_in_place
 
-RUN_SCHEMA_VERSION = 1
+RUN_SCHEMA_VERSION = 2  # 2: `files`, every package file's SHA-256
 
 
 def _json(data: Any) -> str:
@@ -88,76 +90,90 @@ def _rate(state: EpisodeState) -> float | None:
 
 
 def write_run_record(state: EpisodeState, status: RunStatus, error: str = "") -> Path:
-    out = OutputDir(state.run.out_dir)
-    return out.write_text(_json(run_record(state, status, error)), "run.json")
+    """A new status for the package in place (failed, waiting at an early gate): the files
+    there are carried over unchanged and run.json is replaced, in one swap."""
+    with staged(state.run.out_dir, state.run.run_id, carry=True) as (tx, _):
+        tx.commit(run_record(state, status, error))
+    return Path(state.run.out_dir) / "run.json"
 
 
 def write_package(
     state: EpisodeState, status: RunStatus, signing: SigningConfig | None = None
 ) -> Path:
-    """Write (or rewrite) the whole package. Idempotent: safe to repeat after a resume."""
-    out = OutputDir(state.run.out_dir)
+    """Write the whole package into a staging folder and swap it into place. Idempotent:
+    safe to repeat after a resume."""
     assert state.script is not None and state.shots is not None
-    out.write_text(
-        yaml.safe_dump(state.brief.model_dump(mode="json"), sort_keys=False, allow_unicode=True),
-        "brief.yaml",
-    )
-    out.write_text(script_markdown(state.script, state), "script.md")
-    out.write_text(_json(state.script.model_dump(mode="json")), "script.json")
-    out.write_text(_json(state.shots.model_dump(mode="json")), "shots.json")
-    renders = {r.shot_id: r for r in state.renders}
-    frames: list[tuple[str, Path]] = []
-    for shot in state.shots.shots:
-        target = out.frame(shot.id)
-        data = Path(renders[shot.id].path).read_bytes()
-        if not target.is_file() or target.read_bytes() != data:
-            out.write_bytes(data, "frames", target.name)
-        frames.append((shot.id, target))
-    keep = {p for _, p in frames}
-    for stale in out.path("frames").glob("*.png"):
-        if stale not in keep:
-            stale.unlink()
-    if signing is not None:
-        for shot, (_, path) in zip(state.shots.shots, frames, strict=True):
-            sign_in_place(
-                path,
-                signing,
-                _manifest(
-                    state,
-                    path.name,
-                    {
-                        "shot_id": shot.id,
-                        "seed": shot.seed,
-                        "render_key": renders[shot.id].key,
-                        "model": renders[shot.id].model,
-                        "prompt_sha256": hashlib.sha256(shot.prompt.encode()).hexdigest(),
-                    },
-                ),
-            )
-    contact_sheet(frames, out.path("contact_sheet.png"))
-    timed = [
-        (path, shot.duration_s) for (_, path), shot in zip(frames, state.shots.shots, strict=True)
-    ]
-    write_animatic(timed, out.path("animatic.mp4"))
-    if signing is not None:
-        sign_in_place(
-            out.path("animatic.mp4"),
-            signing,
-            _manifest(state, "animatic.mp4", {"shots": [s.id for s in state.shots.shots]}),
+    with staged(state.run.out_dir, state.run.run_id, carry=False) as (tx, out):
+        out.write_text(
+            yaml.safe_dump(
+                state.brief.model_dump(mode="json"), sort_keys=False, allow_unicode=True
+            ),
+            "brief.yaml",
         )
-    out.write_text(srt_text(state.shots.shots, state.bible), "animatic.srt")
-    out.write_text(_json([c.model_dump(mode="json") for c in state.critiques]), "critique.json")
-    _write_compliance(out, state)
-    return finalize(state, status, signing)
+        out.write_text(script_markdown(state.script, state), "script.md")
+        out.write_text(_json(state.script.model_dump(mode="json")), "script.json")
+        out.write_text(_json(state.shots.model_dump(mode="json")), "shots.json")
+        renders = {r.shot_id: r for r in state.renders}
+        frames: list[tuple[str, Path]] = []
+        for shot in state.shots.shots:
+            target = out.frame(shot.id)
+            out.write_bytes(Path(renders[shot.id].path).read_bytes(), "frames", target.name)
+            frames.append((shot.id, target))
+        if signing is not None:
+            for shot, (_, path) in zip(state.shots.shots, frames, strict=True):
+                sign_in_place(
+                    path,
+                    signing,
+                    _manifest(
+                        state,
+                        path.name,
+                        {
+                            "shot_id": shot.id,
+                            "seed": shot.seed,
+                            "render_key": renders[shot.id].key,
+                            "model": renders[shot.id].model,
+                            "prompt_sha256": hashlib.sha256(shot.prompt.encode()).hexdigest(),
+                        },
+                    ),
+                )
+        contact_sheet(frames, out.path("contact_sheet.png"))
+        timed = [
+            (path, shot.duration_s)
+            for (_, path), shot in zip(frames, state.shots.shots, strict=True)
+        ]
+        write_animatic(timed, out.path("animatic.mp4"))
+        if signing is not None:
+            sign_in_place(
+                out.path("animatic.mp4"),
+                signing,
+                _manifest(state, "animatic.mp4", {"shots": [s.id for s in state.shots.shots]}),
+            )
+        out.write_text(srt_text(state.shots.shots, state.bible), "animatic.srt")
+        out.write_text(_json([c.model_dump(mode="json") for c in state.critiques]), "critique.json")
+        _write_compliance(out, state)
+        out.write_text(_json(provenance(state, out, signing)), "provenance.json")
+        tx.commit(run_record(state, status))
+    return Path(state.run.out_dir)
 
 
 def finalize(state: EpisodeState, status: RunStatus, signing: SigningConfig | None = None) -> Path:
-    """Rewrite the records that change at the gate (approvals, status) without re-encoding."""
-    out = OutputDir(state.run.out_dir)
-    assert state.shots is not None
-    frames = [(shot.id, out.frame(shot.id)) for shot in state.shots.shots]
-    out.write_text(_json(provenance(state, frames, signing)), "provenance.json")
-    return write_run_record(state, status)
+    """Rewrite the records that change at the gate (approvals, status) without re-encoding:
+    the package is carried into a staging folder, its records replaced, and — for
+    `published` — the whole staged package verified before it is swapped into place."""
+    with staged(state.run.out_dir, state.run.run_id, carry=True) as (tx, out):
+        out.write_text(_json(provenance(state, out, signing)), "provenance.json")
+        record = run_record(state, status)
+        if status == "published":
+            problems = check_package(
+                out.root, state, signing.ca.read_bytes() if signing else None, record
+            )
+            if problems:
+                raise PackageError(
+                    f"the package of run {state.run.run_id} is not complete, not publishing: "
+                    + "; ".join(problems[:5])
+                )
+        tx.commit(record)
+    return Path(state.run.out_dir)
 
 
 def source_type(state: EpisodeState) -> str:
@@ -197,9 +213,10 @@ def _sha256(path: Path) -> str:
 
 
 def provenance(
-    state: EpisodeState, frames: list[tuple[str, Path]], signing: SigningConfig | None = None
+    state: EpisodeState, out: OutputDir, signing: SigningConfig | None = None
 ) -> dict[str, Any]:
     assert state.shots is not None
+    frames = [(shot.id, out.frame(shot.id)) for shot in state.shots.shots]
     renders = {r.shot_id: r for r in state.renders}
     models = sorted({(r.renderer, r.model) for r in state.renders})
     return {
@@ -236,12 +253,76 @@ def provenance(
 def write_blocked(state: EpisodeState) -> Path:
     """A run that cannot clear its blocking findings: no frames, no animatic; what was written
     so far, every finding, and run.json with status `blocked`."""
-    out = OutputDir(state.run.out_dir)
-    if state.script is not None:
-        out.write_text(script_markdown(state.script, state), "script.md")
-        out.write_text(_json(state.script.model_dump(mode="json")), "script.json")
-    if state.shots is not None:
-        out.write_text(_json(state.shots.model_dump(mode="json")), "shots.json")
-    out.write_text(_json([c.model_dump(mode="json") for c in state.critiques]), "critique.json")
-    _write_compliance(out, state)
-    return write_run_record(state, "blocked")
+    with staged(state.run.out_dir, state.run.run_id, carry=False) as (tx, out):
+        if state.script is not None:
+            out.write_text(script_markdown(state.script, state), "script.md")
+            out.write_text(_json(state.script.model_dump(mode="json")), "script.json")
+        if state.shots is not None:
+            out.write_text(_json(state.shots.model_dump(mode="json")), "shots.json")
+        out.write_text(_json([c.model_dump(mode="json") for c in state.critiques]), "critique.json")
+        _write_compliance(out, state)
+        tx.commit(run_record(state, "blocked"))
+    return Path(state.run.out_dir)
+
+
+PACKAGE_FILES = (
+    "brief.yaml",
+    "script.md",
+    "script.json",
+    "shots.json",
+    "contact_sheet.png",
+    "animatic.mp4",
+    "animatic.srt",
+    "critique.json",
+    "compliance.json",
+    "provenance.json",
+)
+
+
+def check_package(
+    root: Path,
+    state: EpisodeState,
+    trust_pem: bytes | None = None,
+    record: dict[str, Any] | None = None,
+) -> list[str]:
+    """Problems with a package folder as the run's state says it must be: every file there,
+    none changed since it was written, frames for every shot with the hashes provenance
+    gives, approvals as recorded, and valid content credentials when it was signed.
+    `record` is the run.json about to be written (staged); default: the one on disk."""
+    from reelwright.staging import inspect_folder, package_files, read_record
+    from reelwright.tools.signing import verify
+
+    problems: list[str] = []
+    if record is None:
+        record = read_record(root)
+        if record is None:
+            return [f"{root}/run.json is missing or unreadable"]
+        if inspect_folder(root, state.run.run_id).kind != "same-run":
+            problems.append("files were added, removed or changed since the package was written")
+        listed = record.get("files")
+        files: dict[str, Any] = listed if isinstance(listed, dict) else {}
+    else:
+        files = package_files(root)
+    if record.get("run_id") != state.run.run_id:
+        problems.append(f"run.json is for run {record.get('run_id')!r}")
+    assert state.shots is not None
+    wanted = [*PACKAGE_FILES, *(f"frames/{s.id}.png" for s in state.shots.shots)]
+    problems += [f"{name} is missing" for name in wanted if name not in files]
+    try:
+        prov = json.loads((root / "provenance.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [*problems, "provenance.json is unreadable"]
+    for frame in prov.get("frames", []):
+        if files.get(frame.get("file")) != frame.get("sha256"):
+            problems.append(f"{frame.get('file')} does not match its provenance hash")
+    approvals = json.loads(_json([a.model_dump() for a in state.approvals]))
+    if (
+        prov.get("approvals") != approvals
+        or json.loads(_json(record.get("approvals"))) != approvals
+    ):
+        problems.append("the recorded approvals differ from the run's")
+    if prov.get("c2pa", {}).get("signed"):
+        for name in [*(f"frames/{s.id}.png" for s in state.shots.shots), "animatic.mp4"]:
+            if name in files and not verify(root / name, trust_pem).ok:
+                problems.append(f"{name}: content credentials do not verify")
+    return problems

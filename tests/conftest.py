@@ -58,3 +58,19 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES
+
+
+@pytest.fixture
+def project(tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder holding a copy of the examples; the CLI runs from it."""
+    (tmp_path / "briefs").mkdir()
+    for name in ("bible.yaml", "rights.yaml"):
+        (tmp_path / name).write_text((examples / name).read_text())
+    for brief in (examples / "briefs").glob("*.yaml"):
+        (tmp_path / "briefs" / brief.name).write_text(brief.read_text())
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def tree(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}

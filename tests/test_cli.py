@@ -13,24 +13,9 @@ import yaml
 from typer.testing import CliRunner
 
 from reelwright.cli import app
+from tests.conftest import tree
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def project(tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project folder holding a copy of the examples; the CLI runs from it."""
-    (tmp_path / "briefs").mkdir()
-    for name in ("bible.yaml", "rights.yaml"):
-        (tmp_path / name).write_text((examples / name).read_text())
-    for brief in (examples / "briefs").glob("*.yaml"):
-        (tmp_path / "briefs" / brief.name).write_text(brief.read_text())
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def tree(root: Path) -> set[str]:
-    return {str(p.relative_to(root)) for p in root.rglob("*")}
 
 
 def test_offline_run_publishes_with_auto_approve(project):
@@ -148,7 +133,7 @@ def test_out_folder_with_someone_elses_files_is_refused(project):
     (project / "out").mkdir()
     (project / "out" / "thesis.docx").write_text("precious")
     result = runner.invoke(app, ["run", "briefs/first-light.yaml", "--out", "out"])
-    assert result.exit_code == 2 and "not empty" in result.output
+    assert result.exit_code == 2 and "refusing to write the package there" in result.output
     assert tree(project / "out") == {"thesis.docx"}
 
 

@@ -157,4 +157,4 @@ def screen_shots_node(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
 
 def blocked(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     write_blocked(state)
-    return {}
+    return {"ended": "blocked"}

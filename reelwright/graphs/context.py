@@ -13,6 +13,7 @@ from reelwright.llm import LLM
 from reelwright.models import RenderResult
 from reelwright.renderers.base import Renderer
 from reelwright.renderers.cache import RenderCache
+from reelwright.review.audit import AuditLog
 from reelwright.tools.rights import Ledger, ModelUse
 from reelwright.tools.screening import Screener, Watchlist, default_screener
 from reelwright.tools.signing import SigningConfig, signing_config
@@ -50,6 +51,7 @@ class EpisodeContext:
     history: FrameHistory | None = None
     signing: SigningConfig | None = None
     models: list[ModelUse] = field(default_factory=list)
+    audit: AuditLog | None = None
 
 
 def renderer_from_spec(spec: str, settings: Settings | None = None) -> Renderer:
@@ -160,4 +162,5 @@ def build_context(
         history=FrameHistory(settings.home / "frames.json"),
         signing=signing_config(settings.home),
         models=models,
+        audit=AuditLog(settings.home / "audit.jsonl"),
     )

@@ -16,6 +16,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
+from reelwright.graphs import faults
 from reelwright.graphs.compliance import (
     blocked,
     clearance,
@@ -38,9 +39,11 @@ def _node(name: str, fn: NodeFn) -> Callable[..., Any]:
 
     def node(state: EpisodeState, runtime: Runtime[EpisodeContext]) -> Any:
         ctx = runtime.context or build_context(state.run)
+        faults.node_started(name)
         ctx.progress.node(name, state.iteration)
         started = time.perf_counter()
         update = fn(state, ctx)
+        faults.node_finished(name)
         timing = {"timings": {name: round(time.perf_counter() - started, 4)}}
         if isinstance(update, Command):
             return Command(update={**(update.update or {}), **timing}, goto=update.goto)
@@ -88,10 +91,17 @@ def render(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     if link is not None:  # consistency: a shot may start from an earlier frame
         jobs = link(jobs, state.shots.shots, state.bible)
     started = time.perf_counter()
-    results = render_all(ctx.renderer, jobs, ctx.cache, ctx.progress.frame)
+    iteration = state.iteration + 1
+    results = render_all(
+        ctx.renderer,
+        jobs,
+        ctx.cache,
+        ctx.progress.frame,
+        producer=f"{state.run.run_id}:{iteration}",  # frames this pass made before a crash
+    )
     fresh = sum(1 for r in results if not r.cached)
     count = RenderCount(
-        iteration=state.iteration + 1,
+        iteration=iteration,
         rendered=fresh,
         cached=len(results) - fresh,
         seconds=round(time.perf_counter() - started, 4),
@@ -129,10 +139,14 @@ def package(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
 
 
 def publish(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+    """The decision is already checkpointed; audit it, then swap in the verified package that
+    says `published`. Every step is idempotent, so a crash anywhere is repaired by a resume."""
+    if ctx.audit is not None:
+        ctx.audit.sync(state.run.run_id, state.approvals)
     finalize(state, "published", ctx.signing)
     if ctx.history is not None:
         ctx.history.record(state.run.run_id, state.renders)
-    return {}
+    return {"ended": "published"}
 
 
 def build_graph(

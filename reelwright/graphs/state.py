@@ -100,6 +100,9 @@ class EpisodeState(BaseModel):
     timings: Annotated[dict[str, float], add_seconds] = Field(default_factory=dict)
     next_step: Step = "package"
     stop_reason: str = ""
+    ended: Literal["published", "blocked"] | None = Field(
+        None, description="Set by the last node, in the same step that wrote the package."
+    )
 
     @property
     def last_critique(self) -> Critique | None:

@@ -32,7 +32,12 @@ class RenderCache:
         return p if p.is_file() and p.with_suffix(".json").is_file() else None
 
     def put(
-        self, job: RenderJob, png: bytes, seconds: float, warnings: tuple[str, ...] = ()
+        self,
+        job: RenderJob,
+        png: bytes,
+        seconds: float,
+        warnings: tuple[str, ...] = (),
+        producer: str | None = None,
     ) -> Path:
         p = self.path(job.key)
         atomic_write(p, png)
@@ -41,9 +46,24 @@ class RenderCache:
             "seconds": seconds,
             "at": time.time(),
             "warnings": list(warnings),
+            "producer": producer,
         }
         atomic_write(p.with_suffix(".json"), json.dumps(meta, indent=1).encode())
         return p  # the .json is written last: a frame counts as cached only when both exist
+
+    def made_by(self, job: RenderJob, producer: str | None) -> float | None:
+        """The render seconds of a stored frame if `producer` made it, else None: a render
+        pass that crashed and re-ran counts its own earlier frames as rendered, not cached."""
+        if producer is None:
+            return None
+        try:
+            meta = json.loads(self.path(job.key).with_suffix(".json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(meta, dict) or meta.get("producer") != producer:
+            return None
+        seconds = meta.get("seconds")
+        return float(seconds) if isinstance(seconds, int | float) else 0.0
 
 
 def render_all(
@@ -51,6 +71,7 @@ def render_all(
     jobs: Sequence[RenderJob],
     cache: RenderCache,
     progress: ProgressFn | None = None,
+    producer: str | None = None,
 ) -> list[RenderResult]:
     """Results in job order. Cache hits never reach the renderer; misses are stored one by one
     as the renderer yields them, so work done before a crash is kept.
@@ -72,7 +93,8 @@ def render_all(
         if hit is None:
             misses.append(job)
         else:
-            done(_result(job, hit, cached=True, seconds=0.0))
+            mine = cache.made_by(job, producer)
+            done(_result(job, hit, cached=mine is None, seconds=mine or 0.0))
     if hasattr(renderer, "reference_loader"):  # image-to-image passes read earlier frames
         renderer.reference_loader = lambda key: cache.path(key)
     unique: dict[str, RenderJob] = {}
@@ -104,7 +126,7 @@ def render_all(
         # leaving the block waits for every write, also when the renderer raises
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="frame-writer") as pool:
             for frame in renderer.render(list(unique.values())):
-                pending.append((frame, pool.submit(_store, cache, frame)))
+                pending.append((frame, pool.submit(_store, cache, frame, producer)))
                 drain(wait=False)
             drain(wait=True)
     missing = [j.shot_id for j in jobs if j.shot_id not in results]
@@ -115,10 +137,10 @@ def render_all(
     return [results[j.shot_id] for j in jobs]
 
 
-def _store(cache: RenderCache, frame: RenderedFrame) -> Path:
+def _store(cache: RenderCache, frame: RenderedFrame, producer: str | None) -> Path:
     buf = io.BytesIO()
     frame.image.save(buf, format="PNG", optimize=False, compress_level=3)
-    return cache.put(frame.job, buf.getvalue(), frame.seconds, frame.warnings)
+    return cache.put(frame.job, buf.getvalue(), frame.seconds, frame.warnings, producer)
 
 
 def _result(

@@ -168,7 +168,7 @@ def test_two_processes_resuming_the_same_run_one_is_refused(project):
     from reelwright.locks import run_lock
 
     with run_lock(settings.home, "ep1"):  # another process holds the run
-        with pytest.raises(ConflictError, match="being resumed by another process"):
+        with pytest.raises(ConflictError, match="being run or resumed by another process"):
             resume_run("ep1", settings=settings)
 
 
