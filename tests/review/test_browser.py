@@ -4,40 +4,16 @@ to the director, the run comes back after the revision, approve, published."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 
 import pytest
 
-from reelwright.review.app import create_app
 from reelwright.testing import CHROMIUM_ARGS, chromium_path
+from tests.review.conftest import sign_in
 
 CHROMIUM = chromium_path()
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)"
 )
-
-
-@pytest.fixture
-def server(project):
-    import uvicorn
-
-    settings, tokens = project
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", tokens
-    srv.should_exit = True
-    thread.join(timeout=10)
 
 
 def test_review_in_a_real_browser(server, tmp_path):
@@ -94,7 +70,7 @@ def test_cross_site_form_posts_are_refused(server, http):
     base, tokens = server
     http.route(host="127.0.0.1").pass_through()  # our own server on loopback
     with httpx.Client(base_url=base) as client:
-        client.cookies.set("rw_session", tokens["sam"])
+        assert sign_in(client, tokens["sam"]).status_code == 303
         page = client.get("/runs/ep1")
         assert page.status_code == 200
         forged = client.post(
