@@ -33,7 +33,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 SECURITY_HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # not no-referrer: under it browsers send `Origin: null` on the app's own form posts, and
+    # the same-origin check would refuse them
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]

@@ -4,6 +4,7 @@ to the director, the run comes back after the revision, approve, published."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -27,6 +28,10 @@ def test_review_in_a_real_browser(server, tmp_path):
         )
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on(  # anything the Content-Security-Policy blocked
+            "console",
+            lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         page.goto(f"{base}/")
         assert page.url.endswith("/login")
         page.fill("input[name=token]", tokens["sam"])
@@ -38,9 +43,14 @@ def test_review_in_a_real_browser(server, tmp_path):
         assert page.locator("#score-chart").is_visible()
         frames = page.locator("#frames img")
         assert frames.count() >= 6
-        page.wait_for_function(
-            "Array.from(document.querySelectorAll('#frames img')).every(i => i.naturalWidth > 0)"
-        )
+        # polled from here: wait_for_function evaluates its predicate with eval(), which the
+        # page's Content-Security-Policy (rightly) forbids
+        deadline = time.monotonic() + 10
+        while not page.eval_on_selector_all(
+            "#frames img", "imgs => imgs.every(i => i.naturalWidth > 0)"
+        ):
+            assert time.monotonic() < deadline, "frames did not load"
+            page.wait_for_timeout(50)
         page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
 
         page.select_option("#reject-to", "director")
@@ -56,6 +66,13 @@ def test_review_in_a_real_browser(server, tmp_path):
         page.click("#approve")
         assert page.inner_text("#flash") == "Published."
         assert "published" in page.inner_text("#status")
+        flash_bg = page.eval_on_selector("#flash", "e => getComputedStyle(e).backgroundColor")
+        assert flash_bg == "rgb(255, 244, 214)"  # the stylesheet loaded under the CSP
+
+        page.click("#logout")
+        assert page.url.endswith("/login")
+        page.goto(f"{base}/")
+        assert page.url.endswith("/login")  # the session ended
         browser.close()
     assert errors == []
     settings_out = tmp_path / "out"

@@ -221,7 +221,7 @@ def security_headers_hold(r: httpx.Response) -> None:
     script = directives.get("script-src", directives.get("default-src"))
     assert script and "'unsafe-inline'" not in script and "'unsafe-eval'" not in script
     assert r.headers.get("x-content-type-options") == "nosniff"
-    assert r.headers.get("referrer-policy") == "no-referrer"
+    assert r.headers.get("referrer-policy") == "same-origin"
 
 
 def test_every_response_carries_the_security_headers(client, project):
