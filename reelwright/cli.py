@@ -741,8 +741,8 @@ def reviewers_list() -> None:
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check the audit trail's hash chain: exit 0 intact, 1 if any record was edited, deleted
-    or reordered."""
+    """Check the audit trail's hash chain against its head: exit 0 intact, 1 if any record was
+    edited, deleted (the last ones included) or reordered."""
     from reelwright.review.audit import AuditLog
 
     log = AuditLog(_settings().home / "audit.jsonl")
@@ -751,7 +751,12 @@ def audit_verify() -> None:
         for p in problems:
             typer.echo(f"audit: {p}", err=True)
         raise typer.Exit(EXIT_FAILED)
-    typer.echo(f"audit trail intact: {len(log.records())} records in {log.path}")
+    head = log.head()
+    if head is None:
+        typer.echo(f"audit trail empty: no records in {log.path}")
+        return
+    typer.echo(f"audit trail intact: {head.count} records in {log.path}")
+    typer.echo(f"head: {head.count} records, last hash {head.last_hash} (keep a copy elsewhere)")
 
 
 @app.command()

@@ -11,7 +11,7 @@ from reelwright.config import Settings
 from reelwright.errors import AuthError, InputError
 from reelwright.locks import run_lock
 from reelwright.paths import check_id
-from reelwright.review.reviewers import ReviewConfig
+from reelwright.review.reviewers import ReviewConfig, Reviewer
 
 
 def decide(
@@ -21,13 +21,17 @@ def decide(
     *,
     settings: Settings,
     require_token: bool = False,
+    reviewer: Reviewer | None = None,
     progress: Any = None,
 ) -> RunOutcome:
+    """Take a decision at the gate `run_id` waits at. `token` is authenticated against the
+    reviewers; `reviewer` is one the caller already authenticated (a web session)."""
     check_id(run_id, "run id")
     config = ReviewConfig.load(settings.home)
     data = dict(decision)
-    reviewer = None
-    if require_token or config.reviewers or token:
+    if reviewer is not None:
+        data["by"] = reviewer.name
+    elif require_token or config.reviewers or token:
         reviewer = config.authenticate(token)
         data["by"] = reviewer.name
     elif not data.get("by"):

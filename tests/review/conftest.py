@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -41,3 +47,42 @@ def client(project) -> TestClient:
 
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def server(project) -> Iterator[tuple[str, dict[str, str]]]:
+    """The app on a real uvicorn server on loopback, in a thread: (base URL, tokens)."""
+    import uvicorn
+
+    settings, tokens = project
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", tokens
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def form_field(page: str, name: str) -> str:
+    """The value of a form's hidden input, e.g. its CSRF token."""
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert found, f"no {name} field in the page"
+    return found.group(1)
+
+
+def sign_in(client: Any, token: str) -> Any:
+    """Sign in through the form, as a browser does: GET the form, POST it with its CSRF token."""
+    form = client.get("/login")
+    return client.post(
+        "/login",
+        data={"token": token, "csrf": form_field(form.text, "csrf")},
+        follow_redirects=False,
+    )

@@ -4,40 +4,17 @@ to the director, the run comes back after the revision, approve, published."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 
 import pytest
 
-from reelwright.review.app import create_app
 from reelwright.testing import CHROMIUM_ARGS, chromium_path
+from tests.review.conftest import sign_in
 
 CHROMIUM = chromium_path()
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)"
 )
-
-
-@pytest.fixture
-def server(project):
-    import uvicorn
-
-    settings, tokens = project
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", tokens
-    srv.should_exit = True
-    thread.join(timeout=10)
 
 
 def test_review_in_a_real_browser(server, tmp_path):
@@ -51,6 +28,10 @@ def test_review_in_a_real_browser(server, tmp_path):
         )
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on(  # anything the Content-Security-Policy blocked
+            "console",
+            lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         page.goto(f"{base}/")
         assert page.url.endswith("/login")
         page.fill("input[name=token]", tokens["sam"])
@@ -62,9 +43,14 @@ def test_review_in_a_real_browser(server, tmp_path):
         assert page.locator("#score-chart").is_visible()
         frames = page.locator("#frames img")
         assert frames.count() >= 6
-        page.wait_for_function(
-            "Array.from(document.querySelectorAll('#frames img')).every(i => i.naturalWidth > 0)"
-        )
+        # polled from here: wait_for_function evaluates its predicate with eval(), which the
+        # page's Content-Security-Policy (rightly) forbids
+        deadline = time.monotonic() + 10
+        while not page.eval_on_selector_all(
+            "#frames img", "imgs => imgs.every(i => i.naturalWidth > 0)"
+        ):
+            assert time.monotonic() < deadline, "frames did not load"
+            page.wait_for_timeout(50)
         page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
 
         page.select_option("#reject-to", "director")
@@ -80,6 +66,13 @@ def test_review_in_a_real_browser(server, tmp_path):
         page.click("#approve")
         assert page.inner_text("#flash") == "Published."
         assert "published" in page.inner_text("#status")
+        flash_bg = page.eval_on_selector("#flash", "e => getComputedStyle(e).backgroundColor")
+        assert flash_bg == "rgb(255, 244, 214)"  # the stylesheet loaded under the CSP
+
+        page.click("#logout")
+        assert page.url.endswith("/login")
+        page.goto(f"{base}/")
+        assert page.url.endswith("/login")  # the session ended
         browser.close()
     assert errors == []
     settings_out = tmp_path / "out"
@@ -94,7 +87,7 @@ def test_cross_site_form_posts_are_refused(server, http):
     base, tokens = server
     http.route(host="127.0.0.1").pass_through()  # our own server on loopback
     with httpx.Client(base_url=base) as client:
-        client.cookies.set("rw_session", tokens["sam"])
+        assert sign_in(client, tokens["sam"]).status_code == 303
         page = client.get("/runs/ep1")
         assert page.status_code == 200
         forged = client.post(
