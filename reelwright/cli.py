@@ -263,6 +263,14 @@ def run(
     allow: Annotated[
         list[str] | None, typer.Option(help="Watchlist entry the project has cleared.")
     ] = None,
+    allow_sheets_outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-sheets-outside",
+            help="Accept character sheets outside the bible's folder (a resume then needs "
+            "REELWRIGHT_ALLOW_SHEETS_OUTSIDE=1).",
+        ),
+    ] = False,
 ) -> None:
     """Run a brief through writer, director, renderer and critic into an episode package."""
     with _user_errors():
@@ -297,6 +305,7 @@ def run(
             references=references,
             watchlists=list(watchlist or []),
             allow=list(allow or []),
+            allow_outside_sheets=allow_sheets_outside,
         )
     _report(outcome, state or "")
 
