@@ -28,6 +28,7 @@ from reelwright.review.reviewers import ReviewConfig
 from reelwright.staging import claim_out, resolve_out
 from reelwright.tools.rights import Ledger
 from reelwright.tools.screening import Watchlist
+from reelwright.trust import check_sheets, check_state
 
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
@@ -68,6 +69,7 @@ def run_episode(
     watchlists: list[str | Path] | None = None,
     allow: list[str] | None = None,
     force: bool = False,
+    allow_outside_sheets: bool = False,
 ) -> RunOutcome:
     """Run a brief through writer -> director -> render -> critic until thresholds are met or
     the budget is spent, then the approval gate and publish.
@@ -75,17 +77,20 @@ def run_episode(
     `llm="auto"` uses the endpoint configured in the environment, or the offline procedural
     agents when none is; `llm=None` forces offline. `rights` (a ledger YAML), `references`
     (a folder of protected images) and `watchlists` default to rights.yaml, references/ and
-    watchlist.yaml beside the bible. All input is checked before anything is written; bad
-    input raises InputError.
+    watchlist.yaml beside the bible. Character sheets must lie inside the bible's folder
+    unless `allow_outside_sheets` (or REELWRIGHT_ALLOW_SHEETS_OUTSIDE). All input is checked
+    before anything is written; bad input raises InputError.
 
     `out` must be new, empty, or hold an earlier package of this run; `force=True` moves
     anything else aside (nothing is deleted). The run holds its lock throughout: another
     process running, resuming or deciding the same run id gets BusyError.
     """
     settings = settings or Settings()
+    outside_sheets = allow_outside_sheets or settings.allow_sheets_outside
     bible_path = _bible_path(brief, bible)
     brief_path_of = Path(brief) if isinstance(brief, str | Path) else None
-    brief, bible = _inputs(brief, bible)
+    brief, bible = _inputs(brief, bible, outside_sheets)
+    check_sheets(bible, bible_path, allowed=outside_sheets)
     rights_path = Path(rights) if rights else project_file(bible_path, "rights.yaml")
     if rights_path is not None:
         Ledger.load(rights_path)  # refuse a bad ledger before anything is written
@@ -134,6 +139,8 @@ def run_episode(
         allow=tuple(allow or ()),
         gates=review.extra_gates(),  # type: ignore[arg-type]
         gate_roles=review.gate_roles(),
+        bible_path=str(bible_path.resolve()) if bible_path else None,
+        allow_outside_sheets=outside_sheets,
     )
     ctx = build_context(spec, settings, llm=model, renderer=renderer_obj, progress=progress)
     initial = EpisodeState(run=spec, brief=brief, bible=bible)
@@ -173,16 +180,18 @@ def _bible_path(brief: Brief | str | Path, bible: Bible | str | Path | None) -> 
     return None
 
 
-def _inputs(brief: Brief | str | Path, bible: Bible | str | Path | None) -> tuple[Brief, Bible]:
+def _inputs(
+    brief: Brief | str | Path, bible: Bible | str | Path | None, outside_sheets: bool = False
+) -> tuple[Brief, Bible]:
     if not isinstance(brief, Brief):
         if isinstance(bible, Bible):
             brief = load_brief(brief)
         else:
-            return load_inputs(brief, bible)
+            return load_inputs(brief, bible, allow_outside_sheets=outside_sheets)
     if isinstance(bible, Bible):
         the_bible = bible
     elif bible is not None:
-        the_bible = load_bible(bible)
+        the_bible = load_bible(bible, allow_outside_sheets=outside_sheets)
     else:
         raise InputError("a Brief object needs a bible (a Bible or a path)")
     try:
@@ -234,6 +243,7 @@ def _resume(
         if not snapshot.values:
             raise NotFoundError(f"no run {run_id} in {state or settings.state_url}")
         current = EpisodeState.model_validate(snapshot.values)
+        check_state(current, settings)  # stored paths re-checked against their roots
         ctx = build_context(current.run, settings, llm=llm, renderer=renderer, progress=progress)
         waiting = bool(snapshot.interrupts)
         if decision is not None and not waiting:

@@ -276,6 +276,14 @@ def run(
             "OUT.moved-TIME, never deleted.",
         ),
     ] = False,
+    allow_sheets_outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-sheets-outside",
+            help="Accept character sheets outside the bible's folder (a resume then needs "
+            "REELWRIGHT_ALLOW_SHEETS_OUTSIDE=1).",
+        ),
+    ] = False,
 ) -> None:
     """Run a brief through writer, director, renderer and critic into an episode package."""
     with _user_errors():
@@ -311,6 +319,7 @@ def run(
             watchlists=list(watchlist or []),
             allow=list(allow or []),
             force=force,
+            allow_outside_sheets=allow_sheets_outside,
         )
     _report(outcome, state or "")
 

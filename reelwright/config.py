@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     )
     render_reference_strength: float = Field(0.6, gt=0, le=1)
     state: str | None = Field(None, description="Checkpointer URL; default sqlite under home.")
+    allow_sheets_outside: bool = Field(
+        False,
+        description="Character sheets outside the bible's folder: allows them for a new run, "
+        "and confirms, at resume, a run started with --allow-sheets-outside.",
+    )
 
     @property
     def api_key(self) -> str | None:

@@ -64,11 +64,22 @@ def load_brief(path: Path | str) -> Brief:
     return parse(Brief, read_yaml(path, "brief"), f"brief {path}")
 
 
-def load_bible(path: Path | str) -> Bible:
+def load_bible(path: Path | str, *, allow_outside_sheets: bool = False) -> Bible:
+    """A bible; its character sheets resolve beside it and must stay inside its folder
+    (symlinks resolved) unless `allow_outside_sheets`."""
+    from reelwright.trust import check_sheet
+
     path = Path(path)
     bible = parse(Bible, read_yaml(path, "bible"), f"bible {path}")
     for character in bible.characters:
         if character.sheet:
+            if not allow_outside_sheets:  # before the file is opened at all
+                check_sheet(
+                    path.resolve().parent / character.sheet,
+                    path.resolve().parent,
+                    what=f"bible {path}: character {character.id}: sheet {character.sheet}",
+                    hint="pass --allow-sheets-outside (allow_outside_sheets=True) to use it",
+                )
             character.sheet = str(_sheet_path(path, character.id, character.sheet))
     return bible
 
@@ -110,12 +121,14 @@ def project_file(bible_path: Path | None, name: str) -> Path | None:
     return candidate if candidate.exists() else None
 
 
-def load_inputs(brief_path: Path | str, bible_path: Path | str | None) -> tuple[Brief, Bible]:
+def load_inputs(
+    brief_path: Path | str, bible_path: Path | str | None, *, allow_outside_sheets: bool = False
+) -> tuple[Brief, Bible]:
     """Load and cross-check a brief and its bible."""
     brief_path = Path(brief_path)
     brief = load_brief(brief_path)
     bible_file = Path(bible_path) if bible_path else find_bible(brief_path)
-    bible = load_bible(bible_file)
+    bible = load_bible(bible_file, allow_outside_sheets=allow_outside_sheets)
     try:
         brief.check_against(bible)
     except ValueError as exc:

@@ -41,20 +41,6 @@ class OutputDir:
     def frame(self, shot_id: str) -> Path:
         return self.path("frames", f"{check_id(shot_id, 'shot id')}.png")
 
-    def check_usable(self) -> None:
-        """An output folder must be new, empty, or an earlier Reelwright package."""
-        if self.root.exists() and not self.root.is_dir():
-            raise InputError(f"--out {self.root} exists and is not a folder")
-        if (
-            self.root.is_dir()
-            and any(self.root.iterdir())
-            and not (self.root / "run.json").exists()
-        ):
-            raise InputError(
-                f"--out {self.root} is not empty and holds no Reelwright package (no run.json); "
-                "choose an empty or new folder so nothing there is overwritten"
-            )
-
     def write_bytes(self, data: bytes, *parts: str) -> Path:
         return atomic_write(self.path(*parts), data)
 

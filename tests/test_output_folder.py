@@ -114,8 +114,8 @@ def test_files_dropped_into_a_waiting_package_survive_and_block_the_publish(tmp_
     assert (out / "frames" / "holiday.png").read_bytes() == HOLIDAY
     assert json.loads((out / "run.json").read_text())["status"] == "awaiting_approval"
     (out / "frames" / "holiday.png").unlink()  # the user moves their file away …
-    done = resume_run("ep", settings=settings)
-    assert done.status == "published"  # … and the recorded decision publishes
+    done = resume_run("ep", settings=settings, decision={"decision": "approve", "by": "sam"})
+    assert done.status == "published"  # … and the decision goes through
 
 
 def test_an_edited_package_file_is_not_overwritten(tmp_path, examples):

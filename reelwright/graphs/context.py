@@ -108,17 +108,20 @@ def build_context(
     from reelwright.config import Settings
     from reelwright.errors import InputError
     from reelwright.llm import OpenAILLM, RetryPolicy
+    from reelwright.trust import check_endpoint
 
     settings = settings or Settings()
     if spec.agents == "llm" and llm is None:
-        if not (spec.llm_base_url or settings.api_key):
+        # the key goes to the endpoint configured now; a stored one that differs is refused
+        base_url = check_endpoint(spec, settings)
+        if not settings.llm_configured:
             raise InputError(
                 f"run {spec.run_id} uses an LLM: set REELWRIGHT_LLM_API_KEY or OPENAI_API_KEY "
                 "(or REELWRIGHT_LLM_BASE_URL) before resuming"
             )
         llm = OpenAILLM(
             model=spec.llm_model or settings.llm_model,
-            base_url=spec.llm_base_url,
+            base_url=base_url,
             api_key=settings.api_key,
             timeout_s=settings.llm_timeout_s,
             mode=settings.llm_mode,  # type: ignore[arg-type]

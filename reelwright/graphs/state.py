@@ -48,6 +48,12 @@ class RunSpec(BaseModel):
     gate_roles: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="Roles that must approve at each gate."
     )
+    bible_path: str | None = Field(
+        None, description="The bible file; its folder is the root character sheets stay in."
+    )
+    allow_outside_sheets: bool = Field(
+        False, description="Started with --allow-sheets-outside (confirmed again at resume)."
+    )
 
 
 class RenderCount(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -14,8 +15,10 @@ from pathlib import Path
 from reelwright.models import RenderJob, RenderResult
 from reelwright.paths import atomic_write
 from reelwright.renderers.base import RenderedFrame, Renderer
+from reelwright.trust import inside
 
 ProgressFn = Callable[[RenderResult, int, int], None]
+logger = logging.getLogger("reelwright.cache")
 
 
 class RenderCache:
@@ -29,7 +32,26 @@ class RenderCache:
 
     def get(self, job: RenderJob) -> Path | None:
         p = self.path(job.key)
-        return p if p.is_file() and p.with_suffix(".json").is_file() else None
+        if not (p.is_file() and p.with_suffix(".json").is_file()):
+            return None
+        if not self._contained(p):  # re-rendered: the write replaces the link itself
+            logger.warning("cache entry %s leads outside %s: treated as a miss", p, self.root)
+            return None
+        return p
+
+    def reference(self, key: str) -> Path:
+        """The cached frame an image-to-image pass starts from (absent: the renderer says
+        so); an entry that leads outside the cache folder is refused."""
+        p = self.path(key)
+        if p.exists() and not self._contained(p):
+            from reelwright.errors import RenderError
+
+            raise RenderError(f"cache entry {p} leads outside the render cache {self.root}")
+        return p
+
+    def _contained(self, p: Path) -> bool:
+        """The frame and its record are files inside the cache folder, links resolved."""
+        return inside(p, self.root) and inside(p.with_suffix(".json"), self.root)
 
     def put(
         self,
@@ -96,7 +118,7 @@ def render_all(
             mine = cache.made_by(job, producer)
             done(_result(job, hit, cached=mine is None, seconds=mine or 0.0))
     if hasattr(renderer, "reference_loader"):  # image-to-image passes read earlier frames
-        renderer.reference_loader = lambda key: cache.path(key)
+        renderer.reference_loader = cache.reference
     unique: dict[str, RenderJob] = {}
     for job in misses:  # two shots with identical content render once
         unique.setdefault(job.key, job)
