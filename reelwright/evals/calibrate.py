@@ -79,9 +79,9 @@ def critic_scores(item: dict[str, Any], base: Path) -> dict[str, float]:
         for s in shots.shots:
             frame = pkg / "frames" / f"{s.id}.png"
             if frame.is_file():
-                from PIL import Image
+                from reelwright.images import open_image
 
-                with Image.open(frame) as img:
+                with open_image(frame, f"frame {frame}") as img:
                     w, h = img.size
                 renders.append(
                     RenderResult(
