@@ -4,6 +4,7 @@ The CLI is a thin layer over these functions."""
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +32,8 @@ from reelwright.tools.screening import Watchlist
 
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -308,6 +311,7 @@ def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOut
         for _ in graph.stream(payload, config, context=ctx, stream_mode="updates"):
             pass
     except Exception as exc:  # recorded, state kept; `resume` continues from the last step
+        logger.error("run %s stopped", config["configurable"]["thread_id"], exc_info=exc)
         snapshot = graph.get_state(config)
         message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, InputError) else str(exc)
         if snapshot.values:
