@@ -244,3 +244,12 @@ def test_eval_seed_out_of_range_exits_2(project):
     result = runner.invoke(app, ["eval", "smoke", "--seed", str(10**30), "--out", "ev"])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "--seed" in result.output
+
+
+def test_deeply_nested_json_labels_and_baselines_exit_2(project):
+    (project / "labels.jsonl").write_text("[" * 100_000 + "\n")
+    refused(["eval", "calibrate", "labels.jsonl"], "labels.jsonl:1", "nested too deeply")
+    (project / "labels.jsonl").write_bytes('{"id": "caf\u00e9"}\n'.encode("latin-1"))
+    refused(["eval", "calibrate", "labels.jsonl"], "labels.jsonl", "not UTF-8")
+    (project / "base.json").write_text("[" * 100_000)
+    refused(["eval", "smoke", "--compare", "base.json", "--out", "ev"], "base.json", "too deeply")
