@@ -4,6 +4,7 @@ The CLI is a thin layer over these functions."""
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +33,8 @@ from reelwright.trust import check_sheets, check_state
 
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -144,7 +147,7 @@ def run_episode(
     )
     ctx = build_context(spec, settings, llm=model, renderer=renderer_obj, progress=progress)
     initial = EpisodeState(run=spec, brief=brief, bible=bible)
-    with run_lock(settings.home, run_id), open_checkpointer(state_url) as saver:
+    with open_checkpointer(state_url) as saver, run_lock(settings.home, run_id):
         config: RunnableConfig = {"configurable": {"thread_id": run_id}}
         if saver.get_tuple(config) is not None:
             raise InputError(
@@ -354,6 +357,7 @@ def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOut
         ):
             pass
     except Exception as exc:  # recorded, state kept; `resume` continues from the last step
+        logger.error("run %s stopped", config["configurable"]["thread_id"], exc_info=exc)
         snapshot = graph.get_state(config)
         message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, InputError) else str(exc)
         if snapshot.values:

@@ -7,6 +7,7 @@ same run: nothing was done, try again later). Heavy modules are imported inside 
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,18 +48,125 @@ def _err(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-@contextmanager
-def _user_errors() -> Iterator[None]:
-    from reelwright.errors import BusyError, InputError, ReelwrightError
+class _Guard:
+    """What a command knows when something breaks: the run it drives (if any) and where its
+    log goes. Failures the graph records (and any unexpected exception) are written, with the
+    traceback, to HOME/logs/RUN_ID.log; the console gets one line."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.run_id: str | None = None
+        self.home: Path | None = None
+        self.state = ""
+        self._handler: _LogFile | None = None
+
+    def run(self, run_id: str, home: Path, state: str | None = None) -> None:
+        """From here on the command drives run `run_id`: the graph's error log goes to its file.
+        An id that is not safe names no file (the command refuses it with exit 2 anyway)."""
+        from reelwright.errors import InputError
+        from reelwright.paths import check_id
+
+        try:
+            check_id(run_id, "run id")
+        except InputError:
+            return
+        self.run_id, self.home, self.state = run_id, home, state or ""
+        self._handler = _LogFile(self.log_path())
+        logging.getLogger("reelwright").addHandler(self._handler)
+
+    def log_path(self) -> Path:
+        home = self.home or _home()
+        if self.run_id:
+            return home / "logs" / f"{self.run_id}.log"
+        from datetime import datetime
+
+        name = self.command.replace(" ", "-")
+        return home / "logs" / f"{name}-{datetime.now():%Y%m%d-%H%M%S-%f}.log"
+
+    def explain(self, outcome: RunOutcome) -> None:
+        """A failed outcome whose traceback went to the log says where the log is."""
+        if outcome.status == "failed" and self._handler is not None and self._handler.written:
+            outcome.error = f"{outcome.error} — details in {self._handler.path}"
+
+    def unexpected(self, exc: Exception) -> NoReturn:
+        """One line on the console; the traceback in the log file."""
+        import traceback
+
+        path = self._handler.path if self._handler else self.log_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as log:
+                log.write("".join(traceback.format_exception(exc)))
+            where = f"details in {path}"
+        except OSError as log_error:
+            where = f"no log written ({log_error})"
+        summary = (str(exc).strip().splitlines() or [""])[0][:300]
+        what = f"{type(exc).__name__}: {summary}" if summary else type(exc).__name__
+        if self.run_id:
+            state_arg = f" --state {self.state}" if self.state else ""
+            _err(
+                f"run {self.run_id} failed unexpectedly: {what} — {where}; "
+                f"continue with: reelwright resume {self.run_id}{state_arg}",
+                EXIT_FAILED,
+            )
+        _err(f"reelwright {self.command} failed unexpectedly: {what} — {where}", EXIT_FAILED)
+
+    def close(self) -> None:
+        if self._handler is not None:
+            logging.getLogger("reelwright").removeHandler(self._handler)
+            self._handler.close()
+
+
+class _LogFile(logging.FileHandler):
+    """A run's log file, created (with its folder) only when an error is written to it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.written = False
+        super().__init__(path, encoding="utf-8", delay=True)
+        self.setLevel(logging.ERROR)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        super().emit(record)
+        self.written = True
+
+
+def _home() -> Path:
+    from reelwright.config import Settings
 
     try:
-        yield
+        return Settings().home
+    except Exception:  # a bad environment is reported elsewhere; the log still goes somewhere
+        return Path(".reelwright")
+
+
+@contextmanager
+def _user_errors(command: str) -> Iterator[_Guard]:
+    """BusyError -> exit 4, InputError -> exit 2, ReelwrightError -> exit 1, and anything
+    unexpected -> exit 1 with one line naming the log that holds the traceback (never a
+    traceback on the console)."""
+    from reelwright.errors import BusyError, InputError, ReelwrightError
+
+    guard = _Guard(command)
+    try:
+        yield guard
     except BusyError as exc:
         _err(str(exc), EXIT_BUSY)
     except InputError as exc:
         _err(str(exc), EXIT_INPUT)
     except ReelwrightError as exc:
         _err(str(exc), EXIT_FAILED)
+    except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+        raise  # exits and usage errors the command line reports itself
+    except Exception as exc:
+        guard.unexpected(exc)
+    finally:
+        guard.close()
 
 
 def _settings(state: str | None = None, **overrides: Any) -> Settings:
@@ -286,11 +394,12 @@ def run(
     ] = False,
 ) -> None:
     """Run a brief through writer, director, renderer and critic into an episode package."""
-    with _user_errors():
+    with _user_errors("run") as guard:
         from reelwright.api import new_run_id, run_episode
 
         settings = _settings(state, llm_base_url=llm_base_url, llm_model=llm_model)
         rid = run_id or new_run_id()
+        guard.run(rid, settings.home, state)
         target = out or Path("out") / rid
         if not settings.llm_configured:
             typer.echo(
@@ -321,6 +430,7 @@ def run(
             force=force,
             allow_outside_sheets=allow_sheets_outside,
         )
+        guard.explain(outcome)
     _report(outcome, state or "")
 
 
@@ -330,20 +440,22 @@ def resume(
     state: StateOpt = None,
 ) -> None:
     """Continue a run that crashed, failed or was killed, from its last checkpoint."""
-    with _user_errors():
+    with _user_errors("resume") as guard:
         from reelwright.api import resume_run
 
         settings = _settings(state)
+        guard.run(run_id, settings.home, state)
         outcome = resume_run(
             run_id, state=settings.state_url, settings=settings, progress=ConsoleProgress()
         )
+        guard.explain(outcome)
     _report(outcome, state or "")
 
 
 @review_app.command("list")
 def review_list(state: StateOpt = None) -> None:
     """List runs waiting at an approval gate."""
-    with _user_errors():
+    with _user_errors("review list"):
         from reelwright.api import pending_runs
 
         rows = pending_runs(_settings(state).state_url)
@@ -370,12 +482,14 @@ TokenOpt = Annotated[
 
 
 def _decide(run_id: str, state: str | None, token: str | None, decision: dict[str, Any]) -> None:
-    with _user_errors():
+    with _user_errors(f"review {decision['decision']}") as guard:
         from reelwright.review.decisions import decide
 
         settings = _settings(state)
+        guard.run(run_id, settings.home, state)
         data = {k: v for k, v in decision.items() if v is not None}
         outcome = decide(run_id, data, token, settings=settings, progress=ConsoleProgress())
+        guard.explain(outcome)
     _report(outcome, state or "")
 
 
@@ -389,7 +503,7 @@ def review_show(
     """Show a run as a reviewer sees it: gate, scores, script, findings, decisions."""
     import json
 
-    with _user_errors():
+    with _user_errors("review show"):
         from reelwright.review.reviewers import ReviewConfig
         from reelwright.review.views import run_view
 
@@ -498,7 +612,7 @@ def screen(
     Exit 0 whatever the verdict; 2 on bad input."""
     import json
 
-    with _user_errors():
+    with _user_errors("screen"):
         from reelwright.errors import InputError
         from reelwright.tools.screening import Screener, Watchlist, default_screener, verdict
 
@@ -548,7 +662,7 @@ def init_signing_cmd(
     force: Annotated[bool, typer.Option(help="Replace existing credentials.")] = False,
 ) -> None:
     """Create a DEVELOPMENT CA and C2PA signer under .reelwright/signing/ for this project."""
-    with _user_errors():
+    with _user_errors("init-signing"):
         from reelwright.tools.signing import DEV_NOTICE, init_signing
 
         settings = _settings()
@@ -569,7 +683,7 @@ def verify(
 ) -> None:
     """Report a file's C2PA manifest and validation state. Exit 0 only for a valid manifest
     from a trusted signer; 1 for tampered, untrusted or unsigned files; 2 on bad input."""
-    with _user_errors():
+    with _user_errors("verify"):
         from reelwright.errors import InputError
         from reelwright.tools.signing import signing_config, summarise, to_json
         from reelwright.tools.signing import verify as verify_file
@@ -614,7 +728,9 @@ def eval_cmd(
     tolerance: Annotated[
         float, typer.Option(min=0.0, help="Regression tolerance (relative).")
     ] = 0.05,
-    seed: Annotated[int | None, typer.Option(help="Reseed every case reproducibly.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=2**32 - 1, help="Reseed every case reproducibly.")
+    ] = None,
     record: Annotated[
         Path | None, typer.Option(help="Record every LLM request and reply to this JSONL cassette.")
     ] = None,
@@ -635,7 +751,7 @@ def eval_cmd(
     import json
 
     if target == "calibrate":
-        with _user_errors():
+        with _user_errors("eval calibrate"):
             from reelwright.errors import InputError
             from reelwright.evals.calibrate import calibrate
 
@@ -644,13 +760,12 @@ def eval_cmd(
             result = calibrate(labels)
         typer.echo(json.dumps(result, indent=2))
         return
-    with _user_errors():
-        import yaml
-
+    with _user_errors("eval"):
         from reelwright.errors import InputError
         from reelwright.evals.compare import compare as compare_logs
         from reelwright.evals.compare import load_log
         from reelwright.evals.runner import EvalOptions, run_suite, write_outputs
+        from reelwright.loading import read_yaml
 
         if labels is not None:
             raise InputError(f"unexpected argument {labels}: give one suite file")
@@ -659,7 +774,7 @@ def eval_cmd(
         if prices is not None:
             if not prices.is_file():
                 raise InputError(f"--prices {prices}: no such file")
-            table = yaml.safe_load(prices.read_text(encoding="utf-8")) or {}
+            table = read_yaml(prices, "price table")
         options = EvalOptions(
             out=out,
             concurrency=concurrency,
@@ -716,7 +831,7 @@ def reviewers_add(
     ],
 ) -> None:
     """Add a reviewer; prints their token once (only its hash is stored)."""
-    with _user_errors():
+    with _user_errors("reviewers add"):
         from pydantic import ValidationError
 
         from reelwright.errors import InputError
@@ -738,7 +853,7 @@ def reviewers_add(
 @reviewers_app.command("list")
 def reviewers_list() -> None:
     """List reviewers, their roles, and the gates with the roles they need."""
-    with _user_errors():
+    with _user_errors("reviewers list"):
         from reelwright.review.reviewers import ReviewConfig
 
         config = ReviewConfig.load(_settings().home)
@@ -779,7 +894,7 @@ def serve(
     """Start the review web app (and its JSON API) for runs waiting at a gate."""
     import ipaddress
 
-    with _user_errors():
+    with _user_errors("serve"):
         import uvicorn
 
         from reelwright.review.app import create_app

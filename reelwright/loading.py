@@ -13,19 +13,83 @@ from reelwright.models import Bible, Brief
 
 M = TypeVar("M", bound=BaseModel)
 MAX_YAML_BYTES = 2_000_000
+MAX_YAML_DEPTH = 64
+MAX_YAML_VALUES = 200_000
+
+
+class _TooDeep(yaml.YAMLError):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """SafeLoader whose composer (the one recursive part of PyYAML) refuses nesting deeper
+    than MAX_YAML_DEPTH before Python's recursion limit can be reached."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            return super().compose_node(parent, index)
+        if self._depth >= MAX_YAML_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark.line + 1)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _count_values(data: Any, where: str) -> None:
+    """Refuse a document that expands (through aliases, or cycles) to more than
+    MAX_YAML_VALUES values; counted without recursion."""
+    stack, seen = [data], 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > MAX_YAML_VALUES:
+            raise InputError(
+                f"{where} holds too many values (over {MAX_YAML_VALUES} once aliases are expanded)"
+            )
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def load_yaml_text(text: str, where: str) -> Any:
+    """Parse untrusted YAML with limits on depth and expanded size; every problem is an
+    InputError naming `where`."""
+    try:
+        data = yaml.load(text, Loader=_DepthLimitedLoader)  # noqa: S506 - a SafeLoader
+    except _TooDeep as exc:
+        raise InputError(
+            f"{where} is nested deeper than {MAX_YAML_DEPTH} levels (at line {exc.line})"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{where} is not valid YAML: {exc}") from None
+    except RecursionError:  # belt and braces: never a traceback
+        raise InputError(f"{where} is nested too deeply") from None
+    _count_values(data, where)
+    return data
 
 
 def read_yaml(path: Path, what: str) -> dict[str, Any]:
+    """Every YAML file the project reads comes through here: size, encoding, depth and
+    expanded-size limits, and a mapping at the top."""
     if not path.is_file():
         raise InputError(f"{what} file not found: {path}")
     if path.stat().st_size > MAX_YAML_BYTES:
         raise InputError(f"{what} file {path} is larger than {MAX_YAML_BYTES} bytes")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{what} file {path} is not UTF-8 text: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{what} file {path} is not valid YAML: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"{what} file {path} cannot be read: {exc}") from None
+    data = load_yaml_text(text, f"{what} file {path}")
     if not isinstance(data, dict):
         raise InputError(
             f"{what} file {path} must hold a YAML mapping (key: value lines), "
@@ -85,18 +149,21 @@ def load_bible(path: Path | str, *, allow_outside_sheets: bool = False) -> Bible
 
 
 def _sheet_path(bible_path: Path, character_id: str, sheet: str) -> Path:
-    """A character sheet, relative to the bible, that must be an image Pillow can read."""
-    from PIL import Image, UnidentifiedImageError
+    """A character sheet, relative to the bible, that must be an image Pillow can read and
+    no larger than MAX_IMAGE_PIXELS."""
+    from PIL import UnidentifiedImageError
+
+    from reelwright.images import open_image
 
     where = (bible_path.resolve().parent / sheet).resolve()
     what = f"bible {bible_path}: character {character_id}: sheet {sheet}"
     if not where.is_file():
         raise InputError(f"{what} not found (looked for {where})")
-    try:
-        with Image.open(where) as img:
+    with open_image(where, what) as img:
+        try:
             img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise InputError(f"{what} is not an image Reelwright can read: {exc}") from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise InputError(f"{what} is not an image Reelwright can read: {exc}") from None
     return where
 
 

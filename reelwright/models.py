@@ -25,7 +25,21 @@ from pydantic import (
 SAFE_ID_BODY = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
 SAFE_ID_PATTERN = rf"^{SAFE_ID_BODY}$"
 SafeId = Annotated[str, StringConstraints(pattern=SAFE_ID_PATTERN)]
+MAX_SEED = 2**32 - 1  # what numpy's and most samplers' seeds accept
+MAX_TEXT = 1000  # a description, a look: one paragraph
+Label = Annotated[str, StringConstraints(max_length=64)]
 _ASPECT = re.compile(r"^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$")
+
+
+def trim_text(text: str, limit: int) -> str:
+    """Text cut to at most `limit` characters at a word boundary, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 class Frozen(BaseModel):
@@ -46,13 +60,16 @@ class Record(BaseModel):
 class Character(Record):
     id: SafeId
     name: str = Field(min_length=1, max_length=80)
-    description: str = Field(min_length=1, description="Visual description used in every prompt.")
-    voice: str = ""
+    description: str = Field(
+        min_length=1, max_length=MAX_TEXT, description="Visual description used in every prompt."
+    )
+    voice: str = Field("", max_length=500)
     seed: int | None = Field(
-        None, ge=0, description="Per-character seed; derived from id if unset."
+        None, ge=0, le=MAX_SEED, description="Per-character seed; derived from id if unset."
     )
     sheet: str | None = Field(
         None,
+        max_length=500,
         description="Character sheet image (path relative to the bible): with "
         "REELWRIGHT_RENDER_REFERENCE=character, image-to-image renderers start the "
         "character's shots from it.",
@@ -62,25 +79,25 @@ class Character(Record):
 class Location(Record):
     id: SafeId
     name: str = Field(min_length=1, max_length=80)
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, max_length=MAX_TEXT)
     palette: list[Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]] = Field(
-        default_factory=list, description="Hex colours: sky/back, ground, accent."
+        default_factory=list, max_length=16, description="Hex colours: sky/back, ground, accent."
     )
     interior: bool = False
 
 
 class Style(Record):
-    look: str = "clean storyboard, soft light"
-    negative: str = "text, watermark, logo, blurry, deformed hands"
+    look: str = Field("clean storyboard, soft light", max_length=MAX_TEXT)
+    negative: str = Field("text, watermark, logo, blurry, deformed hands", max_length=MAX_TEXT)
 
 
 class Bible(Record):
     """A series bible: the characters, locations and look every episode shares."""
 
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=200)
     style: Style = Field(default_factory=Style)
-    characters: list[Character] = Field(min_length=1)
-    locations: list[Location] = Field(min_length=1)
+    characters: list[Character] = Field(min_length=1, max_length=200)
+    locations: list[Location] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Bible:
@@ -109,8 +126,8 @@ class Bible(Record):
 
 
 class Distribution(Record):
-    channels: list[str] = Field(default_factory=lambda: ["web"])
-    territories: list[str] = Field(default_factory=lambda: ["worldwide"])
+    channels: list[Label] = Field(default_factory=lambda: ["web"], max_length=50)
+    territories: list[Label] = Field(default_factory=lambda: ["worldwide"], max_length=300)
     release: date | None = Field(None, description="Release date; clearances must cover it.")
 
 
@@ -136,9 +153,9 @@ class Budget(Frozen):
     """Limits on one run: critic iterations, LLM spend and renders."""
 
     max_iterations: int = Field(3, ge=1, le=20)
-    max_llm_calls: int = Field(400, ge=1)
-    max_tokens: int = Field(2_000_000, ge=1)
-    max_renders: int = Field(500, ge=1)
+    max_llm_calls: int = Field(400, ge=1, le=100_000)
+    max_tokens: int = Field(2_000_000, ge=1, le=10**10)
+    max_renders: int = Field(500, ge=1, le=100_000)
 
 
 class Brief(Record):
@@ -147,13 +164,17 @@ class Brief(Record):
     title: str = Field(min_length=1, max_length=200)
     logline: str = Field(min_length=10, max_length=2000)
     runtime_s: int = Field(ge=10, le=1800, description="Target runtime in seconds.")
-    aspect_ratio: str = "16:9"
-    characters: list[SafeId] = Field(min_length=1, description="Bible character ids.")
-    locations: list[SafeId] = Field(default_factory=list, description="Bible location ids.")
+    aspect_ratio: str = Field("16:9", max_length=20)
+    characters: list[SafeId] = Field(
+        min_length=1, max_length=200, description="Bible character ids."
+    )
+    locations: list[SafeId] = Field(
+        default_factory=list, max_length=200, description="Bible location ids."
+    )
     scenes: int | None = Field(None, ge=1, le=40, description="Scene count; derived if unset.")
-    tone: str = "warm, curious"
-    audience: str = "general"
-    seed: int = Field(7, ge=0)
+    tone: str = Field("warm, curious", max_length=500)
+    audience: str = Field("general", max_length=200)
+    seed: int = Field(7, ge=0, le=MAX_SEED)
     distribution: Distribution = Field(default_factory=Distribution)
     thresholds: Thresholds = Field(default_factory=Thresholds)
     budget: Budget = Field(default_factory=Budget)
@@ -380,11 +401,14 @@ class Finding(Frozen):
     span: tuple[int, int] | None = None
 
 
+NOTE_MAX = 2000
+
+
 class Note(Frozen):
     """A critic's (or reviewer's) request for a change, aimed at one agent and specific ids."""
 
     target: Target
-    text: str = Field(min_length=1, max_length=2000)
+    text: str = Field(min_length=1, max_length=NOTE_MAX)
     dimension: str = "general"
     scene_ids: tuple[SafeId, ...] = ()
     shot_ids: tuple[SafeId, ...] = ()

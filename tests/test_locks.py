@@ -92,7 +92,6 @@ def test_run_with_a_held_lock_is_refused_and_writes_nothing(tmp_path, examples):
             settings=settings,
         )
     assert not (tmp_path / "out").exists()
-    assert not (settings.home / "state.sqlite").exists()
 
 
 def test_cli_run_with_a_held_lock_exits_4(project):

@@ -4,6 +4,7 @@ import pytest
 
 from reelwright.errors import InputError
 from reelwright.paths import OutputDir, check_id
+from reelwright.staging import Staging, claim_out, staged
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/b", "", ".hidden", "x" * 65, "a b", "s1\n"])
@@ -23,7 +24,23 @@ def test_output_paths_stay_inside(tmp_path):
 
 def test_a_foreign_non_empty_folder_is_not_used(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
-    with pytest.raises(InputError, match="not empty"):
-        OutputDir(tmp_path).check_usable()
-    (tmp_path / "run.json").write_text("{}")
-    OutputDir(tmp_path).check_usable()  # an earlier package may be rewritten
+    with pytest.raises(InputError, match="refusing to write the package there"):
+        claim_out(tmp_path, "ep")
+    (tmp_path / "run.json").write_text("{}")  # not even with a run.json beside the notes
+    with pytest.raises(InputError, match="no Reelwright run.json|another run"):
+        claim_out(tmp_path, "ep")
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_only_this_runs_own_unchanged_package_is_reused(tmp_path):
+    staging = Staging(tmp_path / "out", "ep")
+    with staged(tmp_path / "out", "ep", carry=False) as (tx, out):
+        out.write_text("hello", "script.md")
+        tx.commit({"run_id": "ep", "status": "failed"})
+    claim_out(tmp_path / "out", "ep")  # this run's package: fine
+    with pytest.raises(InputError, match="another run"):
+        claim_out(tmp_path / "out", "other")
+    (tmp_path / "out" / "script.md").write_text("edited")
+    with pytest.raises(InputError, match="changed since"):
+        claim_out(tmp_path / "out", "ep")
+    assert not staging.stage.exists()

@@ -4,11 +4,30 @@ unknown character becomes a repair re-ask rather than a broken script."""
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import partial
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
-from reelwright.models import Angle, CameraMove, Framing
+from reelwright.models import NOTE_MAX, Angle, CameraMove, Framing, trim_text
+
+
+def _trim(value: Any, limit: int) -> Any:
+    return trim_text(value, limit) if isinstance(value, str) else value
+
+
+def FreeText(limit: int) -> Any:  # noqa: N802 - used like a type
+    """Free text a model writes: over `limit` it is trimmed at a word boundary rather than
+    failing validation (a re-ask would often repeat it, and a resume the same crash). The JSON
+    schema sent to the model is unchanged; ids and enums still fail and are re-asked."""
+    return BeforeValidator(partial(_trim, limit=limit))
 
 
 class Reply(BaseModel):
@@ -49,7 +68,7 @@ class OutlineReply(Reply):
 
 class LineReply(Reply):
     character: str
-    text: str = Field(min_length=1, max_length=600)
+    text: Annotated[str, Field(min_length=1, max_length=600), FreeText(600)]
     parenthetical: str
 
 
@@ -100,8 +119,8 @@ class ScoresReply(Reply):
 
 class NoteReply(Reply):
     target: Literal["writer", "director"]
-    dimension: str
-    text: str = Field(min_length=1)
+    dimension: Annotated[str, FreeText(64)]
+    text: Annotated[str, Field(min_length=1), FreeText(NOTE_MAX)]
     scene_ids: list[str]
     shot_ids: list[str]
 

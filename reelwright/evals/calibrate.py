@@ -79,9 +79,9 @@ def critic_scores(item: dict[str, Any], base: Path) -> dict[str, float]:
         for s in shots.shots:
             frame = pkg / "frames" / f"{s.id}.png"
             if frame.is_file():
-                from PIL import Image
+                from reelwright.images import open_image
 
-                with Image.open(frame) as img:
+                with open_image(frame, f"frame {frame}") as img:
                     w, h = img.size
                 renders.append(
                     RenderResult(
@@ -122,13 +122,19 @@ def calibrate(labels: Path | str) -> dict[str, Any]:
     if not path.is_file():
         raise InputError(f"no such labels file: {path}")
     items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"labels file {path} is not UTF-8 text: {exc}") from None
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
         except ValueError as exc:
             raise InputError(f"{path}:{n}: not JSON ({exc})") from None
+        except RecursionError:
+            raise InputError(f"{path}:{n}: JSON nested too deeply") from None
         if not isinstance(item, dict) or "ratings" not in item or "id" not in item:
             raise InputError(f"{path}:{n}: each line needs an id and ratings")
         items.append(item)

@@ -19,6 +19,8 @@ def load_log(path: Path | str) -> dict[str, Any]:
         log = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"baseline {path} is not a readable eval log: {exc}") from None
+    except RecursionError:
+        raise InputError(f"baseline {path} is nested too deeply to be an eval log") from None
     if not isinstance(log, dict) or "cases" not in log or log.get("version") is None:
         raise InputError(f"baseline {path} is not a Reelwright eval log (no version/cases)")
     return log

@@ -13,7 +13,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from pydantic import BaseModel
 
-from reelwright.errors import InputError
+from reelwright.errors import InputError, ReelwrightError
 
 _MEMORY: dict[str, InMemorySaver] = {}
 
@@ -58,9 +58,12 @@ def open_checkpointer(url: str, create: bool = True) -> Iterator[BaseCheckpointS
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            sqlite_saver = SqliteSaver(conn, serde=serializer())
-            sqlite_saver.setup()
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                sqlite_saver = SqliteSaver(conn, serde=serializer())
+                sqlite_saver.setup()
+            except sqlite3.DatabaseError as exc:
+                raise _open_error(url, path, exc) from None
             yield sqlite_saver
         finally:
             conn.close()
@@ -68,6 +71,14 @@ def open_checkpointer(url: str, create: bool = True) -> Iterator[BaseCheckpointS
     if url.startswith(("postgres://", "postgresql://")):
         raise InputError("--state postgres://… is planned; use sqlite:///PATH or memory:// for now")
     raise InputError(f"--state {url!r}: expected sqlite:///PATH or memory://")
+
+
+def _open_error(url: str, path: Path, exc: sqlite3.DatabaseError) -> ReelwrightError:
+    """A file that is not SQLite (or is corrupt) is bad input; a locked or unwritable one is
+    a failure worth retrying."""
+    if isinstance(exc, sqlite3.OperationalError) and "not a database" not in str(exc):
+        return ReelwrightError(f"--state {url}: cannot open the state database {path}: {exc}")
+    return InputError(f"--state {url}: {path} is not a SQLite database ({exc})")
 
 
 def thread_ids(saver: BaseCheckpointSaver[Any]) -> list[str]:

@@ -13,7 +13,16 @@ from langgraph.types import Command
 
 from reelwright.graphs.context import EpisodeContext
 from reelwright.graphs.state import EpisodeState
-from reelwright.models import Bible, Finding, Note, Script, Severity, ShotList
+from reelwright.models import (
+    NOTE_MAX,
+    Bible,
+    Finding,
+    Note,
+    Script,
+    Severity,
+    ShotList,
+    trim_text,
+)
 from reelwright.package import write_blocked
 from reelwright.tools.rights import asset_report, check_clearances
 from reelwright.tools.screening import Screener
@@ -65,7 +74,9 @@ def notes_for(findings: list[Finding]) -> list[Note]:
     return [
         Note(
             target=f.target or "writer",
-            text=f"{f.where}: {f.evidence!r} is {f.kind} {f.entity!r} — {f.fix}",
+            text=trim_text(
+                f"{f.where}: {f.evidence!r} is {f.kind} {f.entity!r} — {f.fix}", NOTE_MAX
+            ),
             dimension="compliance",
             scene_ids=f.scene_ids,
             shot_ids=f.shot_ids,

@@ -18,31 +18,45 @@ from reelwright.renderers.storyboard import label_font
 def write_animatic(frames: Sequence[tuple[Path, float]], target: Path) -> Path:
     """Encode stills at variable frame rate: one frame per shot, shown for its duration.
 
-    The concat demuxer drops the last entry's duration unless that file is listed again."""
+    ffmpeg's concat list never sees a caller's path: each frame is linked (or copied) into a
+    private folder as NNNNNN.png and listed by that bare name, so a quote or a newline in the
+    output folder cannot break the list or add entries to it. The concat demuxer drops the
+    last entry's duration unless that file is listed again."""
     import imageio_ffmpeg
 
     if not frames:
         raise RenderError("an animatic needs at least one frame")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reelwright-animatic-") as tmp:
-        listing = Path(tmp) / "frames.txt"
+        folder = Path(tmp)
         lines = []
-        for path, seconds in frames:
-            lines += [f"file '{Path(path).resolve().as_posix()}'", f"duration {seconds:.3f}"]
-        lines.append(f"file '{Path(frames[-1][0]).resolve().as_posix()}'")
+        for n, (path, seconds) in enumerate(frames):
+            name = f"{n:06d}.png"
+            _link(Path(path).resolve(), folder / name)
+            lines += [f"file '{name}'", f"duration {seconds:.3f}"]
+        lines.append(f"file '{len(frames) - 1:06d}.png'")
+        listing = folder / "frames.txt"
         listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        partial = Path(tmp) / "animatic.mp4"
+        partial = folder / "animatic.mp4"
         # no B-frames: with them the MP4 edit list shortens the reported duration
         cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y"]
-        cmd += ["-f", "concat", "-safe", "0", "-i", str(listing), "-fps_mode", "vfr"]
+        cmd += ["-f", "concat", "-safe", "1", "-i", "file:frames.txt", "-fps_mode", "vfr"]
         cmd += ["-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-bf", "0"]
         cmd += ["-pix_fmt", "yuv420p", "-video_track_timescale", "1000"]
-        cmd += ["-movflags", "+faststart", str(partial)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        cmd += ["-movflags", "+faststart", "file:animatic.mp4"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=folder)
         if proc.returncode != 0:
             raise RenderError(f"ffmpeg could not encode the animatic: {proc.stderr.strip()[-800:]}")
         shutil.move(partial, target)
     return target
+
+
+def _link(source: Path, name: Path) -> None:
+    """`name` shows `source`: a symlink where the system allows one, else a copy."""
+    try:
+        name.symlink_to(source)
+    except OSError:
+        shutil.copyfile(source, name)
 
 
 def srt_time(seconds: float) -> str:
@@ -51,6 +65,13 @@ def srt_time(seconds: float) -> str:
     m, rem = divmod(rem, 60_000)
     s, ms = divmod(rem, 1000)
     return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+
+
+def _cue_text(text: str) -> str:
+    """One line of cue text: every run of whitespace (blank lines, CR, Unicode line and
+    paragraph separators) becomes one space and "-->" loses its arrow, so dialogue cannot end
+    its cue early or forge another."""
+    return " ".join(text.split()).replace("-->", "->")
 
 
 def srt_text(shots: Sequence[Shot], bible: Bible) -> str:
@@ -63,7 +84,7 @@ def srt_text(shots: Sequence[Shot], bible: Bible) -> str:
             for k, line in enumerate(shot.dialogue):
                 a, b = start + k * share, start + (k + 1) * share - 0.05
                 name = bible.character(line.character).name
-                cues.append((a, max(a + 0.1, b), f"{name}: {line.text}"))
+                cues.append((a, max(a + 0.1, b), _cue_text(f"{name}: {line.text}")))
         start += shot.duration_s
     blocks = [
         f"{i}\n{srt_time(a)} --> {srt_time(b)}\n{text}\n"

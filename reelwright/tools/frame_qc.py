@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PIL import Image, ImageFilter, ImageStat
+from PIL import ImageFilter, ImageStat
 
+from reelwright.errors import InputError
+from reelwright.images import open_image
 from reelwright.models import Finding, RenderResult, Severity
 
 
@@ -22,11 +24,11 @@ def check_frame(result: RenderResult) -> list[Finding]:
         )
 
     try:
-        with Image.open(result.path) as img:
+        with open_image(result.path, "frame") as img:
             img.load()
             frame = img.convert("L")
             size = img.size
-    except (OSError, ValueError) as exc:
+    except (InputError, OSError, ValueError) as exc:
         return [finding("qc.unreadable", f"frame cannot be read: {exc}", "re-render the shot")]
     out: list[Finding] = []
     if size != (result.width, result.height):

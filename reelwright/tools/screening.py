@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from reelwright.errors import InputError
+from reelwright.loading import read_yaml, validation_message
 from reelwright.models import Finding, Severity
 
 CONFUSABLES = {
@@ -184,16 +186,25 @@ class KindPolicy(BaseModel):
     style_severity: Severity | None = None
 
 
+Phrase = Annotated[str, StringConstraints(max_length=200)]
+MAX_WATCHLIST_ENTRIES = 20_000
+
+
 class Entry(BaseModel):
+    """One protected entity. Sizes are bounded: the matcher indexes every prefix of every
+    phrase, so an oversize alias would cost memory quadratic in its length."""
+
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=2)
-    kind: str
-    owner: str = ""
-    aliases: list[str] = Field(default_factory=list)
-    ambiguous: list[str] = Field(default_factory=list)
-    context: list[str] = Field(default_factory=list)
-    cues: list[list[str]] = Field(default_factory=list)
+    name: Phrase = Field(min_length=2)
+    kind: str = Field(max_length=64)
+    owner: Phrase = ""
+    aliases: list[Phrase] = Field(default_factory=list, max_length=100)
+    ambiguous: list[Phrase] = Field(default_factory=list, max_length=100)
+    context: list[Phrase] = Field(default_factory=list, max_length=100)
+    cues: list[Annotated[list[Phrase], Field(max_length=20)]] = Field(
+        default_factory=list, max_length=50
+    )
     severity: Severity | None = None
 
     @property
@@ -205,9 +216,13 @@ class Watchlist(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = 1
-    kinds: dict[str, KindPolicy] = Field(default_factory=dict)
-    entries: list[Entry] = Field(default_factory=list)
-    allow: list[str] = Field(default_factory=list, description="Names cleared by the project.")
+    kinds: dict[str, KindPolicy] = Field(default_factory=dict, max_length=200)
+    entries: list[Entry] = Field(default_factory=list, max_length=MAX_WATCHLIST_ENTRIES)
+    allow: list[Phrase] = Field(
+        default_factory=list,
+        max_length=MAX_WATCHLIST_ENTRIES,
+        description="Names cleared by the project.",
+    )
 
     @classmethod
     def default(cls) -> Watchlist:
@@ -220,11 +235,11 @@ class Watchlist(BaseModel):
         merged = cls.default()
         for path in extra:
             path = Path(path)
+            data = read_yaml(path, "watchlist")
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
                 more = cls.model_validate({"kinds": merged.kinds, **data})
-            except (OSError, yaml.YAMLError, ValidationError) as exc:
-                raise InputError(f"watchlist {path} is invalid: {exc}") from None
+            except ValidationError as exc:
+                raise InputError(validation_message(exc, f"watchlist {path}")) from None
             merged = merged.model_copy(
                 update={
                     "kinds": {**merged.kinds, **more.kinds},

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reelwright.images import open_image
 from reelwright.models import Finding, RenderResult, Severity
 from reelwright.paths import atomic_write
 
@@ -15,11 +16,11 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"}
 HASH_BITS = 256  # 16x16 pHash: finer than the 8x8 default, so unrelated frames stay far apart
 
 
-def perceptual_hash(path: Path | str) -> str:
+def perceptual_hash(path: Path | str, what: str | None = None) -> str:
+    """16x16 pHash; an image that is unreadable or over MAX_IMAGE_PIXELS is an InputError."""
     import imagehash
-    from PIL import Image
 
-    with Image.open(path) as img:
+    with open_image(path, what or f"image {path}") as img:
         return str(imagehash.phash(img.convert("RGB"), hash_size=16))
 
 
@@ -43,7 +44,7 @@ class ReferenceLibrary:
         self.folder = Path(folder)
         self.threshold = threshold
         self.references = [
-            Reference(p.name, perceptual_hash(p))
+            Reference(p.name, perceptual_hash(p, f"reference image {p}"))
             for p in sorted(self.folder.rglob("*"))
             if p.suffix.lower() in IMAGE_SUFFIXES
         ]
