@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from reelwright.api import resume_run, run_episode
 from reelwright.cli import app
 from reelwright.config import Settings
-from reelwright.errors import InputError, RenderError
+from reelwright.errors import InputError, NotFoundError, RenderError
 from reelwright.graphs.checkpoint import open_checkpointer
 from reelwright.loading import load_bible
 from reelwright.renderers.cache import RenderCache, render_all
@@ -349,3 +349,28 @@ def test_a_reference_frame_that_leads_outside_the_cache_is_refused(tmp_path):
     with pytest.raises(RenderError, match="outside the render cache"):
         cache.reference(key)
     assert cache.reference("0" * 64) == cache.path("0" * 64)  # absent: the renderer says so
+
+
+# --------------------------------------------------------------------------- review pages
+
+
+def test_the_review_app_serves_only_files_the_runs_package_lists(examples, tmp_path, settings):
+    from reelwright.review.views import package_file, run_view
+
+    offline_run(examples, tmp_path, settings)
+    view = run_view("ep1", settings)
+    assert package_file(view, "contact_sheet.png").is_file()  # the clean case
+    elsewhere = tmp_path / "elsewhere"
+    png(elsewhere / "contact_sheet.png", "red")  # someone's file, not a package's
+    tamper(settings, "ep1", replace_run(out_dir=str(elsewhere)))
+    with pytest.raises(NotFoundError):
+        package_file(run_view("ep1", settings), "contact_sheet.png")
+
+
+def test_the_review_view_says_published_only_for_a_verified_package(examples, tmp_path, settings):
+    from reelwright.review.views import run_view
+
+    offline_run(examples, tmp_path, settings, auto_approve=True)
+    assert run_view("ep1", settings)["status"] == "published"
+    (tmp_path / "out" / "animatic.mp4").write_bytes(b"not the animatic")
+    assert run_view("ep1", settings)["status"].startswith("published, but")

@@ -27,11 +27,7 @@ def run_view(run_id: str, settings: Settings) -> dict[str, Any]:
     state = EpisodeState.model_validate(snapshot.values)
     gate = dict(snapshot.interrupts[0].value) if snapshot.interrupts else None
     record = _record(Path(state.run.out_dir))
-    status = (
-        "awaiting_approval"
-        if gate
-        else (record.get("status") or ("published" if not snapshot.next else "running"))
-    )
+    status = "awaiting_approval" if gate else _status(state, record, settings)
     return {
         "run_id": run_id,
         "status": status,
@@ -50,6 +46,24 @@ def run_view(run_id: str, settings: Settings) -> dict[str, Any]:
     }
 
 
+def _status(state: EpisodeState, record: dict[str, Any], settings: Settings) -> str:
+    """What durably happened: `published` only for a package that verifies on disk."""
+    if state.ended == "published":
+        from reelwright.package import check_package
+        from reelwright.tools.signing import signing_config
+
+        signing = signing_config(settings.home)
+        trust = signing.ca.read_bytes() if signing else None
+        return (
+            "published"
+            if not check_package(Path(state.run.out_dir), state, trust)
+            else ("published, but the package on disk does not verify (resume it)")
+        )
+    if state.ended == "blocked":
+        return "blocked"
+    return "failed" if record.get("status") == "failed" else "running"
+
+
 def _record(out: Path) -> dict[str, Any]:
     try:
         return dict(json.loads((out / "run.json").read_text(encoding="utf-8")))
@@ -61,10 +75,14 @@ PACKAGE_FILES = {"contact_sheet.png", "animatic.mp4", "animatic.srt", "script.md
 
 
 def package_file(view: dict[str, Any], name: str) -> Path:
-    """A file of the run's package a reviewer may fetch: frames/<shot>.png or a known name."""
+    """A file of the run's package a reviewer may fetch: frames/<shot>.png or a known name,
+    and only one the package's run.json lists for this run (the stored folder is not trusted
+    to point anywhere else)."""
     from reelwright.paths import OutputDir
 
     out = OutputDir(view["out"])
+    record = _record(out.root)
+    listed = record.get("files") if record.get("run_id") == view["run_id"] else None
     if name.startswith("frames/"):
         shot = name.removeprefix("frames/").removesuffix(".png")
         path = out.frame(shot)
@@ -72,6 +90,6 @@ def package_file(view: dict[str, Any], name: str) -> Path:
         path = out.path(name)
     else:
         raise NotFoundError(f"no such file {name!r}")
-    if not path.is_file():
+    if not path.is_file() or not isinstance(listed, dict) or name not in listed:
         raise NotFoundError(f"{name} is not there yet")
     return path
