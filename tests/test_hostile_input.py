@@ -12,6 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from reelwright.cli import app
+from tests.conftest import tree
 
 runner = CliRunner()
 BRIEF = "briefs/first-light.yaml"
@@ -20,20 +21,6 @@ DEEP_MAPPING = "{a: " * 10_000 + "1" + "}" * 10_000
 DEEP_BLOCK = "".join(f"{' ' * i}k{i}:\n" for i in range(200)) + " " * 200 + "x: 1\n"
 DEEP = [DEEP_FLOW, DEEP_MAPPING, DEEP_BLOCK]
 DEEP_IDS = ["flow-sequences", "flow-mappings", "block-mappings"]
-
-
-@pytest.fixture
-def project(tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "briefs").mkdir()
-    for name in ("bible.yaml", "rights.yaml"):
-        (tmp_path / name).write_text((examples / name).read_text())
-    (tmp_path / BRIEF).write_text((examples / BRIEF).read_text())
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def tree(root: Path) -> set[str]:
-    return {str(p.relative_to(root)) for p in root.rglob("*")}
 
 
 def refused(args: list[str], *messages: str, root: Path | None = None) -> str:

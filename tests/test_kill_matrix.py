@@ -19,6 +19,7 @@ import pytest
 from reelwright.api import resume_run, run_episode
 from reelwright.config import Settings
 from reelwright.graphs.faults import ENV, WHENS
+from reelwright.package import PACKAGE_FILES
 from reelwright.review.audit import AuditLog
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
@@ -34,19 +35,6 @@ NODES = [
     "package",
     "gate",
     "publish",
-]
-PACKAGE = [
-    "brief.yaml",
-    "script.md",
-    "script.json",
-    "shots.json",
-    "contact_sheet.png",
-    "animatic.mp4",
-    "animatic.srt",
-    "critique.json",
-    "compliance.json",
-    "provenance.json",
-    "run.json",
 ]
 
 
@@ -90,7 +78,7 @@ def assert_published(out: Path, settings: Settings, run_id: str) -> dict:
     record = json.loads((out / "run.json").read_text())
     assert record["status"] == "published"
     assert record["run_id"] == run_id
-    for name in PACKAGE:
+    for name in [*PACKAGE_FILES, "run.json"]:
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
     shots = json.loads((out / "shots.json").read_text())["shots"]
     provenance = json.loads((out / "provenance.json").read_text())

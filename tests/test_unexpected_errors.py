@@ -6,23 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from reelwright.cli import app
 
 runner = CliRunner()
 BRIEF = "briefs/first-light.yaml"
-
-
-@pytest.fixture
-def project(tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "briefs").mkdir()
-    for name in ("bible.yaml", "rights.yaml"):
-        (tmp_path / name).write_text((examples / name).read_text())
-    (tmp_path / BRIEF).write_text((examples / BRIEF).read_text())
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def error_lines(output: str) -> list[str]:
