@@ -116,7 +116,8 @@ def run_episode(
     run_id = check_id(run_id, "run id") if run_id else new_run_id()
     state_url = state or settings.state_url
     out_root = resolve_out(out, _guarded_paths(settings, state_url, brief_path_of, bible_path))
-    claim_out(out_root, run_id, force=force, move=False)  # refuse before anything is written
+    package_id = secrets.token_hex(8)
+    claim_out(out_root, run_id, package_id, force=force, move=False)  # before any write
     renderer_obj = (
         renderer if not isinstance(renderer, str) else renderer_from_spec(renderer, settings)
     )
@@ -128,6 +129,7 @@ def run_episode(
     width, height = frame_size(brief.aspect, long_side)
     spec = RunSpec(
         run_id=run_id,
+        package_id=package_id,
         out_dir=str(out_root),
         renderer=renderer_spec,
         auto_approve=auto_approve,
@@ -154,7 +156,7 @@ def run_episode(
                 f"run id {run_id} already exists in {state_url}; continue it with "
                 f"`reelwright resume {run_id}`"
             )
-        aside = claim_out(out_root, run_id, force=force)
+        aside = claim_out(out_root, run_id, package_id, force=force)
         graph = build_graph().compile(checkpointer=saver)
         outcome = _finish(graph, config, _drive(graph, initial, config, ctx), ctx)
     if aside is not None:
@@ -250,7 +252,7 @@ def _resume(
         ctx = build_context(current.run, settings, llm=llm, renderer=renderer, progress=progress)
         waiting = bool(snapshot.interrupts)
         if decision is not None and not waiting:
-            raise ConflictError(f"run {run_id} is not waiting at an approval gate")
+            raise ConflictError(_not_waiting(run_id, current))
         if current.ended is not None or (waiting and decision is None):
             return _finish(graph, config, _outcome(graph, config, ctx), ctx)
         if waiting:
@@ -277,8 +279,17 @@ def waiting_gate(run_id: str, settings: Settings, state: str | None = None) -> d
         if not snapshot.values:
             raise NotFoundError(f"no run {run_id} in {state or settings.state_url}")
         if not snapshot.interrupts:
-            raise ConflictError(f"run {run_id} is not waiting at an approval gate")
+            raise ConflictError(_not_waiting(run_id, EpisodeState.model_validate(snapshot.values)))
         return dict(snapshot.interrupts[0].value)
+
+
+def _not_waiting(run_id: str, current: EpisodeState) -> str:
+    if current.ended is not None:
+        return f"run {run_id} is not waiting at an approval gate: it has ended ({current.ended})"
+    return (
+        f"run {run_id} is not waiting at an approval gate: a decision was recorded (or the run "
+        f"is under way) and it has not finished; continue it with `reelwright resume {run_id}`"
+    )
 
 
 def _finish(

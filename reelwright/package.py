@@ -92,7 +92,7 @@ def _rate(state: EpisodeState) -> float | None:
 def write_run_record(state: EpisodeState, status: RunStatus, error: str = "") -> Path:
     """A new status for the package in place (failed, waiting at an early gate): the files
     there are carried over unchanged and run.json is replaced, in one swap."""
-    with staged(state.run.out_dir, state.run.run_id, carry=True) as (tx, _):
+    with staged(state.run.out_dir, state.run.run_id, True, state.run.package_id) as (tx, _):
         tx.commit(run_record(state, status, error))
     return Path(state.run.out_dir) / "run.json"
 
@@ -103,7 +103,7 @@ def write_package(
     """Write the whole package into a staging folder and swap it into place. Idempotent:
     safe to repeat after a resume."""
     assert state.script is not None and state.shots is not None
-    with staged(state.run.out_dir, state.run.run_id, carry=False) as (tx, out):
+    with staged(state.run.out_dir, state.run.run_id, False, state.run.package_id) as (tx, out):
         out.write_text(
             yaml.safe_dump(
                 state.brief.model_dump(mode="json"), sort_keys=False, allow_unicode=True
@@ -160,7 +160,7 @@ def finalize(state: EpisodeState, status: RunStatus, signing: SigningConfig | No
     """Rewrite the records that change at the gate (approvals, status) without re-encoding:
     the package is carried into a staging folder, its records replaced, and — for
     `published` — the whole staged package verified before it is swapped into place."""
-    with staged(state.run.out_dir, state.run.run_id, carry=True) as (tx, out):
+    with staged(state.run.out_dir, state.run.run_id, True, state.run.package_id) as (tx, out):
         out.write_text(_json(provenance(state, out, signing)), "provenance.json")
         record = run_record(state, status)
         if status == "published":
@@ -253,7 +253,7 @@ def provenance(
 def write_blocked(state: EpisodeState) -> Path:
     """A run that cannot clear its blocking findings: no frames, no animatic; what was written
     so far, every finding, and run.json with status `blocked`."""
-    with staged(state.run.out_dir, state.run.run_id, carry=False) as (tx, out):
+    with staged(state.run.out_dir, state.run.run_id, False, state.run.package_id) as (tx, out):
         if state.script is not None:
             out.write_text(script_markdown(state.script, state), "script.md")
             out.write_text(_json(state.script.model_dump(mode="json")), "script.json")
@@ -297,7 +297,7 @@ def check_package(
         record = read_record(root)
         if record is None:
             return [f"{root}/run.json is missing or unreadable"]
-        if inspect_folder(root, state.run.run_id).kind != "same-run":
+        if inspect_folder(root, state.run.run_id, state.run.package_id).kind != "same-run":
             problems.append("files were added, removed or changed since the package was written")
         listed = record.get("files")
         files: dict[str, Any] = listed if isinstance(listed, dict) else {}

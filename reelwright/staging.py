@@ -67,8 +67,10 @@ def read_record(root: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def inspect_folder(root: Path, run_id: str) -> FolderCheck:
-    """Classify an output folder; `foreign` lists what the package did not write."""
+def inspect_folder(root: Path, run_id: str, package_id: str = "") -> FolderCheck:
+    """Classify an output folder; `foreign` lists what the package did not write. A package
+    is this run's only if its run.json names the run id *and* the run's random package id, so
+    a run of the same id from another project or state database is someone else's."""
     if not root.exists() and not root.is_symlink():
         return FolderCheck("new")
     if not root.is_dir():
@@ -82,6 +84,11 @@ def inspect_folder(root: Path, run_id: str) -> FolderCheck:
     if record.get("run_id") != run_id:
         return FolderCheck(
             "foreign", (f"it holds the package of another run ({record.get('run_id')!r})",)
+        )
+    if record.get("package_id", "") != package_id:
+        return FolderCheck(
+            "foreign",
+            (f"it holds the package of another run named {run_id!r} (another project or state)",),
         )
     listed = record.get("files")
     listed = listed if isinstance(listed, dict) else {}
@@ -118,23 +125,29 @@ def resolve_out(out: Path | str, guarded: tuple[Path, ...] = ()) -> Path:
     return root
 
 
-def claim_out(root: Path, run_id: str, *, force: bool = False, move: bool = True) -> Path | None:
+def claim_out(
+    root: Path,
+    run_id: str,
+    package_id: str = "",
+    *,
+    force: bool = False,
+    move: bool = True,
+    hint: str = "",
+) -> Path | None:
     """Refuse an output folder that holds anything but nothing or this run's package. With
     `force` (and `move`), such a folder is moved aside whole — nothing is deleted — and the
     package starts afresh; returns where it went."""
     check_id(run_id, "run id")
-    check = inspect_folder(root, run_id)
+    check = inspect_folder(root, run_id, package_id)
     if check.kind != "foreign" or (force and root.is_dir() and not move):
         return None
     if not root.is_dir() or not force:
         shown = "; ".join(check.problems[:5]) + (" …" if len(check.problems) > 5 else "")
-        hint = (
-            " Pass --force to move the folder aside (nothing is deleted)" if root.is_dir() else ""
-        )
-        raise InputError(
-            f"--out {root}: refusing to write the package there: {shown}. Choose a new or "
-            f"empty folder.{hint}"
-        )
+        if not hint:
+            hint = "Choose a new or empty folder."
+            if root.is_dir():
+                hint += " Pass --force to move the folder aside (nothing is deleted)."
+        raise InputError(f"--out {root}: refusing to write the package there: {shown}. {hint}")
     aside = _free_name(root.parent / f"{root.name}.moved-{datetime.now(UTC):%Y%m%d-%H%M%S}")
     os.rename(root, aside)
     log.warning("--force: moved the old contents of %s aside to %s", root, aside)
@@ -152,9 +165,10 @@ def _free_name(path: Path) -> Path:
 class Staging:
     """One package write: `open()` a staging folder, fill it, `commit()` it into place."""
 
-    def __init__(self, out: Path | str, run_id: str) -> None:
+    def __init__(self, out: Path | str, run_id: str, package_id: str = "") -> None:
         self.out = Path(out)
         self.run_id = check_id(run_id, "run id")
+        self.package_id = package_id
         self.stage = self.out.parent / f".{self.out.name}.staging-{run_id}"
         self.old = self.out.parent / f".{self.out.name}.old-{run_id}"
 
@@ -166,10 +180,8 @@ class Staging:
         for leftover in (self.stage, self.old):
             if not leftover.is_dir():
                 continue
-            ours = (leftover / MARKER).is_file() or inspect_folder(leftover, self.run_id).kind in (
-                "same-run",
-                "empty",
-            )
+            check = inspect_folder(leftover, self.run_id, self.package_id)
+            ours = (leftover / MARKER).is_file() or check.kind in ("same-run", "empty")
             if not ours:
                 raise InputError(f"{leftover} exists and was not made by Reelwright; move it away")
             shutil.rmtree(leftover)
@@ -179,11 +191,12 @@ class Staging:
         """A fresh staging folder; with `carry`, the current package's files are linked in
         (hard links: nothing is copied, and the originals are never modified)."""
         self.recover()
-        check = inspect_folder(self.out, self.run_id)
+        check = inspect_folder(self.out, self.run_id, self.package_id)
         if check.kind == "foreign":
             raise InputError(
                 f"the output folder {self.out} now holds files this run's package did not "
-                f"write ({'; '.join(check.problems[:5])}); move them away and resume"
+                f"write ({'; '.join(check.problems[:5])}); move them out of the folder, then "
+                f"`reelwright resume {self.run_id}`"
             )
         self.stage.mkdir(parents=True)
         (self.stage / MARKER).write_text(self.run_id, encoding="utf-8")
@@ -203,7 +216,7 @@ class Staging:
 
     def commit(self, record: dict[str, object]) -> None:
         """Write run.json (with every file's hash) last, then swap the folder into place."""
-        record = {**record, "files": package_files(self.stage)}
+        record = {**record, "package_id": self.package_id, "files": package_files(self.stage)}
         OutputDir(self.stage).write_text(
             json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n", RECORD
         )
@@ -223,7 +236,7 @@ class Staging:
 
     def _discard(self, previous: Path) -> None:
         """Remove a previous package — only if it holds nothing but what it lists."""
-        if inspect_folder(previous, self.run_id).kind in ("same-run", "empty"):
+        if inspect_folder(previous, self.run_id, self.package_id).kind in ("same-run", "empty"):
             shutil.rmtree(previous)
             return
         kept = _free_name(previous.parent / f"{self.out.name}.kept-{self.run_id}")
@@ -232,9 +245,11 @@ class Staging:
 
 
 @contextmanager
-def staged(out: Path | str, run_id: str, carry: bool) -> Iterator[tuple[Staging, OutputDir]]:
+def staged(
+    out: Path | str, run_id: str, carry: bool, package_id: str = ""
+) -> Iterator[tuple[Staging, OutputDir]]:
     """Open a staging folder and discard it if the block raises (commit is the block's job)."""
-    staging = Staging(out, run_id)
+    staging = Staging(out, run_id, package_id)
     folder = staging.open(carry)
     try:
         yield staging, folder

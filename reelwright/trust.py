@@ -99,7 +99,7 @@ def check_endpoint(spec: RunSpec, settings: Settings) -> str | None:
 # --------------------------------------------------------------------------- paths
 
 
-def check_out_dir(out_dir: str | Path, home: Path, run_id: str) -> Path:
+def check_out_dir(out_dir: str | Path, home: Path, run_id: str, package_id: str = "") -> Path:
     """A stored output folder, re-checked before a resume writes to it: stored resolved, so a
     symlink that now redirects it is refused; never inside (nor holding) the state folder; and
     the rules of `--out` (new, empty, or this run's own package)."""
@@ -118,7 +118,12 @@ def check_out_dir(out_dir: str | Path, home: Path, run_id: str) -> Path:
             "refusing to write there; the state database may have been edited"
         )
     root = resolve_out(resolved, (home,))
-    claim_out(root, run_id)
+    claim_out(
+        root,
+        run_id,
+        package_id,
+        hint=f"Move those files out of the folder, then `reelwright resume {run_id}`.",
+    )
     return root
 
 
@@ -190,7 +195,7 @@ def check_state(state: EpisodeState, settings: Settings) -> None:
     from reelwright.renderers.cache import RenderCache
 
     spec, home = state.run, settings.home
-    check_out_dir(spec.out_dir, home, spec.run_id)
+    check_out_dir(spec.out_dir, home, spec.run_id, spec.package_id)
     check_frames(state, RenderCache(settings.cache_dir))
     _check_input(spec.rights, "rights ledger", home)
     for watchlist in spec.watchlists:

@@ -18,6 +18,7 @@ import pytest
 
 from reelwright.api import resume_run, run_episode
 from reelwright.config import Settings
+from reelwright.errors import ConflictError
 from reelwright.graphs.faults import ENV, WHENS
 from reelwright.package import PACKAGE_FILES
 from reelwright.review.audit import AuditLog
@@ -170,3 +171,28 @@ def test_kill_while_a_decision_publishes_then_resume(tmp_path, examples, when, n
     assert outcome.status == "published", outcome.error
     record = assert_published(out, settings, "decide")
     assert [a["by"] for a in record["approvals"]] == ["sam"]
+
+
+def test_a_decision_retried_after_a_kill_is_told_to_resume(tmp_path, examples):
+    """A kill after the decision was checkpointed: approving again is refused with the
+    command that finishes the run, and that command publishes with the one decision."""
+    settings = _settings(tmp_path)
+    out = tmp_path / "out"
+    run_episode(
+        examples / "briefs" / "first-light.yaml",
+        out=out,
+        llm=None,
+        run_id="retry",
+        settings=settings,
+        max_iterations=1,
+    )
+
+    def work() -> None:
+        resume_run("retry", settings=settings, decision={"decision": "approve", "by": "sam"})
+
+    status = _in_child("before:publish", work)
+    assert os.WIFSIGNALED(status)
+    with pytest.raises(ConflictError, match="reelwright resume retry"):
+        resume_run("retry", settings=settings, decision={"decision": "approve", "by": "sam"})
+    assert resume_run("retry", settings=settings).status == "published"
+    assert [a["reviewer"] for a in _audit(settings, "retry")] == ["sam"]

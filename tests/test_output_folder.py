@@ -175,3 +175,41 @@ def test_recover_refuses_to_remove_a_folder_it_did_not_make(tmp_path):
     with pytest.raises(InputError, match="not made by Reelwright"):
         staging.recover()
     assert (staging.stage / "mine.txt").read_text() == "x"
+
+
+def test_a_package_of_the_same_run_id_from_another_project_is_not_replaced(tmp_path, examples):
+    """Run ids are not unique across projects: a package is this run's only with its random
+    package id too, so another state database's run of the same id is refused."""
+    out = tmp_path / "shared-out"
+    first = run_episode(
+        examples / "briefs" / "storm-signal.yaml",
+        out=out,
+        llm=None,
+        run_id="s1",
+        auto_approve=True,
+        settings=Settings(home=tmp_path / "project-a"),
+    )
+    assert first.status == "published"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with pytest.raises(InputError, match="another run named 's1'"):
+        run_episode(
+            examples / "briefs" / "first-light.yaml",
+            out=out,
+            llm=None,
+            run_id="s1",
+            auto_approve=True,
+            settings=Settings(home=tmp_path / "project-b"),
+        )
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_dropped_file_at_resume_says_to_move_it_and_resume_not_force(tmp_path, examples):
+    settings = Settings(home=tmp_path / "home")
+    out = tmp_path / "out"
+    run_episode(
+        examples / "briefs" / "first-light.yaml", out=out, llm=None, run_id="ep", settings=settings
+    )
+    (out / "extra.txt").write_text("mine")
+    with pytest.raises(InputError) as refused:
+        resume_run("ep", settings=settings, decision={"decision": "approve", "by": "sam"})
+    assert "reelwright resume ep" in str(refused.value) and "--force" not in str(refused.value)

@@ -30,6 +30,9 @@ class RunSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     run_id: str
+    package_id: str = Field(
+        "", description="Random per run: tells this run's package from another of the same id."
+    )
     out_dir: str
     renderer: str = "storyboard"
     auto_approve: bool = False

@@ -64,18 +64,31 @@ class BodyLimit:
             return
         received = 0
         started = False
+        headers = dict(scope["headers"])
+        has_body = b"chunked" in headers.get(b"transfer-encoding", b"").lower() or (
+            declared.isdigit() and int(declared) > 0
+        )
+        complete = not has_body
 
         async def counted_receive() -> Message:
-            nonlocal received
+            nonlocal received, complete
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
                     raise _BodyTooLarge
+                complete = complete or not message.get("more_body", False)
             return message
 
         async def watched_send(message: Message) -> None:
             nonlocal started
+            if message["type"] == "http.response.start" and not complete:
+                # answered (401, 403, 404, a redirect…) before the body was read: close the
+                # connection rather than let the server drain a body of any size
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), (b"connection", b"close")],
+                }
             started = started or message["type"] == "http.response.start"
             await send(message)
 

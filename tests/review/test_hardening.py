@@ -64,6 +64,29 @@ def test_a_real_server_answers_413_before_a_chunked_body_ends(server):
     assert reply.startswith(b"HTTP/1.1 413")
 
 
+@pytest.mark.parametrize("path", ["/api/runs/ep1/decision", "/login", "/nowhere"])
+def test_a_refused_request_closes_the_connection_instead_of_reading_the_body(server, path):
+    """401/403/404 answered before the body was read: the server closes the connection, so
+    an unauthenticated client cannot make it drain a body of any size."""
+    base, _ = server
+    port = urlparse(base).port
+    assert port is not None
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
+            + b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + f"{CHUNK:x}\r\n".encode()
+            + b"x" * CHUNK
+            + b"\r\n"
+        )
+        reply = b""
+        while chunk := s.recv(65536):  # returns b"" once the server closes the connection
+            reply += chunk
+    head = reply.split(b"\r\n\r\n", 1)[0].lower()
+    assert head.split(b" ")[1] in (b"401", b"403", b"404"), head
+    assert b"connection: close" in head
+
+
 def test_a_declared_length_over_the_limit_is_413(client, project):
     _, tokens = project
     h = {**auth(tokens["sam"]), "content-type": "application/json"}
