@@ -10,7 +10,6 @@ Anything else is refused unless `force=True`, which moves the old folder aside w
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import hashlib
 import json
 import logging
@@ -265,11 +264,8 @@ _libc: ctypes.CDLL | None = None
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
     global _libc
-    if _libc is None:
-        name = ctypes.util.find_library("c")
-        if name is None:
-            return False
-        _libc = ctypes.CDLL(name, use_errno=True)
+    if _libc is None:  # the C library already loaded into this process; no lookup subprocess
+        _libc = ctypes.CDLL(None, use_errno=True)
     renameat2 = getattr(_libc, "renameat2", None)
     if renameat2 is None:
         return False

@@ -8,30 +8,12 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from reelwright.cli import app
-
-SCRIPT = textwrap.dedent("""
-    import sys, time
-    from reelwright.api import run_episode
-    from reelwright.config import Settings
-    from reelwright.renderers.storyboard import StoryboardRenderer
-
-    class SlowStoryboard(StoryboardRenderer):
-        def render(self, jobs):
-            for frame in super().render(jobs):
-                time.sleep(0.4)
-                yield frame
-
-    home, out, brief = sys.argv[1:4]
-    run_episode(brief, out=out, auto_approve=True, llm=None, run_id="crashy",
-                renderer=SlowStoryboard(), settings=Settings(home=home))
-""")
 
 
 def test_sigkill_during_rendering_then_resume(tmp_path, examples, monkeypatch):
@@ -40,11 +22,12 @@ def test_sigkill_during_rendering_then_resume(tmp_path, examples, monkeypatch):
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-c",
-            SCRIPT,
+            "-m",
+            "tests.slow_run",
             str(home),
             str(out),
             str(examples / "briefs" / "first-light.yaml"),
+            "crashy",
         ],
         env=env,
         stdout=subprocess.PIPE,

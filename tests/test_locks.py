@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -23,25 +22,6 @@ from reelwright.review.audit import AuditLog
 
 runner = CliRunner()
 
-SLOW_RUN = textwrap.dedent("""
-    import sys, time
-    from reelwright.api import run_episode
-    from reelwright.config import Settings
-    from reelwright.renderers.storyboard import StoryboardRenderer
-
-    class SlowStoryboard(StoryboardRenderer):
-        def render(self, jobs):
-            for frame in super().render(jobs):
-                time.sleep(0.3)
-                yield frame
-
-    home, out, brief = sys.argv[1:4]
-    outcome = run_episode(brief, out=out, auto_approve=True, llm=None, run_id="busy",
-                          renderer=SlowStoryboard(), settings=Settings(home=home),
-                          max_iterations=1)
-    print(outcome.status)
-""")
-
 
 def test_resume_while_the_run_is_alive_is_refused_as_busy(tmp_path, examples, monkeypatch):
     home, out = tmp_path / "home", tmp_path / "out"
@@ -49,11 +29,13 @@ def test_resume_while_the_run_is_alive_is_refused_as_busy(tmp_path, examples, mo
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-c",
-            SLOW_RUN,
+            "-m",
+            "tests.slow_run",
             str(home),
             str(out),
             str(examples / "briefs/first-light.yaml"),
+            "busy",
+            "1",
         ],
         env=env,
         stdout=subprocess.PIPE,

@@ -284,16 +284,22 @@ def sheet_run(examples: Path, tmp_path: Path, settings: Settings, sheet: str, **
     return folder
 
 
+def point_sheet_at(sheet: Path) -> Callable[[dict[str, Any]], None]:
+    """A tamper that points the first character's stored sheet at another file."""
+
+    def change(values: dict[str, Any]) -> None:
+        bible = values["bible"]
+        first = bible.characters[0].model_copy(update={"sheet": str(sheet)})
+        values["bible"] = bible.model_copy(update={"characters": [first, *bible.characters[1:]]})
+
+    return change
+
+
 def test_resume_refuses_a_sheet_moved_outside_the_project(examples, tmp_path, settings):
     sheet_run(examples, tmp_path, settings, "sheets/juno.png")
     secret = png(tmp_path / "private" / "id.png", "red")
 
-    def move_sheet(values: dict[str, Any]) -> None:
-        bible = values["bible"]
-        juno = bible.characters[0].model_copy(update={"sheet": str(secret)})
-        values["bible"] = bible.model_copy(update={"characters": [juno, *bible.characters[1:]]})
-
-    tamper(settings, "ep1", move_sheet)
+    tamper(settings, "ep1", point_sheet_at(secret))
     with pytest.raises(InputError, match="outside the bible's folder"):
         resume_run("ep1", settings=settings, decision=REJECT)
 
@@ -314,12 +320,7 @@ def test_a_tampered_sheet_allowance_alone_grants_nothing(examples, tmp_path, set
     tamper(settings, "ep1", replace_run(allow_outside_sheets=True))
     secret = png(tmp_path / "private" / "id.png", "red")
 
-    def move_sheet(values: dict[str, Any]) -> None:
-        bible = values["bible"]
-        juno = bible.characters[0].model_copy(update={"sheet": str(secret)})
-        values["bible"] = bible.model_copy(update={"characters": [juno, *bible.characters[1:]]})
-
-    tamper(settings, "ep1", move_sheet)
+    tamper(settings, "ep1", point_sheet_at(secret))
     with pytest.raises(InputError, match="REELWRIGHT_ALLOW_SHEETS_OUTSIDE"):
         resume_run("ep1", settings=settings, decision=REJECT)
 
