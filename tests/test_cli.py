@@ -275,3 +275,11 @@ def test_a_missing_character_sheet_exits_2(project):
     )
     assert result.exit_code == 2, result.output
     assert "sheet sheets/juno.png not found" in result.output
+
+
+def test_eval_run_and_calibrate_are_subcommands():
+    listed = runner.invoke(app, ["eval", "--help"])
+    assert listed.exit_code == 0
+    assert "run" in listed.output and "calibrate" in listed.output
+    old_style = runner.invoke(app, ["eval", "suite.yaml"])  # a suite is no longer a command
+    assert old_style.exit_code == 2

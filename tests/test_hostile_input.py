@@ -79,9 +79,9 @@ def test_deeply_nested_yaml_is_refused_by_depth(project, role, payload):
 @pytest.mark.parametrize("payload", DEEP, ids=DEEP_IDS)
 def test_deeply_nested_eval_suite_and_prices_are_refused(project, payload):
     (project / "suite.yaml").write_text(payload)
-    refused(["eval", "suite.yaml", "--out", "ev"], "suite.yaml", "nested deeper than 64")
+    refused(["eval", "run", "suite.yaml", "--out", "ev"], "suite.yaml", "nested deeper than 64")
     (project / "prices.yaml").write_text(payload)
-    smoke = ["eval", "smoke", "--out", "ev", "--prices", "prices.yaml"]
+    smoke = ["eval", "run", "smoke", "--out", "ev", "--prices", "prices.yaml"]
     refused(smoke, "prices.yaml", "nested deeper than 64")
 
 
@@ -228,7 +228,7 @@ def test_oversize_bible_fields_exit_2(project, path, value, message):
 
 
 def test_eval_seed_out_of_range_exits_2(project):
-    result = runner.invoke(app, ["eval", "smoke", "--seed", str(10**30), "--out", "ev"])
+    result = runner.invoke(app, ["eval", "run", "smoke", "--seed", str(10**30), "--out", "ev"])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "--seed" in result.output
 
@@ -239,4 +239,4 @@ def test_deeply_nested_json_labels_and_baselines_exit_2(project):
     (project / "labels.jsonl").write_bytes('{"id": "caf\u00e9"}\n'.encode("latin-1"))
     refused(["eval", "calibrate", "labels.jsonl"], "labels.jsonl", "not UTF-8")
     (project / "base.json").write_text("[" * 100_000)
-    refused(["eval", "smoke", "--compare", "base.json", "--out", "ev"], "base.json", "too deeply")
+    refused(["eval", "run", "smoke", "--compare", "base.json", "--out", "ev"], "base.json", "too deeply")

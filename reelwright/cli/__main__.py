@@ -1,0 +1,5 @@
+"""`python -m reelwright.cli`."""
+
+from reelwright.cli import main
+
+main()

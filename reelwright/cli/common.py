@@ -1,0 +1,332 @@
+"""The `reelwright` command's shared parts: the app, exit codes, settings, error mapping,
+progress on the console and the final report. Heavy modules are imported inside commands.
+
+Exit codes: 0 published; 1 failed (state kept, `resume` continues); 2 bad input;
+3 paused at an approval gate; 4 busy (another process is running, resuming or deciding the
+same run: nothing was done, try again later).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from reelwright.api import RunOutcome
+    from reelwright.config import Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_PAUSED, EXIT_BUSY = 0, 1, 2, 3, 4
+
+app = typer.Typer(
+    name="reelwright",
+    help="Agentic content production: write, direct, render, critique, approve, publish.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+StateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--state",
+        help="Checkpointer URL: sqlite:///PATH (default .reelwright/state.sqlite) or memory://",
+    ),
+]
+
+
+def fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+class _Guard:
+    """What a command knows when something breaks: the run it drives (if any) and where its
+    log goes. Failures the graph records (and any unexpected exception) are written, with the
+    traceback, to HOME/logs/RUN_ID.log; the console gets one line."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.run_id: str | None = None
+        self.home: Path | None = None
+        self.state = ""
+        self._handler: _LogFile | None = None
+
+    def run(self, run_id: str, home: Path, state: str | None = None) -> None:
+        """From here on the command drives run `run_id`: the graph's error log goes to its file.
+        An id that is not safe names no file (the command refuses it with exit 2 anyway)."""
+        from reelwright.errors import InputError
+        from reelwright.paths import check_id
+
+        try:
+            check_id(run_id, "run id")
+        except InputError:
+            return
+        self.run_id, self.home, self.state = run_id, home, state or ""
+        self._handler = _LogFile(self.log_path())
+        logging.getLogger("reelwright").addHandler(self._handler)
+
+    def log_path(self) -> Path:
+        home = self.home or _home()
+        if self.run_id:
+            return home / "logs" / f"{self.run_id}.log"
+        from datetime import datetime
+
+        name = self.command.replace(" ", "-")
+        return home / "logs" / f"{name}-{datetime.now():%Y%m%d-%H%M%S-%f}.log"
+
+    def explain(self, outcome: RunOutcome) -> None:
+        """A failed outcome whose traceback went to the log says where the log is."""
+        if outcome.status == "failed" and self._handler is not None and self._handler.written:
+            outcome.error = f"{outcome.error} — details in {self._handler.path}"
+
+    def unexpected(self, exc: Exception) -> NoReturn:
+        """One line on the console; the traceback in the log file."""
+        import traceback
+
+        path = self._handler.path if self._handler else self.log_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as log:
+                log.write("".join(traceback.format_exception(exc)))
+            where = f"details in {path}"
+        except OSError as log_error:
+            where = f"no log written ({log_error})"
+        summary = (str(exc).strip().splitlines() or [""])[0][:300]
+        what = f"{type(exc).__name__}: {summary}" if summary else type(exc).__name__
+        if self.run_id:
+            state_arg = f" --state {self.state}" if self.state else ""
+            fail(
+                f"run {self.run_id} failed unexpectedly: {what} — {where}; "
+                f"continue with: reelwright resume {self.run_id}{state_arg}",
+                EXIT_FAILED,
+            )
+        fail(f"reelwright {self.command} failed unexpectedly: {what} — {where}", EXIT_FAILED)
+
+    def close(self) -> None:
+        if self._handler is not None:
+            logging.getLogger("reelwright").removeHandler(self._handler)
+            self._handler.close()
+
+
+class _LogFile(logging.FileHandler):
+    """A run's log file, created (with its folder) only when an error is written to it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.written = False
+        super().__init__(path, encoding="utf-8", delay=True)
+        self.setLevel(logging.ERROR)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        super().emit(record)
+        self.written = True
+
+
+def _home() -> Path:
+    from reelwright.config import Settings
+
+    try:
+        return Settings().home
+    except Exception:  # a bad environment is reported elsewhere; the log still goes somewhere
+        return Path(".reelwright")
+
+
+@contextmanager
+def user_errors(command: str) -> Iterator[_Guard]:
+    """BusyError -> exit 4, InputError -> exit 2, ReelwrightError -> exit 1, and anything
+    unexpected -> exit 1 with one line naming the log that holds the traceback (never a
+    traceback on the console)."""
+    from reelwright.errors import BusyError, InputError, ReelwrightError
+
+    guard = _Guard(command)
+    try:
+        yield guard
+    except BusyError as exc:
+        fail(str(exc), EXIT_BUSY)
+    except InputError as exc:
+        fail(str(exc), EXIT_INPUT)
+    except ReelwrightError as exc:
+        fail(str(exc), EXIT_FAILED)
+    except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+        raise  # exits and usage errors the command line reports itself
+    except Exception as exc:
+        guard.unexpected(exc)
+    finally:
+        guard.close()
+
+
+def load_settings(state: str | None = None, **overrides: Any) -> Settings:
+    from pydantic import ValidationError
+
+    from reelwright.config import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"REELWRIGHT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        fail(f"bad setting in the environment: {problems}", EXIT_INPUT)
+    updates = {k: v for k, v in overrides.items() if v is not None}
+    if state:
+        updates["state"] = state
+    return settings.model_copy(update=updates)
+
+
+class ConsoleProgress:
+    """Node, iteration and frames rendered, on stderr."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self._bar: Any = None
+        self._last = ""
+
+    def node(self, name: str, iteration: int) -> None:
+        self._close_bar()
+        label = {
+            "clearance": "clearing rights",
+            "writer": "writing",
+            "screen_script": "screening script",
+            "director": "directing",
+            "screen_shots": "screening shots",
+            "render": "rendering",
+            "critic": "critiquing",
+            "package": "packaging",
+            "gate": "approval gate",
+            "publish": "publishing",
+            "blocked": "blocked",
+        }.get(name, name)
+        loop = name in ("writer", "screen_script", "director", "screen_shots", "render", "critic")
+        line = f"[dim]iteration {iteration + 1}[/] · {label}" if loop else label
+        if line != self._last:
+            self.console.print(line)
+        self._last = line
+
+    def frame(self, result: Any, done: int, total: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        if self._bar is None:
+            self._bar = Progress(
+                TextColumn("  frames"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[last]}"),
+                console=self.console,
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("frames", total=total, last="")
+        state = "cached" if result.cached else f"{result.seconds:.2f}s"
+        self._bar.update(self._task, completed=done, last=f"{result.shot_id} ({state})")
+        if done == total:
+            self._close_bar()
+            self.console.print(f"  frames: {total} ready")
+
+    def step(self, batch: int, done: int, total: int) -> None:
+        """Denoising steps of the batch being rendered (GPU renderers)."""
+        if done == total or done == 1:
+            self.console.print(f"  [dim]batch {batch}: step {done}/{total}[/]")
+
+    def _close_bar(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def _compliance(out: Path) -> list[dict[str, Any]]:
+    import json
+
+    try:
+        findings = json.loads((out / "compliance.json").read_text(encoding="utf-8"))["findings"]
+    except (OSError, ValueError, KeyError):
+        return []
+    return list(findings)
+
+
+def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for notice in outcome.notices:
+        typer.echo(notice, err=True)
+    rec = outcome.record
+    scores, thresholds = rec.get("scores", {}), rec.get("thresholds", {})
+    if scores:
+        table = Table(title=f"run {outcome.run_id} · iteration {rec.get('iterations')}")
+        table.add_column("dimension")
+        table.add_column("score", justify="right")
+        table.add_column("threshold", justify="right")
+        table.add_column("")
+        for dim, score in scores.items():
+            limit = thresholds.get(dim, 0)
+            table.add_row(
+                dim,
+                f"{score:.2f}",
+                f"{limit:.2f}",
+                "[green]ok[/]" if score >= limit else "[red]below[/]",
+            )
+        console.print(table)
+    if rec.get("renders") and rec.get("shots"):
+        r = rec["renders"]
+        console.print(
+            f"shots {rec.get('shots')} · rendered {r['rendered']} · cached {r['cached']}"
+            f" · {rec.get('stop_reason', '')}"
+        )
+    state_arg = f" --state {state_flag}" if state_flag else ""
+    if outcome.status == "published":
+        console.print(f"[green]published[/] {outcome.out}")
+        raise typer.Exit(EXIT_OK)
+    if outcome.status == "awaiting_approval":
+        console.print(f"[yellow]waiting for approval[/]: package at {outcome.out}")
+        gate = outcome.gate or {}
+        if "legal" in gate.get("needs", []):
+            console.print("  needs an approval by the legal role (--role legal) for:")
+            for line in gate.get("review_findings", [])[:10]:
+                console.print(f"    - {line}")
+        console.print(f"  approve: reelwright review approve {outcome.run_id} --as NAME{state_arg}")
+        console.print(
+            f"  reject:  reelwright review reject {outcome.run_id} --as NAME "
+            f"--to writer|director --note TEXT{state_arg}"
+        )
+        raise typer.Exit(EXIT_PAUSED)
+    if outcome.status == "blocked":
+        typer.echo(
+            f"error: run {outcome.run_id} blocked, not published: {rec.get('stop_reason', '')}",
+            err=True,
+        )
+        for f in [f for f in _compliance(outcome.out) if f.get("severity") == "block"][:20]:
+            typer.echo(
+                f"  - {f['where']}: {f['evidence']!r} ({f.get('entity') or f['rule']}) "
+                f"— {f.get('fix', '')}",
+                err=True,
+            )
+        raise typer.Exit(EXIT_FAILED)
+    typer.echo(f"error: run {outcome.run_id} failed: {outcome.error}", err=True)
+    typer.echo(
+        f"state kept; continue with: reelwright resume {outcome.run_id}{state_arg}", err=True
+    )
+    raise typer.Exit(EXIT_FAILED)
+
+
+TokenOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--token",
+        envvar="REELWRIGHT_REVIEW_TOKEN",
+        help="Reviewer token (env REELWRIGHT_REVIEW_TOKEN); needed once reviewers exist.",
+    ),
+]

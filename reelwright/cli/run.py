@@ -1,0 +1,143 @@
+"""`reelwright run` and `reelwright resume`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reelwright.cli.common import (
+    ConsoleProgress,
+    StateOpt,
+    app,
+    load_settings,
+    report,
+    user_errors,
+)
+
+
+@app.command()
+def run(
+    brief: Annotated[Path, typer.Argument(help="Brief YAML file.")],
+    bible: Annotated[
+        Path | None,
+        typer.Option(
+            help="Series bible YAML (default: bible.yaml beside the brief or one folder up)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Episode package folder (default: out/RUN_ID).")
+    ] = None,
+    auto_approve: Annotated[
+        bool,
+        typer.Option(
+            "--auto-approve", help="Publish without a human decision (recorded as auto-approved)."
+        ),
+    ] = False,
+    llm_base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint (env REELWRIGHT_LLM_BASE_URL).")
+    ] = None,
+    llm_model: Annotated[
+        str | None, typer.Option(help="Model name (env REELWRIGHT_LLM_MODEL).")
+    ] = None,
+    renderer: Annotated[
+        str, typer.Option(help="storyboard (CPU) or diffusers:PATH.")
+    ] = "storyboard",
+    max_iterations: Annotated[
+        int | None,
+        typer.Option(min=1, max=20, help="Critic iterations cap (default: the brief's budget, 3)."),
+    ] = None,
+    state: StateOpt = None,
+    run_id: Annotated[str | None, typer.Option(help="Run id (default: generated).")] = None,
+    rights: Annotated[
+        Path | None,
+        typer.Option(help="Rights ledger YAML (default: rights.yaml beside the bible)."),
+    ] = None,
+    references: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of protected reference images (default: references/ beside the bible)."
+        ),
+    ] = None,
+    watchlist: Annotated[
+        list[Path] | None,
+        typer.Option(help="Extra watchlist YAML (default: watchlist.yaml beside the bible)."),
+    ] = None,
+    allow: Annotated[
+        list[str] | None, typer.Option(help="Watchlist entry the project has cleared.")
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Use --out even if it holds other files: they are moved aside to "
+            "OUT.moved-TIME, never deleted.",
+        ),
+    ] = False,
+    allow_sheets_outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-sheets-outside",
+            help="Accept character sheets outside the bible's folder (a resume then needs "
+            "REELWRIGHT_ALLOW_SHEETS_OUTSIDE=1).",
+        ),
+    ] = False,
+) -> None:
+    """Run a brief through writer, director, renderer and critic into an episode package."""
+    with user_errors("run") as guard:
+        from reelwright.api import new_run_id, run_episode
+
+        settings = load_settings(state, llm_base_url=llm_base_url, llm_model=llm_model)
+        rid = run_id or new_run_id()
+        guard.run(rid, settings.home, state)
+        target = out or Path("out") / rid
+        if not settings.llm_configured:
+            typer.echo(
+                "No LLM configured (REELWRIGHT_LLM_BASE_URL / OPENAI_API_KEY unset): "
+                "using the offline procedural writer and director.",
+                err=True,
+            )
+        else:
+            typer.echo(
+                f"LLM: {settings.llm_model} at {settings.llm_base_url or 'api.openai.com'}",
+                err=True,
+            )
+        outcome = run_episode(
+            brief,
+            bible,
+            out=target,
+            auto_approve=auto_approve,
+            renderer=renderer,
+            state=settings.state_url,
+            run_id=rid,
+            max_iterations=max_iterations,
+            settings=settings,
+            progress=ConsoleProgress(),
+            rights=rights,
+            references=references,
+            watchlists=list(watchlist or []),
+            allow=list(allow or []),
+            force=force,
+            allow_outside_sheets=allow_sheets_outside,
+        )
+        guard.explain(outcome)
+    report(outcome, state or "")
+
+
+@app.command()
+def resume(
+    run_id: Annotated[str, typer.Argument(help="The run to continue.")],
+    state: StateOpt = None,
+) -> None:
+    """Continue a run that crashed, failed or was killed, from its last checkpoint."""
+    with user_errors("resume") as guard:
+        from reelwright.api import resume_run
+
+        settings = load_settings(state)
+        guard.run(run_id, settings.home, state)
+        outcome = resume_run(
+            run_id, state=settings.state_url, settings=settings, progress=ConsoleProgress()
+        )
+        guard.explain(outcome)
+    report(outcome, state or "")
