@@ -1,7 +1,19 @@
-"""`ScriptedEndpoint` is an OpenAI-compatible endpoint for respx (or any
-httpx mock transport): it reads each request (the schema name
-in response_format, the JSON data in the prompt) and answers with a valid, well-made reply,
-unless a test scripts something else. Thread-safe: agents call it concurrently."""
+"""`ScriptedEndpoint`: an OpenAI-compatible chat-completions endpoint for respx (or any httpx
+mock transport), scripted by the pydantic reply model each request asks for.
+
+A request names its reply model in `response_format` (the JSON schema's name) or, in JSON
+mode, carries the model's JSON schema in its system message; the endpoint finds the model
+class from either. Each reply model has a default that answers with a valid, well-made reply
+built from the request's data, so a test scripts only what it is about:
+
+    endpoint = ScriptedEndpoint()
+    respx.post(f"{BASE_URL}/chat/completions").mock(side_effect=endpoint)
+    endpoint.reply(JudgementReply, judgement(4.0, notes=[note]))   # the next judge call
+    endpoint.always(ShotPlanReply, httpx.Response(500))            # every plan call, until
+    endpoint.reset(ShotPlanReply)                                  # ... this
+    assert endpoint.calls[SceneReply] == 3
+
+Thread-safe: agents call it concurrently."""
 
 from __future__ import annotations
 
@@ -9,15 +21,45 @@ import json
 import re
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable
-from typing import Any
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Self, TypeAlias
 
 import httpx
+from pydantic import BaseModel
+
+from reelwright.agents.replies import (
+    JudgementReply,
+    OutlineReply,
+    SceneReply,
+    ShotPlanReply,
+    ShotRevisionReply,
+)
 
 BASE_URL = "http://llm.test/v1"
 
+JUDGE_DIMENSIONS = ("structure", "pacing", "dialogue", "shot_variety", "continuity", "technical")
 SINGLES = [("close", "eye_level"), ("medium", "low"), ("close", "high"), ("medium", "eye_level")]
+
+
+@dataclass(frozen=True)
+class ScriptedRequest:
+    """One request as the endpoint saw it."""
+
+    model: type[BaseModel]  # the reply model it asks for
+    instruction: str  # the first line of the (first) user message
+    data: Any  # the JSON after that line, or None when there is none
+    call: int  # 1 for the first request for this reply model, 2 for the next, ...
+    body: dict[str, Any]  # the whole request body
+
+
+# What a test scripts: a reply model instance or a dict (checked against the reply model when
+# scripted, sent as given), a str sent verbatim (for malformed replies), an httpx.Response
+# returned as is (for failures), or a function of the request returning one of these.
+Reply: TypeAlias = BaseModel | Mapping[str, Any] | str | httpx.Response
+Responder: TypeAlias = Callable[[ScriptedRequest], Reply]
 
 
 def completion(
@@ -28,6 +70,7 @@ def completion(
     prompt_tokens: int = 100,
     completion_tokens: int = 50,
 ) -> httpx.Response:
+    """A chat-completions response whose one choice carries `content`."""
     return httpx.Response(
         200,
         json={
@@ -51,145 +94,223 @@ def completion(
     )
 
 
-def _data(request_body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    user = [m for m in request_body["messages"] if m["role"] == "user"][0]["content"]
-    head, _, rest = user.partition("\n")
-    return head, json.loads(rest)
-
-
-def _schema_from_prompt(body: dict[str, Any]) -> str:
-    """In JSON mode the schema travels in the system message: find which one it is."""
-    system = " ".join(m["content"] for m in body["messages"] if m["role"] == "system")
-    for name, marker in (
-        ("OutlineReply", '"title":"OutlineReply"'),
-        ("SceneReply", '"title":"SceneReply"'),
-        ("ShotPlanReply", '"title":"ShotPlanReply"'),
-        ("ShotRevisionReply", '"title":"ShotRevisionReply"'),
-        ("JudgementReply", '"title":"JudgementReply"'),
-    ):
-        if marker in system:
-            return name
-    return "json"
+def judgement(score: float = 9.0, notes: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """A `JudgementReply` giving `score` on every dimension, with these notes (dicts of
+    `NoteReply` fields, sent as given: an over-long note stays over-long on the wire)."""
+    return {"scores": dict.fromkeys(JUDGE_DIMENSIONS, score), "notes": list(notes)}
 
 
 class ScriptedEndpoint:
+    """Answers each request for a reply model with, in order: the next reply queued by
+    `reply()`, else the one set by `always()`, else the built-in default for that model.
+    `calls` counts requests per reply model; `requests` lists them in arrival order."""
+
     def __init__(self, latency_s: float = 0.0) -> None:
         self.latency_s = latency_s
-        self.calls: Counter[str] = Counter()
-        self.requests: list[tuple[str, str]] = []  # (schema, first line of the prompt)
-        self.judge_notes: list[list[dict[str, Any]]] = []  # one list per judge call, in order
-        self.judge_scores: list[float] = []
-        self.fail_with: Callable[[str], httpx.Response | None] | None = None
+        self.calls: Counter[type[BaseModel]] = Counter()
+        self.requests: list[ScriptedRequest] = []
+        self._queued: defaultdict[type[BaseModel], deque[Reply | Responder]] = defaultdict(deque)
+        self._standing: dict[type[BaseModel], Reply | Responder] = {}
         self._lock = threading.Lock()
+
+    # -- scripting ----------------------------------------------------------------------
+
+    def reply(self, model: type[BaseModel], *replies: Reply | Responder) -> Self:
+        """Queue replies for the next requests for `model`, one each, in order."""
+        for r in replies:
+            _check(model, r)
+        with self._lock:
+            self._queued[model].extend(replies)
+        return self
+
+    def always(self, model: type[BaseModel], reply: Reply | Responder) -> Self:
+        """Answer every request for `model` with `reply` (once the queue is spent), until
+        `reset`."""
+        _check(model, reply)
+        with self._lock:
+            self._standing[model] = reply
+        return self
+
+    def reset(self, model: type[BaseModel] | None = None) -> Self:
+        """Back to the defaults for `model` (or every model): queue and `always` dropped."""
+        with self._lock:
+            for m in [model] if model else [*self._queued, *self._standing]:
+                self._queued.pop(m, None)
+                self._standing.pop(m, None)
+        return self
+
+    # -- answering ----------------------------------------------------------------------
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
-        fmt = body.get("response_format", {})
-        schema = fmt.get("json_schema", {}).get("name") or _schema_from_prompt(body)
-        head, data = _data(body)
         with self._lock:
-            self.calls[schema] += 1
-            self.requests.append((schema, head))
-            judge_call = self.calls["JudgementReply"]
-        if self.fail_with is not None:
-            failure = self.fail_with(schema)
-            if failure is not None:
-                return failure
+            model = self._requested_model(body)
+            if model is None:
+                return _unscripted(body)
+            self.calls[model] += 1
+            seen = ScriptedRequest(model, *_instruction(body), self.calls[model], body)
+            self.requests.append(seen)
+            queue = self._queued.get(model)
+            reply = (
+                queue.popleft() if queue else self._standing.get(model, DEFAULT_REPLIES.get(model))
+            )
+        if reply is None:
+            return _unscripted(body)
         if self.latency_s:
             time.sleep(self.latency_s)
-        reply = getattr(self, f"_{schema}")(head, data, judge_call)
-        return completion(json.dumps(reply))
+        if callable(reply):
+            answer = reply(seen)
+            _check(model, answer)
+            return _response(answer)
+        return _response(reply)
 
-    # -- replies ----------------------------------------------------------------------
+    def _requested_model(self, body: dict[str, Any]) -> type[BaseModel] | None:
+        known = {*DEFAULT_REPLIES, *self._queued, *self._standing}
+        fmt = body.get("response_format") or {}
+        if fmt.get("type") == "json_schema":
+            name = fmt["json_schema"]["name"]
+            return next((m for m in known if m.__name__ == name), None)
+        system = "\n".join(m["content"] for m in body["messages"] if m["role"] == "system")
+        found = [m for m in known if _schema_text(m) in system]
+        return max(found, key=lambda m: len(_schema_text(m)), default=None)
 
-    def _OutlineReply(self, head: str, data: dict[str, Any], _: int) -> dict[str, Any]:
-        n = int(re.search(r"exactly (\d+) scenes", head)[1])  # type: ignore[index]
-        brief = data["brief"]
-        chars = brief["characters"]
-        locs = brief["locations"] or [loc["id"] for loc in data["bible"]["locations"]]
-        return {
-            "title": brief["title"],
-            "scenes": [
-                {
-                    "summary": f"Scene {i + 1}: things happen",
-                    "location": locs[i % len(locs)],
-                    "time_of_day": "day",
-                    "characters": chars[:2],
-                    "beats": [f"beat {i + 1}a", f"beat {i + 1}b"],
-                }
-                for i in range(n)
-            ],
-        }
 
-    def _SceneReply(self, head: str, data: dict[str, Any], _: int) -> dict[str, Any]:
-        scene = data["scene"]
-        rev = "revised " if head.startswith("Revise") else ""
-        speakers = scene["characters"]
-        return {
-            "summary": f"{rev}{scene['summary']}",
-            "beats": scene["beats"],
-            "dialogue": [
-                {
-                    "character": speakers[k % len(speakers)],
-                    "text": f"{rev}Line {k + 1} of scene {scene['id']}.",
-                    "parenthetical": "",
-                }
-                for k in range(2)
-            ],
-        }
+@cache
+def _schema_text(model: type[BaseModel]) -> str:
+    """The schema as JSON mode puts it in the system message (see reelwright.llm)."""
+    return json.dumps(model.model_json_schema(), separators=(",", ":"))
 
-    def _ShotPlanReply(self, head: str, data: dict[str, Any], _: int) -> dict[str, Any]:
-        scene = data["scene"]
-        seconds = float(re.search(r"about ([\d.]+) seconds", head)[1])  # type: ignore[index]
-        lines = scene["dialogue"]
-        count = 1 + len(lines)
-        shots = [
+
+def _check(model: type[BaseModel], reply: object) -> None:
+    if isinstance(reply, BaseModel) and not isinstance(reply, model):
+        raise TypeError(f"a {type(reply).__name__} scripted as a reply to {model.__name__}")
+    if isinstance(reply, Mapping):
+        model.model_validate(reply)  # a typo in a scripted reply fails here, not mid-run
+
+
+def _instruction(body: dict[str, Any]) -> tuple[str, Any]:
+    users = [m["content"] for m in body["messages"] if m["role"] == "user"]
+    head, _, rest = (users[0] if users else "").partition("\n")
+    try:
+        return head, json.loads(rest)
+    except ValueError:
+        return head, None
+
+
+def _response(reply: Reply) -> httpx.Response:
+    if isinstance(reply, httpx.Response):  # a copy: one Response may be scripted many times
+        return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
+    if isinstance(reply, BaseModel):
+        return completion(reply.model_dump_json())
+    if isinstance(reply, str):
+        return completion(reply)
+    return completion(json.dumps(reply))
+
+
+def _unscripted(body: dict[str, Any]) -> httpx.Response:
+    fmt = body.get("response_format") or {}
+    asked = fmt.get("json_schema", {}).get("name", "a JSON-mode reply")
+    message = f"ScriptedEndpoint: nothing scripted for {asked}; use endpoint.reply(Model, ...)"
+    return httpx.Response(400, json={"error": {"message": message}})
+
+
+# -- the defaults: valid, well-made replies from the request's data ------------------------
+
+
+def _outline(request: ScriptedRequest) -> dict[str, Any]:
+    n = int(re.search(r"exactly (\d+) scenes", request.instruction)[1])  # type: ignore[index]
+    brief = request.data["brief"]
+    chars = brief["characters"]
+    locs = brief["locations"] or [loc["id"] for loc in request.data["bible"]["locations"]]
+    return {
+        "title": brief["title"],
+        "scenes": [
             {
-                "framing": "wide",
-                "angle": "eye_level",
-                "camera_move": "pan",
-                "lens_mm": 24,
-                "duration_s": seconds / count,
-                "characters": scene["characters"],
-                "description": f"establishing {scene['id']}",
-                "dialogue_lines": [],
+                "summary": f"Scene {i + 1}: things happen",
+                "location": locs[i % len(locs)],
+                "time_of_day": "day",
+                "characters": chars[:2],
+                "beats": [f"beat {i + 1}a", f"beat {i + 1}b"],
             }
-        ]
-        for k, line in enumerate(lines):
-            framing, angle = SINGLES[k % len(SINGLES)]
-            shots.append(
-                {
-                    "framing": framing,
-                    "angle": angle,
-                    "camera_move": "static",
-                    "lens_mm": 50,
-                    "duration_s": seconds / count,
-                    "characters": [line["character"]],
-                    "description": f"{line['character']} speaks",
-                    "dialogue_lines": [k],
-                }
-            )
-        return {"shots": shots}
+            for i in range(n)
+        ],
+    }
 
-    def _ShotRevisionReply(self, head: str, data: dict[str, Any], _: int) -> dict[str, Any]:
-        shot = data["shot"]
-        scene = data["scene"]
-        lines = [i for i, d in enumerate(scene["dialogue"]) if d in shot["dialogue"]]
-        return {
-            "shot": {
-                "framing": shot["framing"],
-                "angle": shot["angle"],
-                "camera_move": shot["camera_move"],
-                "lens_mm": shot["lens_mm"],
-                "duration_s": shot["duration_s"],
-                "characters": shot["characters"],
-                "description": f"revised: {shot['description']}",
-                "dialogue_lines": lines,
+
+def _scene(request: ScriptedRequest) -> dict[str, Any]:
+    scene = request.data["scene"]
+    rev = "revised " if request.instruction.startswith("Revise") else ""
+    speakers = scene["characters"]
+    return {
+        "summary": f"{rev}{scene['summary']}",
+        "beats": scene["beats"],
+        "dialogue": [
+            {
+                "character": speakers[k % len(speakers)],
+                "text": f"{rev}Line {k + 1} of scene {scene['id']}.",
+                "parenthetical": "",
             }
+            for k in range(2)
+        ],
+    }
+
+
+def _shot_plan(request: ScriptedRequest) -> dict[str, Any]:
+    scene = request.data["scene"]
+    seconds = float(re.search(r"about ([\d.]+) seconds", request.instruction)[1])  # type: ignore[index]
+    lines = scene["dialogue"]
+    count = 1 + len(lines)
+    shots = [
+        {
+            "framing": "wide",
+            "angle": "eye_level",
+            "camera_move": "pan",
+            "lens_mm": 24,
+            "duration_s": seconds / count,
+            "characters": scene["characters"],
+            "description": f"establishing {scene['id']}",
+            "dialogue_lines": [],
         }
+    ]
+    for k, line in enumerate(lines):
+        framing, angle = SINGLES[k % len(SINGLES)]
+        shots.append(
+            {
+                "framing": framing,
+                "angle": angle,
+                "camera_move": "static",
+                "lens_mm": 50,
+                "duration_s": seconds / count,
+                "characters": [line["character"]],
+                "description": f"{line['character']} speaks",
+                "dialogue_lines": [k],
+            }
+        )
+    return {"shots": shots}
 
-    def _JudgementReply(self, head: str, data: dict[str, Any], call: int) -> dict[str, Any]:
-        notes = self.judge_notes[call - 1] if call <= len(self.judge_notes) else []
-        score = self.judge_scores[call - 1] if call <= len(self.judge_scores) else 9.0
-        dims = ["structure", "pacing", "dialogue", "shot_variety", "continuity", "technical"]
-        return {"scores": dict.fromkeys(dims, score), "notes": notes}
+
+def _shot_revision(request: ScriptedRequest) -> dict[str, Any]:
+    shot = request.data["shot"]
+    scene = request.data["scene"]
+    lines = [i for i, d in enumerate(scene["dialogue"]) if d in shot["dialogue"]]
+    return {
+        "shot": {
+            "framing": shot["framing"],
+            "angle": shot["angle"],
+            "camera_move": shot["camera_move"],
+            "lens_mm": shot["lens_mm"],
+            "duration_s": shot["duration_s"],
+            "characters": shot["characters"],
+            "description": f"revised: {shot['description']}",
+            "dialogue_lines": lines,
+        }
+    }
+
+
+DEFAULT_REPLIES: dict[type[BaseModel], Responder] = {
+    OutlineReply: _outline,
+    SceneReply: _scene,
+    ShotPlanReply: _shot_plan,
+    ShotRevisionReply: _shot_revision,
+    JudgementReply: lambda request: judgement(),
+}
