@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reelwright.evals.runner import EvalOptions, run_suite  # noqa: E402
-from reelwright.testing import make_suite  # noqa: E402
+from tests.evals.suites import make_suite  # noqa: E402
 
 CASES = 20
 

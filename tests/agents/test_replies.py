@@ -12,7 +12,7 @@ from reelwright.agents.replies import JudgementReply, LineReply, NoteReply
 from reelwright.api import resume_run, run_episode
 from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.models import Note
-from reelwright.testing import BASE_URL, ScriptedEndpoint, completion
+from reelwright.testing import BASE_URL, ScriptedEndpoint, judgement
 
 MODEL_CLEARANCE = """
   - {id: test-model, kind: model, licence: test terms, permitted_uses: [scripts]}
@@ -68,12 +68,10 @@ def test_unknown_ids_are_still_reasked(http):
         "shot_ids": ["s9-9"],
     }
     good = {**bad, "shot_ids": ["s1-1"]}
-    route = http.post(f"{BASE_URL}/chat/completions").mock(
-        side_effect=[
-            completion(json.dumps({"scores": SCORES, "notes": [bad]})),
-            completion(json.dumps({"scores": SCORES, "notes": [good]})),
-        ]
+    endpoint = ScriptedEndpoint().reply(
+        JudgementReply, {"scores": SCORES, "notes": [bad]}, {"scores": SCORES, "notes": [good]}
     )
+    route = http.post(f"{BASE_URL}/chat/completions").mock(side_effect=endpoint)
     reply, _ = make_llm().structured(
         [{"role": "user", "content": "judge"}],
         JudgementReply,
@@ -93,18 +91,14 @@ def fake(http) -> ScriptedEndpoint:
 def test_a_judge_note_over_the_limit_does_not_fail_the_run(examples, tmp_path, settings, fake):
     ledger = tmp_path / "rights.yaml"
     ledger.write_text((examples / "rights.yaml").read_text() + MODEL_CLEARANCE)
-    fake.judge_scores = [4.0, 9.0]
-    fake.judge_notes = [
-        [
-            {
-                "target": "director",
-                "dimension": "pacing",
-                "text": "Tighten the middle of the episode. " * 200,
-                "scene_ids": [],
-                "shot_ids": ["s1-1"],
-            }
-        ]
-    ]
+    note = {
+        "target": "director",
+        "dimension": "pacing",
+        "text": "Tighten the middle of the episode. " * 200,
+        "scene_ids": [],
+        "shot_ids": ["s1-1"],
+    }
+    fake.reply(JudgementReply, judgement(4.0, [note]))  # sent over-long, as given
     outcome = run_episode(
         examples / "briefs" / "first-light.yaml",
         out=tmp_path / "out",

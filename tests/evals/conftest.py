@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from reelwright.testing import make_suite
+from tests.evals.suites import make_suite
 
 
 @pytest.fixture

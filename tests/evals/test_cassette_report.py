@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from reelwright.evals.runner import EvalOptions, run_suite, write_outputs
-from reelwright.testing import BASE_URL, CHROMIUM_ARGS, ScriptedEndpoint, chromium_path
+from reelwright.testing import BASE_URL, ScriptedEndpoint
+from tests.browser import CHROMIUM_ARGS, chromium_path
 
 
 @pytest.fixture

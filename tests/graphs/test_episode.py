@@ -8,13 +8,20 @@ from pathlib import Path
 import httpx
 import pytest
 
+from reelwright.agents.replies import (
+    JudgementReply,
+    OutlineReply,
+    SceneReply,
+    ShotPlanReply,
+    ShotRevisionReply,
+)
 from reelwright.api import pending_runs, resume_run, run_episode
 from reelwright.graphs.checkpoint import open_checkpointer, serializer
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState
 from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.models import Critique, Script, Shot, ShotList, Usage
-from reelwright.testing import BASE_URL, ScriptedEndpoint
+from reelwright.testing import BASE_URL, ScriptedEndpoint, judgement
 
 BRIEF = "briefs/first-light.yaml"
 
@@ -58,12 +65,7 @@ def test_llm_run_publishes_and_accounts_usage_per_agent(examples, tmp_path, sett
     assert rec["iterations"] == 1 and rec["passed"] is True
     assert rec["stop_reason"] == "thresholds met"
     # outline + 3 scene drafts + 3 shot plans + 1 judge
-    assert fake.calls == {
-        "OutlineReply": 1,
-        "SceneReply": 3,
-        "ShotPlanReply": 3,
-        "JudgementReply": 1,
-    }
+    assert fake.calls == {OutlineReply: 1, SceneReply: 3, ShotPlanReply: 3, JudgementReply: 1}
     assert rec["llm"]["calls"] == 8 and rec["llm"]["backend"] == "openai"
     assert rec["llm"]["by_agent"]["writer"]["calls"] == 4
     assert rec["llm"]["by_agent"]["director"]["calls"] == 3
@@ -75,51 +77,43 @@ def test_llm_run_publishes_and_accounts_usage_per_agent(examples, tmp_path, sett
 def test_writer_note_rewrites_only_that_scene_and_replans_its_shots(
     examples, tmp_path, settings, fake
 ):
-    fake.judge_scores = [4.0, 9.0]
-    fake.judge_notes = [
-        [
-            {
-                "target": "writer",
-                "dimension": "dialogue",
-                "text": "sharper lines",
-                "scene_ids": ["s2"],
-                "shot_ids": [],
-            }
-        ]
-    ]
+    note = {
+        "target": "writer",
+        "dimension": "dialogue",
+        "text": "sharper lines",
+        "scene_ids": ["s2"],
+        "shot_ids": [],
+    }
+    fake.reply(JudgementReply, judgement(4.0, [note]))  # then the default: 9.0, no notes
     outcome = run(examples, tmp_path, settings)
     assert outcome.record["iterations"] == 2
-    revisions = [head for schema, head in fake.requests if head.startswith("Revise")]
+    revisions = [r.instruction for r in fake.requests if r.instruction.startswith("Revise")]
     assert revisions == [
         "Revise scene s2: beats and dialogue. Speakers must be among the "
         "scene's characters. Address every note."
     ]
-    plans = [head for schema, head in fake.requests if schema == "ShotPlanReply"]
+    plans = [r.instruction for r in fake.requests if r.model is ShotPlanReply]
     assert len(plans) == 4 and plans[-1].startswith("Plan the shots of scene s2")
-    assert fake.calls["ShotRevisionReply"] == 0
+    assert fake.calls[ShotRevisionReply] == 0
     script = json.loads((tmp_path / "out" / "script.json").read_text())
     assert [s["revision"] for s in script["scenes"]] == [0, 1, 0]
     assert script["scenes"][1]["dialogue"][0]["text"].startswith("revised ")
 
 
 def test_director_note_on_two_shots_rerenders_exactly_two(examples, tmp_path, settings, fake):
-    fake.judge_scores = [4.0, 9.0]
-    fake.judge_notes = [
-        [
-            {
-                "target": "director",
-                "dimension": "shot_variety",
-                "text": "reframe",
-                "scene_ids": [],
-                "shot_ids": ["s1-2", "s3-1"],
-            }
-        ]
-    ]
+    note = {
+        "target": "director",
+        "dimension": "shot_variety",
+        "text": "reframe",
+        "scene_ids": [],
+        "shot_ids": ["s1-2", "s3-1"],
+    }
+    fake.reply(JudgementReply, judgement(4.0, [note]))
     outcome = run(examples, tmp_path, settings)
     rec = outcome.record
     n = rec["shots"]
     assert rec["iterations"] == 2
-    assert fake.calls["ShotRevisionReply"] == 2 and fake.calls["SceneReply"] == 3
+    assert fake.calls[ShotRevisionReply] == 2 and fake.calls[SceneReply] == 3
     assert rec["renders"]["by_iteration"][1] == {
         "iteration": 2,
         "rendered": 2,
@@ -130,7 +124,6 @@ def test_director_note_on_two_shots_rerenders_exactly_two(examples, tmp_path, se
 
 
 def test_max_iterations_reached_goes_to_the_gate_unpassed(examples, tmp_path, settings, fake):
-    fake.judge_scores = [2.0] * 5
     note = {
         "target": "director",
         "dimension": "pacing",
@@ -138,7 +131,7 @@ def test_max_iterations_reached_goes_to_the_gate_unpassed(examples, tmp_path, se
         "scene_ids": [],
         "shot_ids": ["s1-1"],
     }
-    fake.judge_notes = [[note]] * 5
+    fake.always(JudgementReply, judgement(2.0, [note]))
     outcome = run(examples, tmp_path, settings, auto_approve=False, max_iterations=2)
     assert outcome.status == "awaiting_approval"
     assert outcome.gate["passed"] is False
@@ -149,17 +142,17 @@ def test_max_iterations_reached_goes_to_the_gate_unpassed(examples, tmp_path, se
 
 
 def test_failing_endpoint_fails_the_run_and_resume_completes_it(examples, tmp_path, settings, fake):
-    fake.fail_with = lambda schema: httpx.Response(500) if schema == "ShotPlanReply" else None
+    fake.always(ShotPlanReply, httpx.Response(500))
     outcome = run(examples, tmp_path, settings)
     assert outcome.status == "failed"
     assert "kept failing (500)" in outcome.error
     rec = json.loads((tmp_path / "out" / "run.json").read_text())
     assert rec["status"] == "failed" and "500" in rec["error"]
-    drafted = fake.calls["SceneReply"]
-    fake.fail_with = None
+    drafted = fake.calls[SceneReply]
+    fake.reset(ShotPlanReply)
     resumed = resume_run(outcome.run_id, settings=settings, llm=make_llm())
     assert resumed.status == "published"
-    assert fake.calls["SceneReply"] == drafted  # the script was kept, not rewritten
+    assert fake.calls[SceneReply] == drafted  # the script was kept, not rewritten
     assert resumed.record["status"] == "published"
 
 

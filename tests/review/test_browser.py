@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from reelwright.testing import CHROMIUM_ARGS, chromium_path
+from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.review.conftest import sign_in
 
 CHROMIUM = chromium_path()
