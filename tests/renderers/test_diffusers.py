@@ -86,9 +86,7 @@ def test_rerunning_the_batch_hits_the_cache_and_never_calls_the_pipeline(rendere
     assert all(r.cached for r in again) and renderer.stats.calls == 1
 
 
-def test_out_of_memory_at_batch_four_halves_to_batches_of_two(
-    model, tmp_path, monkeypatch, caplog
-):
+def test_out_of_memory_at_batch_four_halves_to_batches_of_two(model, tmp_path, monkeypatch, caplog):
     r = DiffusersRenderer(
         model, DiffusersSettings(steps=2, guidance=6.0, batch_size=4), home=tmp_path
     )
