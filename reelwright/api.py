@@ -121,9 +121,7 @@ def run_episode(
     renderer_obj = (
         renderer if not isinstance(renderer, str) else renderer_from_spec(renderer, settings)
     )
-    renderer_spec = (
-        renderer if isinstance(renderer, str) else getattr(renderer, "spec", renderer.name)
-    )
+    renderer_spec = renderer if isinstance(renderer, str) else renderer.spec
     review = ReviewConfig.load(settings.home)
     model: LLM | None = llm_from_settings(settings) if llm == "auto" else llm  # type: ignore[assignment]
     width, height = frame_size(brief.aspect, long_side)

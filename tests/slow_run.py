@@ -14,8 +14,8 @@ from reelwright.renderers.storyboard import StoryboardRenderer
 
 
 class SlowStoryboard(StoryboardRenderer):
-    def render(self, jobs):  # type: ignore[no-untyped-def]
-        frames: Iterator[RenderedFrame] = super().render(jobs)
+    def render(self, jobs, references=None, progress=None):  # type: ignore[no-untyped-def]
+        frames: Iterator[RenderedFrame] = super().render(jobs, references, progress)
         for frame in frames:
             time.sleep(0.4)
             yield frame

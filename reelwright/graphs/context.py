@@ -12,7 +12,7 @@ from reelwright.graphs.state import RunSpec
 from reelwright.llm import LLM
 from reelwright.models import RenderResult
 from reelwright.renderers.base import Renderer
-from reelwright.renderers.cache import RenderCache
+from reelwright.renderers.cache import RenderCache, RenderProgress
 from reelwright.review.audit import AuditLog
 from reelwright.tools.rights import Ledger, ModelUse
 from reelwright.tools.screening import Screener, Watchlist, default_screener
@@ -23,17 +23,23 @@ if TYPE_CHECKING:
     from reelwright.config import Settings
 
 
-class Progress(Protocol):
-    def node(self, name: str, iteration: int) -> None: ...
+class Progress(RenderProgress, Protocol):
+    """What a run reports as it goes: each node as it starts, and (from `RenderProgress`)
+    each frame and each denoising step. Subclass `SilentProgress` to report only some."""
 
-    def frame(self, result: RenderResult, done: int, total: int) -> None: ...
+    def node(self, name: str, iteration: int) -> None: ...
 
 
 class SilentProgress:
+    """Reports nothing; the no-op default of every `Progress` method."""
+
     def node(self, name: str, iteration: int) -> None:
         pass
 
     def frame(self, result: RenderResult, done: int, total: int) -> None:
+        pass
+
+    def step(self, batch: int, done: int, total: int) -> None:
         pass
 
 
@@ -138,15 +144,7 @@ def build_context(
     else:
         writer, director = ProceduralWriter(), ProceduralDirector()
     renderer = renderer or renderer_from_spec(spec.renderer, settings)
-    if progress is not None and hasattr(progress, "step") and hasattr(renderer, "progress"):
-        renderer.progress = progress.step  # per denoising step, per batch
-    models = [
-        ModelUse(
-            id=renderer.model,
-            purpose="render",
-            weights_sha256=getattr(renderer, "weights_sha256", ""),
-        )
-    ]
+    models = [ModelUse(id=renderer.model, purpose="render", weights_sha256=renderer.weights_sha256)]
     if spec.agents == "llm":
         models.append(ModelUse(id=spec.llm_model or settings.llm_model, purpose="language"))
     custom = bool(spec.watchlists or spec.allow)

@@ -87,16 +87,15 @@ def render(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
         ctx.renderer.job(s, state.bible, state.run.width, state.run.height)
         for s in state.shots.shots
     ]
-    link = getattr(ctx.renderer, "link", None)
-    if link is not None:  # consistency: a shot may start from an earlier frame
-        jobs = link(jobs, state.shots.shots, state.bible)
+    # consistency: a shot may start from an earlier frame (renderers that chain shots)
+    jobs = ctx.renderer.link(jobs, state.shots.shots, state.bible)
     started = time.perf_counter()
     iteration = state.iteration + 1
     results = render_all(
         ctx.renderer,
         jobs,
         ctx.cache,
-        ctx.progress.frame,
+        ctx.progress,
         producer=f"{state.run.run_id}:{iteration}",  # frames this pass made before a crash
     )
     fresh = sum(1 for r in results if not r.cached)

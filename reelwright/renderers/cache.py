@@ -8,17 +8,24 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Protocol
 
 from reelwright.models import RenderJob, RenderResult
 from reelwright.paths import atomic_write
-from reelwright.renderers.base import RenderedFrame, Renderer
+from reelwright.renderers.base import RenderedFrame, Renderer, StepProgress
 from reelwright.trust import inside
 
-ProgressFn = Callable[[RenderResult, int, int], None]
-logger = logging.getLogger("reelwright.cache")
+log = logging.getLogger(__name__)
+
+
+class RenderProgress(StepProgress, Protocol):
+    """What a render pass reports: each frame as it is ready (cached or rendered), and the
+    renderer's denoising steps."""
+
+    def frame(self, result: RenderResult, done: int, total: int) -> None: ...
 
 
 class RenderCache:
@@ -35,7 +42,7 @@ class RenderCache:
         if not (p.is_file() and p.with_suffix(".json").is_file()):
             return None
         if not self._contained(p):  # re-rendered: the write replaces the link itself
-            logger.warning("cache entry %s leads outside %s: treated as a miss", p, self.root)
+            log.warning("cache entry %s leads outside %s: treated as a miss", p, self.root)
             return None
         return p
 
@@ -92,11 +99,12 @@ def render_all(
     renderer: Renderer,
     jobs: Sequence[RenderJob],
     cache: RenderCache,
-    progress: ProgressFn | None = None,
+    progress: RenderProgress | None = None,
     producer: str | None = None,
 ) -> list[RenderResult]:
     """Results in job order. Cache hits never reach the renderer; misses are stored one by one
-    as the renderer yields them, so work done before a crash is kept.
+    as the renderer yields them, so work done before a crash is kept. The renderer is given
+    the cache's lookup for image-to-image passes that start from earlier frames.
 
     Frames are PNG-encoded and written on a small thread pool while the renderer goes on to
     its next batch (zlib releases the GIL): at 512² a noisy frame costs ~25 ms to encode,
@@ -107,21 +115,34 @@ def render_all(
 
     def done(result: RenderResult) -> None:
         results[result.shot_id] = result
-        if progress:
-            progress(result, len(results), total)
+        if progress is not None:
+            progress.frame(result, len(results), total)
 
     for job in jobs:
         hit = cache.get(job)
         if hit is None:
+            log.debug("render cache miss: %s %s", job.shot_id, job.key)
             misses.append(job)
         else:
             mine = cache.made_by(job, producer)
+            log.debug(
+                "render cache hit: %s %s%s",
+                job.shot_id,
+                job.key,
+                "" if mine is None else " (made by this pass before a restart)",
+            )
             done(_result(job, hit, cached=mine is None, seconds=mine or 0.0))
-    if hasattr(renderer, "reference_loader"):  # image-to-image passes read earlier frames
-        renderer.reference_loader = cache.reference
     unique: dict[str, RenderJob] = {}
     for job in misses:  # two shots with identical content render once
         unique.setdefault(job.key, job)
+    log.info(
+        "render pass with %s: %d jobs, %d cached, %d to render (%d distinct)",
+        renderer.name,
+        total,
+        total - len(misses),
+        len(misses),
+        len(unique),
+    )
 
     def stored(frame: RenderedFrame, path: Path) -> None:
         for job in misses:
@@ -147,7 +168,8 @@ def render_all(
     if unique:
         # leaving the block waits for every write, also when the renderer raises
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="frame-writer") as pool:
-            for frame in renderer.render(list(unique.values())):
+            frames = renderer.render(list(unique.values()), cache.reference, progress)
+            for frame in frames:
                 pending.append((frame, pool.submit(_store, cache, frame, producer)))
                 drain(wait=False)
             drain(wait=True)

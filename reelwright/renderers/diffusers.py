@@ -15,16 +15,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reelwright.errors import InputError, RenderError
 from reelwright.models import Bible, RenderJob, Shot
-from reelwright.renderers.base import RenderedFrame, shot_job
+from reelwright.renderers.base import (
+    BaseRenderer,
+    ReferenceLookup,
+    RenderedFrame,
+    StepProgress,
+    shot_job,
+)
 
+log = logging.getLogger(__name__)
 RENDERER_VERSION = "1"
 PICKLE_SUFFIXES = {".bin", ".ckpt", ".pt", ".pth", ".pkl", ".pickle"}
 _PIPELINES: dict[tuple[str, str, str], Any] = {}  # (path, device, dtype) -> pipeline
@@ -43,6 +51,16 @@ class DiffusersSettings:
     long_prompts: str = "chunk"  # chunk | truncate
     reference: str = "none"  # none | scene | character | character+scene (see link)
     strength: float = 0.6  # how far an image-to-image pass may move from its reference
+
+
+@dataclass
+class _Pass:
+    """What one `render` call works with: the frames it has made (by key), the cache's lookup
+    for earlier frames, and whom to tell of denoising steps."""
+
+    references: ReferenceLookup | None
+    progress: StepProgress | None
+    done: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -129,9 +147,10 @@ def weights_hash(path: Path, home: Path) -> str:
     return digest
 
 
-class DiffusersRenderer:
-    """A Renderer over a local diffusers model. `progress(batch, steps_done, steps_total)`
-    is called per denoising step when given."""
+class DiffusersRenderer(BaseRenderer):
+    """A Renderer over a local diffusers model; it links shots to reference frames as
+    `settings.reference` says, and reports denoising steps to the `progress` given to
+    `render`."""
 
     name = "diffusers"
     version = RENDERER_VERSION
@@ -140,7 +159,6 @@ class DiffusersRenderer:
         self,
         model_path: str | Path,
         settings: DiffusersSettings | None = None,
-        progress: Callable[[int, int, int], None] | None = None,
         home: Path | str = ".reelwright",
     ) -> None:
         self.settings = settings or DiffusersSettings()
@@ -150,13 +168,15 @@ class DiffusersRenderer:
             f"{self.path.stem if self.path.is_file() else self.path.name}"
             f"@{self.weights_sha256[:16]}"
         )
-        self.spec = f"diffusers:{model_path}"
-        self.progress = progress
+        self._spec = f"diffusers:{model_path}"
         self.stats = BatchStats()
         self._pipe: Any = None
         self._img2img: Any = None
-        self.reference_loader: Callable[[str], Path] | None = None
         self._sheets: dict[str, Path] = {}  # SHA-256 of a character sheet -> its file
+
+    @property
+    def spec(self) -> str:
+        return self._spec
 
     # -- jobs -----------------------------------------------------------------------
 
@@ -240,18 +260,27 @@ class DiffusersRenderer:
                 keys[character.id] = digest
         return keys
 
-    def render(self, jobs: Sequence[RenderJob]) -> Iterator[RenderedFrame]:
+    def render(
+        self,
+        jobs: Sequence[RenderJob],
+        references: ReferenceLookup | None = None,
+        progress: StepProgress | None = None,
+    ) -> Iterator[RenderedFrame]:
         """Text-to-image for jobs without a reference, batched; then image-to-image waves for
-        jobs whose reference frame exists (rendered just now or in the cache)."""
+        jobs whose reference frame exists (rendered just now, a character sheet, or found by
+        `references` in the cache)."""
         for job in jobs:
             self.check_size(job.width, job.height)
-        done: dict[str, Any] = {}
+        run = _Pass(references, progress)
+        done = run.done
         waiting = list(jobs)
         while waiting:
             ready = [
                 j
                 for j in waiting
-                if not j.reference or j.reference in done or self._cached_reference(j.reference)
+                if not j.reference
+                or j.reference in done
+                or self._cached_reference(j.reference, run)
             ]
             if not ready:
                 missing = sorted({j.shot_id for j in waiting})
@@ -270,31 +299,29 @@ class DiffusersRenderer:
                 )
                 groups.setdefault(key, []).append(job)
             for group in groups.values():
-                for frame in self._render_group(group, done):
+                for frame in self._render_group(group, run):
                     done[frame.job.key] = frame.image
                     yield frame
 
-    def _cached_reference(self, key: str) -> bool:
+    def _cached_reference(self, key: str, run: _Pass) -> bool:
         if key in self._sheets:
             return True
-        return self.reference_loader is not None and self.reference_loader(key).is_file()
+        return run.references is not None and run.references(key).is_file()
 
-    def _reference_image(self, key: str, done: dict[str, Any]) -> Any:
-        if key in done:
-            return done[key]
+    def _reference_image(self, key: str, run: _Pass) -> Any:
+        if key in run.done:
+            return run.done[key]
         from PIL import Image
 
         if key in self._sheets:
             path = self._sheets[key]
         else:
-            assert self.reference_loader is not None
-            path = self.reference_loader(key)
+            assert run.references is not None  # _cached_reference said it is there
+            path = run.references(key)
         with Image.open(path) as img:
             return img.convert("RGB")
 
-    def _render_group(
-        self, jobs: list[RenderJob], done: dict[str, Any] | None = None
-    ) -> Iterator[RenderedFrame]:
+    def _render_group(self, jobs: list[RenderJob], run: _Pass) -> Iterator[RenderedFrame]:
         size = max(1, self.settings.batch_size)
         i = 0
         while i < len(jobs):
@@ -305,7 +332,7 @@ class DiffusersRenderer:
             # padded to the batch size and the extra frames dropped.
             padded = batch + [batch[-1]] * (size - len(batch)) if self.settings.compile else batch
             try:
-                images, notes = self._call(padded, done or {})
+                images, notes = self._call(padded, run)
                 images, notes = images[: len(batch)], notes[: len(batch)]
             except Exception as exc:
                 if not is_oom(exc):
@@ -317,18 +344,31 @@ class DiffusersRenderer:
                         "out of GPU memory at batch size 1: lower the frame size "
                         "or enable VAE tiling"
                     ) from None
+                log.warning(
+                    "out of GPU memory rendering a batch of %d: retrying in batches of %d",
+                    len(batch),
+                    max(1, size // 2),
+                )
                 size = max(1, size // 2)
                 continue
             self.stats.calls += 1  # completed calls only: an OOM attempt does not count
             self.stats.batch_sizes.append(len(batch))  # padding not counted
-            seconds = (time.perf_counter() - started) / len(batch)
+            elapsed = time.perf_counter() - started
+            log.info(
+                "rendered a batch of %d (%dx%d, %d steps, %s) in %.2f s",
+                len(batch),
+                batch[0].width,
+                batch[0].height,
+                batch[0].steps,
+                "image-to-image" if batch[0].reference else "text-to-image",
+                elapsed,
+            )
+            seconds = elapsed / len(batch)
             for job, image, note in zip(batch, images, notes, strict=True):
                 yield RenderedFrame(job=job, image=image, seconds=seconds, warnings=note)
             i += len(batch)
 
-    def _call(
-        self, batch: list[RenderJob], done: dict[str, Any]
-    ) -> tuple[list[Any], list[tuple[str, ...]]]:
+    def _call(self, batch: list[RenderJob], run: _Pass) -> tuple[list[Any], list[tuple[str, ...]]]:
         import torch
 
         pipe = self.pipe
@@ -339,7 +379,7 @@ class DiffusersRenderer:
                 self._img2img.set_progress_bar_config(disable=True)
             pipe = self._img2img
             extra = {
-                "image": [self._reference_image(j.reference, done) for j in batch],
+                "image": [self._reference_image(j.reference, run) for j in batch],
                 "strength": batch[0].strength,
             }
         device = pipe.device if hasattr(pipe, "device") else "cpu"
@@ -366,12 +406,13 @@ class DiffusersRenderer:
             kwargs.pop("height")
             kwargs.pop("width")
             kwargs.update(extra)
-        if self.progress is not None:
+        if run.progress is not None:
             total = batch[0].steps
             batch_no = self.stats.calls + 1
+            progress = run.progress
 
             def on_step(p: Any, step: int, timestep: Any, callback_kwargs: dict[str, Any]) -> Any:
-                self.progress(batch_no, step + 1, total)  # type: ignore[misc]
+                progress.step(batch_no, step + 1, total)
                 return callback_kwargs
 
             kwargs["callback_on_step_end"] = on_step

@@ -17,7 +17,13 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont
 
 from reelwright.models import Bible, RenderJob, Shot
-from reelwright.renderers.base import RenderedFrame, shot_job
+from reelwright.renderers.base import (
+    BaseRenderer,
+    ReferenceLookup,
+    RenderedFrame,
+    StepProgress,
+    shot_job,
+)
 
 FIGURE_SCALE = {  # figure height as a fraction of the picture height
     "extreme_wide": 0.22,
@@ -87,7 +93,9 @@ def label_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-class StoryboardRenderer:
+class StoryboardRenderer(BaseRenderer):
+    """Draws every job itself, one at a time: no weights, no references, no steps."""
+
     name = "storyboard"
     version = "1"
     model = "storyboard-pillow"
@@ -117,7 +125,12 @@ class StoryboardRenderer:
         }
         return shot_job(self, shot, width, height, panel=panel)
 
-    def render(self, jobs: Sequence[RenderJob]) -> Iterator[RenderedFrame]:
+    def render(
+        self,
+        jobs: Sequence[RenderJob],
+        references: ReferenceLookup | None = None,
+        progress: StepProgress | None = None,
+    ) -> Iterator[RenderedFrame]:
         for job in jobs:
             started = time.perf_counter()
             image = draw_panel(job)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import pytest
 
 from reelwright.errors import RenderError
 from reelwright.models import RenderJob
-from reelwright.renderers.base import RenderedFrame
+from reelwright.renderers.base import ReferenceLookup, RenderedFrame, StepProgress
 from reelwright.renderers.cache import RenderCache, render_all
 from reelwright.renderers.storyboard import StoryboardRenderer, draw_panel
 
@@ -17,7 +18,12 @@ class CountingRenderer(StoryboardRenderer):
         self.rendered: list[str] = []
         self.fail_after = fail_after
 
-    def render(self, jobs: Sequence[RenderJob]) -> Iterator[RenderedFrame]:
+    def render(
+        self,
+        jobs: Sequence[RenderJob],
+        references: ReferenceLookup | None = None,
+        progress: StepProgress | None = None,
+    ) -> Iterator[RenderedFrame]:
         for job in jobs:
             if self.fail_after is not None and len(self.rendered) >= self.fail_after:
                 raise RuntimeError("GPU fell over")
@@ -81,22 +87,97 @@ def test_frames_finished_before_a_crash_are_kept(tmp_path):
 
 def test_a_renderer_that_drops_a_frame_is_an_error(tmp_path):
     class Lossy(CountingRenderer):
-        def render(self, jobs):
+        def render(self, jobs, references=None, progress=None):
             yield from list(super().render(jobs))[:-1]
 
     with pytest.raises(RenderError, match=r"no frame for shots \['s1-2'\]"):
         render_all(Lossy(), jobs(3), RenderCache(tmp_path))
 
 
+class Recorder:
+    """A RenderProgress that keeps what it is told."""
+
+    def __init__(self) -> None:
+        self.frames: list[tuple[str, int, int]] = []
+        self.steps: list[tuple[int, int, int]] = []
+
+    def frame(self, result, done: int, total: int) -> None:
+        self.frames.append((result.shot_id, done, total))
+
+    def step(self, batch: int, done: int, total: int) -> None:
+        self.steps.append((batch, done, total))
+
+
 def test_progress_reports_every_frame(tmp_path):
-    seen = []
-    render_all(
-        CountingRenderer(),
-        jobs(3),
-        RenderCache(tmp_path),
-        lambda result, done, total: seen.append((result.shot_id, done, total)),
+    seen = Recorder()
+    render_all(CountingRenderer(), jobs(3), RenderCache(tmp_path), seen)
+    assert seen.frames == [("s1-0", 1, 3), ("s1-1", 2, 3), ("s1-2", 3, 3)]
+
+
+def test_the_renderer_is_given_the_cache_lookup_and_the_step_progress(tmp_path):
+    """Passed in on each render call, never assigned to the renderer: a reference key
+    resolves to the cached frame, and steps reach the run's progress."""
+    cache = RenderCache(tmp_path)
+    (first,) = render_all(CountingRenderer(), jobs(1), cache)
+    given: list[tuple[ReferenceLookup | None, StepProgress | None]] = []
+
+    class Stepping(CountingRenderer):
+        def render(self, jobs, references=None, progress=None):
+            given.append((references, progress))
+            assert references is not None and progress is not None
+            assert references(first.key) == Path(first.path)
+            progress.step(1, 1, 2)
+            yield from super().render(jobs)
+
+    seen = Recorder()
+    render_all(Stepping(), jobs(2, seed=10), cache, seen)
+    assert len(given) == 1 and seen.steps == [(1, 1, 2)]
+    assert not hasattr(Stepping(), "reference_loader")
+
+
+def test_a_render_pass_logs_a_summary_at_info_and_each_job_at_debug(tmp_path, caplog):
+    cache = RenderCache(tmp_path)
+    render_all(CountingRenderer(), jobs(2), cache)
+    twins = jobs(4)
+    twins[3] = twins[3].model_copy(update={"prompt": twins[2].prompt, "seed": twins[2].seed})
+    with caplog.at_level(logging.INFO, logger="reelwright"):
+        render_all(CountingRenderer(), twins, cache)
+    infos = [r for r in caplog.records if r.name == "reelwright.renderers.cache"]
+    assert [r.levelno for r in infos] == [logging.INFO]
+    assert infos[0].getMessage() == (
+        "render pass with storyboard: 4 jobs, 2 cached, 2 to render (1 distinct)"
     )
-    assert seen == [("s1-0", 1, 3), ("s1-1", 2, 3), ("s1-2", 3, 3)]
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="reelwright"):
+        render_all(CountingRenderer(), twins, cache)
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert [m.split(":")[0] for m in debug] == ["render cache hit"] * 4
+    assert all(j.shot_id in m and j.key in m for j, m in zip(twins, debug, strict=True))
+
+
+def test_the_library_adds_no_log_handler_and_prints_nothing(tmp_path):
+    """Quiet by default: with logging unconfigured, a render pass writes nothing."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, sys\n"
+        "from pathlib import Path\n"
+        "from reelwright.renderers.cache import RenderCache, render_all\n"
+        "from tests.renderers.test_cache import CountingRenderer, jobs\n"
+        "render_all(CountingRenderer(), jobs(2), RenderCache(Path(sys.argv[1])))\n"
+        "assert not logging.getLogger('reelwright').handlers\n"
+        "assert not logging.getLogger().handlers\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr == ""
 
 
 def test_frames_are_written_while_the_renderer_goes_on(tmp_path, monkeypatch):
@@ -112,7 +193,7 @@ def test_frames_are_written_while_the_renderer_goes_on(tmp_path, monkeypatch):
         return real_put(self, job, *args, **kwargs)
 
     class Watching(CountingRenderer):
-        def render(self, jobs):
+        def render(self, jobs, references=None, progress=None):
             for i, frame in enumerate(super().render(jobs)):
                 if i == 1:
                     second_asked.set()

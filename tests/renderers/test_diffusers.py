@@ -4,6 +4,7 @@ fp32 (batched matmuls may differ in the last bits); CUDA fp16 is looser and is n
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ np = pytest.importorskip("numpy")
 
 from reelwright.errors import InputError, RenderError  # noqa: E402
 from reelwright.models import RenderJob  # noqa: E402
+from reelwright.renderers.base import BaseRenderer  # noqa: E402
 from reelwright.renderers.cache import RenderCache, render_all  # noqa: E402
 from reelwright.renderers.diffusers import (  # noqa: E402
     DiffusersRenderer,
@@ -25,6 +27,7 @@ from reelwright.renderers.diffusers import (  # noqa: E402
 from reelwright.testing import build_tiny_pipeline  # noqa: E402
 
 TOLERANCE = 2  # of 255
+diffusers_log = "reelwright.renderers.diffusers"
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +86,7 @@ def test_rerunning_the_batch_hits_the_cache_and_never_calls_the_pipeline(rendere
     assert all(r.cached for r in again) and renderer.stats.calls == 1
 
 
-def test_out_of_memory_at_batch_four_halves_to_batches_of_two(model, tmp_path, monkeypatch):
+def test_out_of_memory_at_batch_four_halves_to_batches_of_two(model, tmp_path, monkeypatch, caplog):
     r = DiffusersRenderer(
         model, DiffusersSettings(steps=2, guidance=6.0, batch_size=4), home=tmp_path
     )
@@ -95,9 +98,21 @@ def test_out_of_memory_at_batch_four_halves_to_batches_of_two(model, tmp_path, m
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(r.pipe.__class__, "__call__", limited)
-    frames = list(r.render(jobs(r, 5)))
+    with caplog.at_level(logging.INFO, logger="reelwright"):
+        frames = list(r.render(jobs(r, 5)))
     assert len(frames) == 5 and r.stats.ooms == 1
     assert r.stats.batch_sizes == [2, 2, 1]
+    logged = [(x.levelno, x.getMessage()) for x in caplog.records if x.name == diffusers_log]
+    assert logged[0] == (
+        logging.WARNING,
+        "out of GPU memory rendering a batch of 4: retrying in batches of 2",
+    )
+    assert [m.split(" (")[0] for _, m in logged[1:]] == [
+        "rendered a batch of 2",
+        "rendered a batch of 2",
+        "rendered a batch of 1",
+    ]
+    assert "(32x32, 2 steps, text-to-image)" in logged[1][1]
 
 
 def test_out_of_memory_at_batch_one_is_a_clear_error(model, tmp_path, monkeypatch):
@@ -272,7 +287,39 @@ def test_scene_references_chain_frames_through_image_to_image(model, tmp_path, e
     assert fresh.rendered == ["s1-2", "s1-3"]
 
 
-class CountingRenderer:
+def test_references_and_step_progress_come_with_each_render_call(model, tmp_path, examples):
+    """The cache's lookup is an argument of `render`, not state left on the renderer: a shot
+    that starts from a cached frame renders with it and is refused without it."""
+    from reelwright.loading import load_bible
+
+    bible = load_bible(examples / "bible.yaml")
+    r = DiffusersRenderer(
+        model,
+        DiffusersSettings(steps=2, guidance=6.0, reference="scene", strength=0.5),
+        home=tmp_path,
+    )
+    shots = scene_shots([2])
+    first, second = r.link([r.job(s, bible, 32, 32) for s in shots], shots, bible)
+    cache = RenderCache(tmp_path / "cache")
+
+    class Steps:
+        def __init__(self) -> None:
+            self.seen: list[tuple[int, int, int]] = []
+
+        def step(self, batch: int, done: int, total: int) -> None:
+            self.seen.append((batch, done, total))
+
+    steps = Steps()
+    render_all(r, [first], cache, None)
+    (frame,) = r.render([first], progress=steps)
+    assert steps.seen == [(2, 1, 2), (2, 2, 2)]  # the renderer's second pipeline call
+    with pytest.raises(RenderError, match="never rendered"):
+        list(r.render([second]))
+    (chained,) = r.render([second], references=cache.reference)
+    assert chained.job.reference == first.key and r.stats.batch_sizes[-1] == 1
+
+
+class CountingRenderer(BaseRenderer):
     """Wraps a renderer to record which shots it was asked to render."""
 
     def __init__(self, inner: DiffusersRenderer) -> None:
@@ -280,16 +327,8 @@ class CountingRenderer:
         self.name, self.version, self.model = inner.name, inner.version, inner.model
         self.rendered: list[str] = []
 
-    @property
-    def reference_loader(self):
-        return self.inner.reference_loader
-
-    @reference_loader.setter
-    def reference_loader(self, value) -> None:
-        self.inner.reference_loader = value
-
-    def render(self, jobs):
-        for frame in self.inner.render(jobs):
+    def render(self, jobs, references=None, progress=None):
+        for frame in self.inner.render(jobs, references, progress):
             self.rendered.append(frame.job.shot_id)
             yield frame
 
