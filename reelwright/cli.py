@@ -511,7 +511,7 @@ def review_show(
         config = ReviewConfig.load(settings.home)
         if config.reviewers or token:
             config.authenticate(token)
-        view = run_view(run_id, settings)
+        view = run_view(run_id, settings).model_dump(mode="json")
     if as_json:
         typer.echo(json.dumps(view, indent=2, default=str))
         return
