@@ -85,7 +85,10 @@ def error_response(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message}, status, headers=headers)
     context = review(request)
-    session = session_of(request, context)
+    try:
+        session = session_of(request, context)
+    except ReelwrightError:  # e.g. an unreadable review.yaml: the page shows no one signed in
+        session = None
     run_id = request.path_params.get("run_id")
     if request.url.path.startswith("/login") or (status == 401 and session is None):
         back = ("/login", "Sign in again")

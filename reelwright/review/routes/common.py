@@ -36,6 +36,8 @@ def templates() -> Jinja2Templates:
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     return Jinja2Templates(env=env)
 
