@@ -239,4 +239,6 @@ def test_deeply_nested_json_labels_and_baselines_exit_2(project):
     (project / "labels.jsonl").write_bytes('{"id": "caf\u00e9"}\n'.encode("latin-1"))
     refused(["eval", "calibrate", "labels.jsonl"], "labels.jsonl", "not UTF-8")
     (project / "base.json").write_text("[" * 100_000)
-    refused(["eval", "run", "smoke", "--compare", "base.json", "--out", "ev"], "base.json", "too deeply")
+    refused(
+        ["eval", "run", "smoke", "--compare", "base.json", "--out", "ev"], "base.json", "too deeply"
+    )

@@ -372,6 +372,6 @@ def test_the_review_view_says_published_only_for_a_verified_package(examples, tm
     from reelwright.review.views import run_view
 
     offline_run(examples, tmp_path, settings, auto_approve=True)
-    assert run_view("ep1", settings)["status"] == "published"
+    assert run_view("ep1", settings).status == "published"
     (tmp_path / "out" / "animatic.mp4").write_bytes(b"not the animatic")
-    assert run_view("ep1", settings)["status"].startswith("published, but")
+    assert run_view("ep1", settings).status.startswith("published, but")

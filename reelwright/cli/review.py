@@ -64,8 +64,6 @@ def review_show(
     state: StateOpt = None,
 ) -> None:
     """Show a run as a reviewer sees it: gate, scores, script, findings, decisions."""
-    import json
-
     with user_errors("review show"):
         from reelwright.review.reviewers import ReviewConfig
         from reelwright.review.views import run_view
@@ -76,34 +74,31 @@ def review_show(
             config.authenticate(token)
         view = run_view(run_id, settings)
     if as_json:
-        typer.echo(json.dumps(view, indent=2, default=str))
+        typer.echo(view.model_dump_json(indent=2))
         return
-    gate = view["gate"]
-    typer.echo(
-        f"{view['run_id']}: {view['status']} · iteration {view['iteration']} · {view['title']}"
-    )
+    gate = view.gate
+    typer.echo(f"{view.run_id}: {view.status} · iteration {view.iteration} · {view.title}")
     if gate:
         typer.echo(
-            f"waiting at the {gate['gate']} gate (revision {gate['revision']}); "
-            f"needs: {', '.join(gate['needs']) or '-'}"
+            f"waiting at the {gate.gate} gate (revision {gate.revision}); "
+            f"needs: {', '.join(gate.needs) or '-'}"
         )
-    if view["scores"]:
-        latest = view["scores"][-1]
-        for dim, limit in view["thresholds"].items():
+    if view.scores:
+        latest = view.scores[-1]
+        for dim, limit in view.thresholds.items():
             mark = "ok" if latest.get(dim, 0) >= limit else "below"
             typer.echo(f"  {dim:13} {latest.get(dim, 0):5.2f} / {limit:.2f} {mark}")
-    if view["script"]:
-        for scene in view["script"]["scenes"]:
-            typer.echo(f"  {scene['id']}: {scene['summary']}")
-            for n, line in enumerate(scene["dialogue"], 1):
-                name = view["characters"].get(line["character"], line["character"])
-                typer.echo(f"      {n}. {name}: {line['text']}")
-    for f in view["findings"]:
-        typer.echo(f"  finding {f['severity']}: {f['where']}: {f['evidence']}")
-    for a in view["approvals"]:
+    if view.script:
+        for scene in view.script.scenes:
+            typer.echo(f"  {scene.id}: {scene.summary}")
+            for n, line in enumerate(scene.dialogue, 1):
+                typer.echo(f"      {n}. {view.speaker(line.character)}: {line.text}")
+    for f in view.findings:
+        typer.echo(f"  finding {f.severity}: {f.where}: {f.evidence}")
+    for a in view.approvals:
         typer.echo(
-            f"  decision {a['at']} {a['gate']} {a['by']} ({a['role']}): {a['decision']}"
-            + (f" — {a['note']}" if a["note"] else "")
+            f"  decision {a.at} {a.gate} {a.by} ({a.role}): {a.decision}"
+            + (f" — {a.note}" if a.note else "")
         )
 
 

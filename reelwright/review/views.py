@@ -1,20 +1,91 @@
-"""What a reviewer sees of a run: read from its checkpointed state and its package."""
+"""What a reviewer sees of a run (`RunView`): read from its checkpointed state and its
+package. The run page, `GET /api/runs/{id}` and `reelwright review show` all render it."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from reelwright.config import Settings
 from reelwright.errors import NotFoundError
 from reelwright.graphs.checkpoint import open_checkpointer
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState
+from reelwright.models import Approval, Finding, Script, Shot
 from reelwright.paths import check_id
 
+RUN_VIEW_VERSION = 1
 
-def run_view(run_id: str, settings: Settings) -> dict[str, Any]:
+
+class GateView(BaseModel):
+    """The gate a run waits at, as the graph's interrupt hands it out (`gates.gate_payload`).
+    Keys it adds later pass through unchanged."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    run_id: str
+    gate: str
+    revision: str
+    token: str = Field(description="Changes with every decision; a decision must quote it.")
+    needs: list[str] = Field(description="Roles that still have to approve.")
+    roles: list[str]
+    passed: bool
+    iteration: int
+    scores: dict[str, float]
+    overall: float | None
+    review_findings: list[str]
+    out: str
+
+
+class RunView(BaseModel):
+    """A run as a reviewer sees it. Its JSON form is the answer of `GET /api/runs/{id}`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: int = RUN_VIEW_VERSION
+    run_id: str
+    status: str = Field(
+        description="awaiting_approval, running, failed, blocked, published, or published "
+        "with a warning when the package on disk does not verify."
+    )
+    gate: GateView | None
+    title: str
+    iteration: int
+    thresholds: dict[str, float]
+    scores: list[dict[str, float]] = Field(description="Per iteration, `overall` included.")
+    script: Script | None
+    shots: list[Shot]
+    findings: list[Finding]
+    approvals: list[Approval]
+    characters: dict[str, str] = Field(description="Character id → name.")
+    out: str = Field(description="The package folder.")
+    has_frames: bool
+
+    def speaker(self, character: str) -> str:
+        """A dialogue line's speaker by name (the id when the bible does not know it)."""
+        return self.characters.get(character, character)
+
+
+class RunJsonFields(BaseModel):
+    """The few fields of a package's run.json the review app reads; a small typed accessor
+    until run.json has a model of its own. Anything unreadable reads as empty."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    run_id: str = ""
+    status: str = ""
+    files: dict[str, str] | None = Field(None, description="Package path → SHA-256.")
+
+    @classmethod
+    def read(cls, out: Path) -> RunJsonFields:
+        try:
+            return cls.model_validate_json((out / "run.json").read_bytes())
+        except (OSError, ValueError):  # missing, not JSON, or not the shape above
+            return cls()
+
+
+def run_view(run_id: str, settings: Settings) -> RunView:
     check_id(run_id, "run id")
     with open_checkpointer(settings.state_url, create=False) as saver:
         snapshot = (
@@ -25,28 +96,27 @@ def run_view(run_id: str, settings: Settings) -> dict[str, Any]:
     if not snapshot.values:
         raise NotFoundError(f"no run {run_id}")
     state = EpisodeState.model_validate(snapshot.values)
-    gate = dict(snapshot.interrupts[0].value) if snapshot.interrupts else None
-    record = _record(Path(state.run.out_dir))
-    status = "awaiting_approval" if gate else _status(state, record, settings)
-    return {
-        "run_id": run_id,
-        "status": status,
-        "gate": gate,
-        "title": state.script.title if state.script else state.brief.title,
-        "iteration": state.iteration,
-        "thresholds": state.brief.thresholds.model_dump(),
-        "scores": [{**c.scores, "overall": c.overall} for c in state.critiques],
-        "script": state.script.model_dump(mode="json") if state.script else None,
-        "shots": state.shots.model_dump(mode="json")["shots"] if state.shots else [],
-        "findings": [f.model_dump(mode="json") for f in state.findings],
-        "approvals": [a.model_dump(mode="json") for a in state.approvals],
-        "characters": {c.id: c.name for c in state.bible.characters},
-        "out": state.run.out_dir,
-        "has_frames": (Path(state.run.out_dir) / "contact_sheet.png").is_file(),
-    }
+    gate = GateView.model_validate(snapshot.interrupts[0].value) if snapshot.interrupts else None
+    out = Path(state.run.out_dir)
+    return RunView(
+        run_id=run_id,
+        status="awaiting_approval" if gate else _status(state, RunJsonFields.read(out), settings),
+        gate=gate,
+        title=state.script.title if state.script else state.brief.title,
+        iteration=state.iteration,
+        thresholds=state.brief.thresholds.model_dump(),
+        scores=[{**c.scores, "overall": c.overall} for c in state.critiques],
+        script=state.script,
+        shots=state.shots.shots if state.shots else [],
+        findings=state.findings,
+        approvals=state.approvals,
+        characters={c.id: c.name for c in state.bible.characters},
+        out=state.run.out_dir,
+        has_frames=(out / "contact_sheet.png").is_file(),
+    )
 
 
-def _status(state: EpisodeState, record: dict[str, Any], settings: Settings) -> str:
+def _status(state: EpisodeState, record: RunJsonFields, settings: Settings) -> str:
     """What durably happened: `published` only for a package that verifies on disk."""
     if state.ended == "published":
         from reelwright.package import check_package
@@ -61,28 +131,21 @@ def _status(state: EpisodeState, record: dict[str, Any], settings: Settings) -> 
         )
     if state.ended == "blocked":
         return "blocked"
-    return "failed" if record.get("status") == "failed" else "running"
-
-
-def _record(out: Path) -> dict[str, Any]:
-    try:
-        return dict(json.loads((out / "run.json").read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return {}
+    return "failed" if record.status == "failed" else "running"
 
 
 PACKAGE_FILES = {"contact_sheet.png", "animatic.mp4", "animatic.srt", "script.md"}
 
 
-def package_file(view: dict[str, Any], name: str) -> Path:
+def package_file(view: RunView, name: str) -> Path:
     """A file of the run's package a reviewer may fetch: frames/<shot>.png or a known name,
     and only one the package's run.json lists for this run (the stored folder is not trusted
     to point anywhere else)."""
     from reelwright.paths import OutputDir
 
-    out = OutputDir(view["out"])
-    record = _record(out.root)
-    listed = record.get("files") if record.get("run_id") == view["run_id"] else None
+    out = OutputDir(view.out)
+    record = RunJsonFields.read(out.root)
+    listed = record.files if record.run_id == view.run_id else None
     if name.startswith("frames/"):
         shot = name.removeprefix("frames/").removesuffix(".png")
         path = out.frame(shot)
@@ -90,6 +153,6 @@ def package_file(view: dict[str, Any], name: str) -> Path:
         path = out.path(name)
     else:
         raise NotFoundError(f"no such file {name!r}")
-    if not path.is_file() or not isinstance(listed, dict) or name not in listed:
+    if not path.is_file() or listed is None or name not in listed:
         raise NotFoundError(f"{name} is not there yet")
     return path

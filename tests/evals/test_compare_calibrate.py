@@ -44,14 +44,25 @@ def test_a_planted_regression_is_flagged(log):
 def test_cli_exits_1_on_a_regression_against_the_baseline(suite_factory, tmp_path):
     suite = suite_factory(6)
     runner = CliRunner()
-    first = runner.invoke(app, ["eval", "run", str(suite), "--out", str(tmp_path / "o1"), "--offline"])
+    first = runner.invoke(
+        app, ["eval", "run", str(suite), "--out", str(tmp_path / "o1"), "--offline"]
+    )
     assert first.exit_code == 0, first.output
     baseline = json.loads((tmp_path / "o1" / "eval.json").read_text())
     same = tmp_path / "same.json"
     same.write_text(json.dumps(baseline))
     again = runner.invoke(
         app,
-        ["eval", "run", str(suite), "--out", str(tmp_path / "o2"), "--offline", "--compare", str(same)],
+        [
+            "eval",
+            "run",
+            str(suite),
+            "--out",
+            str(tmp_path / "o2"),
+            "--offline",
+            "--compare",
+            str(same),
+        ],
     )
     assert again.exit_code == 0, again.output
     for case in baseline["cases"]:  # plant: the baseline hit the render cache far more often
@@ -60,7 +71,16 @@ def test_cli_exits_1_on_a_regression_against_the_baseline(suite_factory, tmp_pat
     planted.write_text(json.dumps(baseline))
     flagged = runner.invoke(
         app,
-        ["eval", "run", str(suite), "--out", str(tmp_path / "o3"), "--offline", "--compare", str(planted)],
+        [
+            "eval",
+            "run",
+            str(suite),
+            "--out",
+            str(tmp_path / "o3"),
+            "--offline",
+            "--compare",
+            str(planted),
+        ],
     )
     assert flagged.exit_code == 1
     assert "regressions beyond tolerance: cache_hit_rate" in flagged.output
@@ -68,7 +88,17 @@ def test_cli_exits_1_on_a_regression_against_the_baseline(suite_factory, tmp_pat
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     refused = runner.invoke(
-        app, ["eval", "run", str(suite), "--out", str(tmp_path / "o4"), "--offline", "--compare", str(bad)]
+        app,
+        [
+            "eval",
+            "run",
+            str(suite),
+            "--out",
+            str(tmp_path / "o4"),
+            "--offline",
+            "--compare",
+            str(bad),
+        ],
     )
     assert refused.exit_code == 2 and "not a readable eval log" in refused.output
 

@@ -1,0 +1,202 @@
+"""The HTML pages: sign-in and sign-out, the queue, a run and its decision forms. Forms carry
+a CSRF token and must come from this origin; errors become the app's error page."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from reelwright.errors import AuthError, ConflictError
+from reelwright.review.chart import score_chart
+from reelwright.review.routes.common import (
+    COOKIE,
+    LOGIN_COOKIE,
+    Review,
+    ReviewDep,
+    Session,
+    Signed,
+    optional_session,
+    required_session,
+    same_origin,
+    take_decision,
+)
+from reelwright.review.sessions import csrf_ok, csrf_token
+from reelwright.review.views import GateView, run_view
+
+router = APIRouter()
+MaybeSession = Annotated[Session | None, Depends(optional_session)]
+RequiredSession = Annotated[Session, Depends(required_session)]
+OUTCOME_MESSAGES = {
+    "published": "Published.",
+    "awaiting_approval": "Decision recorded.",
+    "blocked": "The run ended blocked.",
+}
+
+
+def render(
+    request: Request,
+    review: Review,
+    name: str,
+    title: str,
+    *,
+    signed: Signed | None = None,
+    msg: str = "",
+    status: int = 200,
+    **context: Any,
+) -> Response:
+    """A page from templates/`name`, every value autoescaped."""
+    return review.templates.TemplateResponse(
+        request,
+        name,
+        {"title": title, "signed": signed, "msg": msg, **context},
+        status_code=status,
+    )
+
+
+def check_form_csrf(request: Request, review: Review, form: FormData) -> None:
+    """A signed-in form must carry the session's CSRF token and come from this origin."""
+    if not same_origin(request) or not csrf_ok(
+        review.sessions.key(), "session", request.cookies.get(COOKIE), str(form.get("csrf", ""))
+    ):
+        raise AuthError("Cross-site request refused.", 403)
+
+
+@router.get("/login")
+def login_page(request: Request, review: ReviewDep, msg: str = "") -> Response:
+    nonce = secrets.token_urlsafe(32)
+    csrf = csrf_token(review.sessions.key(), "login", nonce)
+    response = render(request, review, "login.html", "Sign in", msg=msg, csrf=csrf)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        nonce,
+        max_age=3600,
+        path="/login",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/login")
+async def login(request: Request, review: ReviewDep) -> Response:
+    form = await request.form()
+    nonce = request.cookies.get(LOGIN_COOKIE)
+    if not same_origin(request) or not csrf_ok(
+        review.sessions.key(), "login", nonce, str(form.get("csrf", ""))
+    ):
+        raise AuthError("The sign-in form expired or came from another site.", 403)
+    try:
+        reviewer = review.config().authenticate(str(form.get("token", "")))
+    except AuthError:
+        raise AuthError("That token is not valid.", 401) from None
+    session_id = await run_in_threadpool(review.sessions.start, reviewer)
+    response = RedirectResponse("/", 303)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    response.set_cookie(
+        COOKIE,
+        session_id,
+        max_age=int(review.sessions.ttl_s),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, review: ReviewDep) -> Response:
+    session_id = request.cookies.get(COOKIE)
+    form = await request.form()
+    if session_id:
+        check_form_csrf(request, review, form)
+    await run_in_threadpool(review.sessions.end, session_id)
+    response = RedirectResponse("/login", 303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/")
+def queue(request: Request, review: ReviewDep, session: MaybeSession) -> Response:
+    from reelwright.api import pending_runs
+
+    if session is None:
+        return RedirectResponse("/login", 303)
+    runs = [GateView.model_validate(r) for r in pending_runs(settings=review.settings)]
+    return render(
+        request,
+        review,
+        "queue.html",
+        "Review queue",
+        signed=session.signed,
+        reviewer=session.reviewer,
+        runs=runs,
+    )
+
+
+@router.get("/runs/{run_id}")
+def run_page(
+    run_id: str, request: Request, review: ReviewDep, session: MaybeSession, msg: str = ""
+) -> Response:
+    if session is None:
+        return RedirectResponse("/login", 303)
+    view = run_view(run_id, review.settings)
+    return render(
+        request,
+        review,
+        "run.html",
+        f"Run {run_id}",
+        signed=session.signed,
+        msg=msg,
+        view=view,
+        chart=score_chart(view.scores),
+    )
+
+
+@router.post("/runs/{run_id}/decision")
+async def form_decision(
+    run_id: str, request: Request, review: ReviewDep, session: RequiredSession
+) -> Response:
+    form = await request.form()
+    check_form_csrf(request, review, form)
+    back = f"/runs/{quote(run_id)}?msg="
+    try:
+        outcome = await run_in_threadpool(
+            take_decision, review.settings, run_id, decision_from_form(form), session.reviewer
+        )
+    except ConflictError as exc:  # stale, decided meanwhile, busy: show the run as it is now
+        return RedirectResponse(back + quote(str(exc)[:300]), 303)
+    done = OUTCOME_MESSAGES.get(outcome.status, outcome.status)
+    return RedirectResponse(back + quote(done), 303)
+
+
+def decision_from_form(form: FormData) -> dict[str, Any]:
+    """The decision a page's form posts, in the JSON API's shape."""
+    body: dict[str, Any] = {
+        k: str(v)
+        for k, v in form.items()
+        if k in ("decision", "note", "to", "role", "revision", "token") and str(v)
+    }
+    for key in ("scene_ids", "shot_ids"):
+        text = str(form.get(key, ""))
+        if text:
+            body[key] = [x.strip() for x in text.split(",") if x.strip()]
+    if body.get("decision") == "edit":
+        edit: dict[str, Any] = {
+            "kind": str(form.get("kind", "")),
+            "text": str(form.get("text", "")),
+        }
+        if edit["kind"] == "line":
+            edit["scene_id"] = str(form.get("scene_id", ""))
+            line = str(form.get("line", ""))
+            edit["line"] = int(line) if line.isdigit() else None
+        else:
+            edit["shot_id"] = str(form.get("shot_id", ""))
+        body["edits"] = [edit]
+    return body
