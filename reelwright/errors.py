@@ -1,10 +1,37 @@
-"""Errors users see. The CLI maps InputError to exit 2 and the rest to exit 1."""
+"""Errors users see. The CLI maps InputError to exit 2 and the rest to exit 1.
+
+Messages name the API's parameters through `param(name)`: read from Python (`str(exc)`) a
+message says `out`, `checkpointer`, `force=True`; the CLI shows the same message with its
+flags (`--out`, `--state`, `--force`) through `for_cli`.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: never in a user's text
+_PARAM = re.compile(f"{_OPEN}([A-Za-z_]+)(=[^{_CLOSE}]*)?{_CLOSE}")
+
+
+def param(name: str, value: str = "") -> str:
+    """A parameter named in a message: `name` (or `name=value`) from Python, the flag from the
+    command line (a boolean's value is dropped there: `force=True` becomes `--force`)."""
+    return f"{_OPEN}{name}{'=' + value if value else ''}{_CLOSE}"
 
 
 class ReelwrightError(Exception):
     """Base for errors with a message fit for a person."""
+
+    def __str__(self) -> str:
+        return _PARAM.sub(lambda m: m.group(1) + (m.group(2) or ""), super().__str__())
+
+    def for_cli(self, flags: Mapping[str, str]) -> str:
+        """The message with each parameter shown as its command-line flag."""
+        text = str(self.args[0]) if self.args else ""
+        return _PARAM.sub(
+            lambda m: flags.get(m.group(1), "--" + m.group(1).replace("_", "-")), text
+        )
 
 
 class InputError(ReelwrightError):

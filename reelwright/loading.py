@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from reelwright.errors import InputError
+from reelwright.errors import InputError, param
 from reelwright.models import Bible, Brief
 
 M = TypeVar("M", bound=BaseModel)
@@ -142,7 +142,7 @@ def load_bible(path: Path | str, *, allow_outside_sheets: bool = False) -> Bible
                     path.resolve().parent / character.sheet,
                     path.resolve().parent,
                     what=f"bible {path}: character {character.id}: sheet {character.sheet}",
-                    hint="pass --allow-sheets-outside (allow_outside_sheets=True) to use it",
+                    hint=f"pass {param('allow_outside_sheets', 'True')} to use it",
                 )
             character.sheet = str(_sheet_path(path, character.id, character.sheet))
     return bible
@@ -175,7 +175,7 @@ def find_bible(brief_path: Path) -> Path:
         if candidate.is_file():
             return candidate
     raise InputError(
-        f"no series bible given: pass --bible FILE, or put bible.yaml beside {brief_path} "
+        f"no series bible given: pass {param('bible')} FILE, or put bible.yaml beside {brief_path} "
         "or in the folder above it"
     )
 

@@ -22,12 +22,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from reelwright.errors import InputError
+from reelwright.errors import InputError, param
 from reelwright.paths import OutputDir, check_id
 
 log = logging.getLogger("reelwright.staging")
 
 MARKER = ".reelwright-staging"
+OUT, FORCE = param("out"), param("force", "True")
 RECORD = "run.json"
 Kind = Literal["new", "empty", "same-run"]
 
@@ -114,11 +115,11 @@ def resolve_out(out: Path | str, guarded: tuple[Path, ...] = ()) -> Path:
         path = path.expanduser().resolve()
         if root == path or root in path.parents:
             raise InputError(
-                f"--out {out}: {root} would hold {path}; choose a folder of its own for the package"
+                f"{OUT} {out}: {root} would hold {path}; choose a folder of its own for the package"
             )
         if n == 0 and path in root.parents:
             raise InputError(
-                f"--out {out}: {root} is inside {path}, the state folder Reelwright manages; "
+                f"{OUT} {out}: {root} is inside {path}, the state folder Reelwright manages; "
                 "choose a folder outside it"
             )
     return root
@@ -145,8 +146,10 @@ def claim_out(
         if not hint:
             hint = "Choose a new or empty folder."
             if root.is_dir():
-                hint += " Pass --force to move the folder aside (nothing is deleted)."
-        raise InputError(f"--out {root}: refusing to write the package there: {shown}. {hint}")
+                hint += (
+                    f" Pass {param('force', 'True')} to move the folder aside (nothing is deleted)."
+                )
+        raise InputError(f"{OUT} {root}: refusing to write the package there: {shown}. {hint}")
     aside = _free_name(root.parent / f"{root.name}.moved-{datetime.now(UTC):%Y%m%d-%H%M%S}")
     os.rename(root, aside)
     log.warning("--force: moved the old contents of %s aside to %s", root, aside)

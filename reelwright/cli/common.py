@@ -39,6 +39,15 @@ StateOpt = Annotated[
 ]
 
 
+# API parameters whose flag is not simply `--` + the name with dashes
+FLAGS = {
+    "checkpointer": "--state",
+    "allow_outside_sheets": "--allow-sheets-outside",
+    "watchlists": "--watchlist",
+    "by": "--as",
+}
+
+
 def fail(message: str, code: int) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -152,11 +161,11 @@ def user_errors(command: str) -> Iterator[_Guard]:
     try:
         yield guard
     except BusyError as exc:
-        fail(str(exc), EXIT_BUSY)
+        fail(exc.for_cli(FLAGS), EXIT_BUSY)
     except InputError as exc:
-        fail(str(exc), EXIT_INPUT)
+        fail(exc.for_cli(FLAGS), EXIT_INPUT)
     except ReelwrightError as exc:
-        fail(str(exc), EXIT_FAILED)
+        fail(exc.for_cli(FLAGS), EXIT_FAILED)
     except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
         raise  # exits and usage errors the command line reports itself
     except Exception as exc:

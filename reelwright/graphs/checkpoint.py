@@ -13,7 +13,9 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from pydantic import BaseModel
 
-from reelwright.errors import InputError, ReelwrightError
+from reelwright.errors import InputError, ReelwrightError, param
+
+STATE = param("checkpointer")  # the checkpointer URL, named as the caller named it
 
 _MEMORY: dict[str, InMemorySaver] = {}
 
@@ -50,7 +52,7 @@ def open_checkpointer(url: str, create: bool = True) -> Iterator[BaseCheckpointS
 
         path = Path(url.removeprefix("sqlite:///"))
         if path.exists() and path.is_dir():
-            raise InputError(f"--state {url}: {path} is a folder, not a database file")
+            raise InputError(f"{STATE} {url}: {path} is a folder, not a database file")
         if not create and not path.is_file():
             from reelwright.errors import NotFoundError
 
@@ -69,16 +71,18 @@ def open_checkpointer(url: str, create: bool = True) -> Iterator[BaseCheckpointS
             conn.close()
         return
     if url.startswith(("postgres://", "postgresql://")):
-        raise InputError("--state postgres://… is planned; use sqlite:///PATH or memory:// for now")
-    raise InputError(f"--state {url!r}: expected sqlite:///PATH or memory://")
+        raise InputError(
+            f"{STATE} postgres://… is planned; use sqlite:///PATH or memory:// for now"
+        )
+    raise InputError(f"{STATE} {url!r}: expected sqlite:///PATH or memory://")
 
 
 def _open_error(url: str, path: Path, exc: sqlite3.DatabaseError) -> ReelwrightError:
     """A file that is not SQLite (or is corrupt) is bad input; a locked or unwritable one is
     a failure worth retrying."""
     if isinstance(exc, sqlite3.OperationalError) and "not a database" not in str(exc):
-        return ReelwrightError(f"--state {url}: cannot open the state database {path}: {exc}")
-    return InputError(f"--state {url}: {path} is not a SQLite database ({exc})")
+        return ReelwrightError(f"{STATE} {url}: cannot open the state database {path}: {exc}")
+    return InputError(f"{STATE} {url}: {path} is not a SQLite database ({exc})")
 
 
 def thread_ids(saver: BaseCheckpointSaver[Any]) -> list[str]:

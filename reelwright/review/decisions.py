@@ -8,7 +8,7 @@ from typing import Any
 
 from reelwright.api import RunOutcome, resume_run, waiting_gate
 from reelwright.config import Settings
-from reelwright.errors import AuthError, InputError
+from reelwright.errors import AuthError, InputError, param
 from reelwright.locks import run_lock
 from reelwright.paths import check_id
 from reelwright.review.reviewers import ReviewConfig, Reviewer
@@ -35,7 +35,7 @@ def decide(
         reviewer = config.authenticate(token)
         data["by"] = reviewer.name
     elif not data.get("by"):
-        raise InputError("name the reviewer with --as NAME (no reviewers are configured)")
+        raise InputError(f"name the reviewer with {param('by')} NAME (no reviewers are configured)")
     else:
         data.setdefault("role", "showrunner")
     waiting_gate(run_id, settings)  # unknown runs and runs not at a gate: before any lock
