@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# the one copy of the version: pyproject.toml reads it ([tool.setuptools.dynamic])
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:

@@ -75,13 +75,15 @@ class _Guard:
         logging.getLogger("reelwright").addHandler(self._handler)
 
     def log_path(self) -> Path:
-        home = self.home or _home()
+        from reelwright.config import HomePaths
+
+        logs = HomePaths(self.home or _home()).logs
         if self.run_id:
-            return home / "logs" / f"{self.run_id}.log"
+            return logs / f"{self.run_id}.log"
         from datetime import datetime
 
         name = self.command.replace(" ", "-")
-        return home / "logs" / f"{name}-{datetime.now():%Y%m%d-%H%M%S-%f}.log"
+        return logs / f"{name}-{datetime.now():%Y%m%d-%H%M%S-%f}.log"
 
     def explain(self, outcome: RunOutcome) -> None:
         """A failed outcome whose traceback went to the log says where the log is."""
@@ -169,8 +171,11 @@ def _user_errors(command: str) -> Iterator[_Guard]:
         guard.close()
 
 
-def _settings(state: str | None = None, **overrides: Any) -> Settings:
+def _settings(state: str | None = None, llm: dict[str, Any] | None = None) -> Settings:
+    """Settings from the environment, with the command's --state and LLM flags (fields of
+    `settings.llm`, e.g. `model`) over them where given."""
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from reelwright.config import Settings
 
@@ -182,7 +187,12 @@ def _settings(state: str | None = None, **overrides: Any) -> Settings:
             for e in exc.errors()
         )
         _err(f"bad setting in the environment: {problems}", EXIT_INPUT)
-    updates = {k: v for k, v in overrides.items() if v is not None}
+    except SettingsError as exc:  # e.g. REELWRIGHT_LLM set to something that is not JSON
+        _err(f"bad setting in the environment: {exc}", EXIT_INPUT)
+    updates: dict[str, Any] = {}
+    flags = {k: v for k, v in (llm or {}).items() if v is not None}
+    if flags:
+        updates["llm"] = settings.llm.model_copy(update=flags)
     if state:
         updates["state"] = state
     return settings.model_copy(update=updates)
@@ -397,11 +407,11 @@ def run(
     with _user_errors("run") as guard:
         from reelwright.api import new_run_id, run_episode
 
-        settings = _settings(state, llm_base_url=llm_base_url, llm_model=llm_model)
+        settings = _settings(state, llm={"base_url": llm_base_url, "model": llm_model})
         rid = run_id or new_run_id()
         guard.run(rid, settings.home, state)
         target = out or Path("out") / rid
-        if not settings.llm_configured:
+        if not settings.llm.configured:
             typer.echo(
                 "No LLM configured (REELWRIGHT_LLM_BASE_URL / OPENAI_API_KEY unset): "
                 "using the offline procedural writer and director.",
@@ -409,7 +419,7 @@ def run(
             )
         else:
             typer.echo(
-                f"LLM: {settings.llm_model} at {settings.llm_base_url or 'api.openai.com'}",
+                f"LLM: {settings.llm.model} at {settings.llm.base_url or 'api.openai.com'}",
                 err=True,
             )
         outcome = run_episode(
@@ -869,7 +879,7 @@ def audit_verify() -> None:
     edited, deleted (the last ones included) or reordered."""
     from reelwright.review.audit import AuditLog
 
-    log = AuditLog(_settings().home / "audit.jsonl")
+    log = AuditLog(_settings().paths.audit)
     problems = log.verify()
     if problems:
         for p in problems:

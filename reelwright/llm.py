@@ -35,6 +35,8 @@ from reelwright.models import Usage
 if TYPE_CHECKING:
     import openai
 
+    from reelwright.config import LLMSettings
+
 T = TypeVar("T", bound=BaseModel)
 Message = dict[str, str]
 Mode = Literal["auto", "strict", "json"]
@@ -358,20 +360,18 @@ def _detail(exc: Exception) -> str:
     return str(exc)
 
 
-def llm_from_settings(settings: Any, http_client: httpx.Client | None = None) -> OpenAILLM | None:
-    """The configured LLM, or None for the offline procedural agents."""
-    if not settings.llm_configured:
-        return None
+def llm_from_settings(settings: LLMSettings, http_client: httpx.Client | None = None) -> OpenAILLM:
+    """The one place an `OpenAILLM` is built from settings. A caller that needs another
+    endpoint or model (a resumed run, an eval replay) passes `settings.model_copy(update=...)`;
+    whether an LLM is configured at all (`settings.configured`) is the caller's question."""
     return OpenAILLM(
-        model=settings.llm_model,
-        base_url=settings.llm_base_url,
+        model=settings.model,
+        base_url=settings.base_url,
         api_key=settings.api_key,
         http_client=http_client,
-        timeout_s=settings.llm_timeout_s,
-        mode=settings.llm_mode,
-        retry=RetryPolicy(
-            max_attempts=settings.llm_max_attempts, max_wait_s=settings.llm_max_retry_wait_s
-        ),
+        timeout_s=settings.timeout_s,
+        mode=settings.mode,
+        retry=RetryPolicy(max_attempts=settings.max_attempts, max_wait_s=settings.max_retry_wait_s),
     )
 
 
