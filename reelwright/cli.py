@@ -34,6 +34,32 @@ review_app = typer.Typer(
 )
 app.add_typer(review_app, name="review")
 
+
+@app.callback()
+def _logging(
+    ctx: typer.Context,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            show_default=False,
+            help="Log LLM requests and retries, renders, cache decisions and gate decisions "
+            "to stderr (-vv: debug detail). Or set REELWRIGHT_LOG_LEVEL=info|debug.",
+        ),
+    ] = 0,
+) -> None:
+    from reelwright.logs import ConsoleLog, console_level
+
+    try:
+        level = console_level(verbose)
+    except ValueError as exc:
+        _err(f"bad setting in the environment: {exc}", EXIT_INPUT)
+    if level is not None:
+        ctx.call_on_close(ConsoleLog(level).close)
+
+
 StateOpt = Annotated[
     str | None,
     typer.Option(
