@@ -214,7 +214,11 @@ def _settings(state: str | None = None, llm: dict[str, Any] | None = None) -> Se
         )
         _err(f"bad setting in the environment: {problems}", EXIT_INPUT)
     except SettingsError as exc:  # e.g. REELWRIGHT_LLM set to something that is not JSON
-        _err(f"bad setting in the environment: {exc}", EXIT_INPUT)
+        import re
+
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = f"REELWRIGHT_{field[1].upper()}" if field else "a REELWRIGHT_* variable"
+        _err(f"bad setting in the environment: {name}: could not be parsed", EXIT_INPUT)
     updates: dict[str, Any] = {}
     flags = {k: v for k, v in (llm or {}).items() if v is not None}
     if flags:

@@ -152,3 +152,22 @@ def test_the_version_has_one_copy():
     assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "reelwright.__version__"}
     assert reelwright.__version__.count(".") == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("REELWRIGHT_LLM", "{not json"),
+        ("REELWRIGHT_LLM_MAX_ATTEMPTS", "many"),
+        ("REELWRIGHT_RENDER_DTYPE", "float8"),
+    ],
+)
+def test_the_cli_exits_2_naming_a_bad_variable(project, clean_env, name, value):
+    from typer.testing import CliRunner
+
+    from reelwright.cli import app
+
+    clean_env.setenv(name, value)
+    result = CliRunner().invoke(app, ["review", "list"])
+    assert result.exit_code == 2, result.output
+    assert f"bad setting in the environment: {name}:" in result.output
