@@ -322,7 +322,6 @@ def scene_shots(jobs):  # type: ignore[no-untyped-def]
 def oom_check(renderer, settings, batched, prompts, size, steps) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """A real CUDA out-of-memory: cap this process's GPU memory between what the largest
     and the next batch need, ask for the largest, and expect halved batches and every frame."""
-    import dataclasses
 
     import torch
 
@@ -334,7 +333,7 @@ def oom_check(renderer, settings, batched, prompts, size, steps) -> dict[str, ob
     torch.cuda.empty_cache()
     total = torch.cuda.get_device_properties(0).total_memory / 2**30
     torch.cuda.set_per_process_memory_fraction(cap_gb / total)
-    renderer.settings = dataclasses.replace(settings, batch_size=big)
+    renderer.settings = settings.model_copy(update={"batch_size": big})
     renderer.stats.batch_sizes.clear()
     ooms = renderer.stats.ooms
     jobs = episode_jobs(renderer, prompts[:big], size, steps, seed0=2000)
@@ -355,15 +354,11 @@ def oom_check(renderer, settings, batched, prompts, size, steps) -> dict[str, ob
 
 
 def main() -> None:
-    import dataclasses
 
     import torch
 
-    from reelwright.renderers.diffusers import (
-        DiffusersRenderer,
-        DiffusersSettings,
-        apply_speedups,
-    )
+    from reelwright.config import RenderSettings
+    from reelwright.renderers.diffusers import DiffusersRenderer, apply_speedups
     from reelwright.testing import build_tiny_pipeline
 
     parser = argparse.ArgumentParser()
@@ -400,7 +395,7 @@ def main() -> None:
             torch.cuda.reset_peak_memory_stats()
         log(f"{mode}: model built and saved in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        base = DiffusersSettings(steps=steps, guidance=7.5, batch_size=1)
+        base = RenderSettings(steps=steps, guidance=7.5, batch_size=1)
         renderer = DiffusersRenderer(model, base, home=folder)
         pipe = renderer.pipe
         figures["load_s"] = round(time.perf_counter() - started, 2)
@@ -420,7 +415,7 @@ def main() -> None:
             if rate > best:
                 best_batch, best = b, rate
         figures["b_best_batch"] = {"batch": best_batch, **batched[best_batch]}
-        settings = dataclasses.replace(base, batch_size=best_batch)
+        settings = base.model_copy(update={"batch_size": best_batch})
         renderer.settings = settings
         jobs = episode_jobs(renderer, prompts, size, steps)
         rate, results = episode(renderer, jobs, folder / "cache-eager")
@@ -452,13 +447,15 @@ def main() -> None:
         for name in [v for v in args.variants.split(",") if v]:
             linked = jobs
             if name == "channels_last":
-                settings = dataclasses.replace(settings, channels_last=True)
+                settings = settings.model_copy(update={"channels_last": True})
             elif name in ("compile", "compile_dynamic"):  # with channels_last, as upstream
-                settings = dataclasses.replace(settings, channels_last=True, compile=True)
+                settings = settings.model_copy(update={"channels_last": True, "compile": True})
             elif name == "vae_tiling":
-                settings = dataclasses.replace(settings, vae_tiling=True)
+                settings = settings.model_copy(update={"vae_tiling": True})
             elif name == "scene_reference":  # 4 scenes of 4: shots 2-4 chain image-to-image
-                settings = dataclasses.replace(settings, reference="scene", strength=0.6)
+                settings = settings.model_copy(
+                    update={"reference": "scene", "reference_strength": 0.6}
+                )
             else:
                 raise SystemExit(f"unknown variant {name!r}")
             renderer.settings = settings
@@ -494,7 +491,7 @@ def main() -> None:
             variants[name] = entry
             log(f"(c) with {name}: {entry}")
             if name in ("vae_tiling", "scene_reference"):  # measured alone, not carried on
-                settings = dataclasses.replace(settings, vae_tiling=False, reference="none")
+                settings = settings.model_copy(update={"vae_tiling": False, "reference": "none"})
                 renderer.settings = settings
                 apply_speedups(pipe, settings)
         if args.oom_check and cuda:

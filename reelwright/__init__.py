@@ -2,13 +2,20 @@
 
 The public API is `run_episode`, `resume_run` and `build_graph`. They import the graph
 machinery when called, so `import reelwright` stays light.
+
+Logging goes to the `reelwright` logger tree, quiet unless the application configures it
+(the CLI does with `--verbose` or `REELWRIGHT_LOG_LEVEL`).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
+# the one copy of the version: pyproject.toml reads it ([tool.setuptools.dynamic])
 __version__ = "0.1.0"
+
+logging.getLogger("reelwright").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from reelwright.api import RunOutcome

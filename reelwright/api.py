@@ -123,7 +123,10 @@ def run_episode(
     )
     renderer_spec = renderer if isinstance(renderer, str) else renderer.spec
     review = ReviewConfig.load(settings.home)
-    model: LLM | None = llm_from_settings(settings) if llm == "auto" else llm  # type: ignore[assignment]
+    if llm == "auto":
+        model: LLM | None = llm_from_settings(settings.llm) if settings.llm.configured else None
+    else:
+        model = llm  # type: ignore[assignment]
     width, height = frame_size(brief.aspect, long_side)
     spec = RunSpec(
         run_id=run_id,
@@ -133,7 +136,7 @@ def run_episode(
         auto_approve=auto_approve,
         agents="llm" if model is not None else "procedural",
         llm_model=getattr(model, "model", None) if model is not None else None,
-        llm_base_url=settings.llm_base_url if model is not None else None,
+        llm_base_url=settings.llm.base_url if model is not None else None,
         width=width,
         height=height,
         rights=str(rights_path.resolve()) if rights_path else None,

@@ -1,44 +1,144 @@
-"""Settings from the environment (REELWRIGHT_*) with documented defaults."""
+"""Settings from the environment (REELWRIGHT_*) with documented defaults.
+
+Each setting has one owner: the LLM's in `LLMSettings` (`REELWRIGHT_LLM_*`), rendering's in
+`RenderSettings` (`REELWRIGHT_RENDER_*`), the files under the project home in `HomePaths`
+(`settings.paths`). Settings, and the models they nest, are frozen: change one with
+`settings.model_copy(update=...)`.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LLMMode = Literal["auto", "strict", "json"]
 
-class Settings(BaseSettings):
-    """Process settings. CLI flags override these; these override the defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="REELWRIGHT_", extra="ignore")
+class LLMSettings(BaseModel):
+    """The LLM endpoint and how it is called. With no key and no base URL the agents run
+    offline (procedural writer and director)."""
 
-    llm_base_url: str | None = None
-    llm_model: str = "gpt-4o-mini"
-    llm_api_key: str | None = None
-    llm_mode: str = Field("auto", description="auto | strict | json: how replies are constrained")
-    llm_timeout_s: float = 60.0
-    llm_max_attempts: int = Field(5, ge=1, le=20)
-    llm_max_retry_wait_s: float = 30.0
-    llm_concurrency: int = Field(8, ge=1, le=64)
-    home: Path = Field(Path(".reelwright"), description="State, cache and signing folder.")
-    render_steps: int = Field(25, ge=1, le=200)
-    render_guidance: float = Field(7.5, ge=0, le=30)
-    render_batch_size: int = Field(8, ge=1, le=64)
-    render_device: str = "auto"
-    render_dtype: str = "auto"
-    render_compile: bool = False
-    render_channels_last: bool = False
-    render_vae_tiling: bool = False
-    render_reference: Literal["none", "scene", "character", "character+scene"] = Field(
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset: OpenAI.")
+    model: str = "gpt-4o-mini"
+    api_key: str | None = Field(
+        None,
+        repr=False,
+        validate_default=True,
+        description="REELWRIGHT_LLM_API_KEY, falling back to OPENAI_API_KEY; never stored.",
+    )
+    mode: LLMMode = Field("auto", description="auto | strict | json: how replies are constrained")
+    timeout_s: float = Field(60.0, gt=0)
+    max_attempts: int = Field(5, ge=1, le=20)
+    max_retry_wait_s: float = Field(30.0, ge=0)
+    concurrency: int = Field(8, ge=1, le=64)
+
+    @field_validator("api_key")
+    @classmethod
+    def _openai_key_fallback(cls, value: str | None) -> str | None:
+        return value or os.environ.get("OPENAI_API_KEY") or None
+
+    @property
+    def configured(self) -> bool:
+        """An endpoint or a key is set: the agents use the model, not the offline templates."""
+        return bool(self.base_url or self.api_key)
+
+
+class RenderSettings(BaseModel):
+    """How keyframes are rendered by the diffusers renderer (`REELWRIGHT_RENDER_*`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    steps: int = Field(25, ge=1, le=200)
+    guidance: float = Field(7.5, ge=0, le=30)
+    batch_size: int = Field(8, ge=1, le=64)
+    device: str = Field("auto", description="auto | cuda | cuda:N | cpu | mps")
+    dtype: Literal["auto", "float16", "bfloat16", "float32"] = "auto"
+    compile: bool = Field(False, description="torch.compile the denoiser (paid once a process)")
+    channels_last: bool = False
+    vae_tiling: bool = False
+    long_prompts: Literal["chunk", "truncate"] = Field(
+        "chunk", description="Prompts over the CLIP window: encoded in chunks, or truncated."
+    )
+    reference: Literal["none", "scene", "character", "character+scene"] = Field(
         "none",
         description="What an image-to-image pass starts from: the previous frame of the "
         "scene, the lead character's sheet from the bible, or the sheet for a scene's "
         "first shot and the previous frame after it.",
     )
-    render_reference_strength: float = Field(0.6, gt=0, le=1)
+    reference_strength: float = Field(
+        0.6, gt=0, le=1, description="How far an image-to-image pass may move from its reference."
+    )
+
+
+@dataclass(frozen=True)
+class HomePaths:
+    """The files and folders under the project home (`REELWRIGHT_HOME`), named once."""
+
+    root: Path
+
+    @property
+    def state_db(self) -> Path:
+        return self.root / "state.sqlite"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def audit(self) -> Path:
+        """The append-only decision log; `AuditLog` keeps its head beside it."""
+        return self.root / "audit.jsonl"
+
+    @property
+    def locks(self) -> Path:
+        return self.root / "locks"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def signing(self) -> Path:
+        return self.root / "signing"
+
+    @property
+    def frames(self) -> Path:
+        """Hashes of frames published by earlier runs."""
+        return self.root / "frames.json"
+
+    @property
+    def sessions(self) -> Path:
+        return self.root / "sessions.json"
+
+    @property
+    def review(self) -> Path:
+        return self.root / "review.yaml"
+
+
+class Settings(BaseSettings):
+    """Process settings. CLI flags override these; these override the defaults.
+
+    `REELWRIGHT_LLM_<FIELD>` sets `llm.<field>` and `REELWRIGHT_RENDER_<FIELD>` sets
+    `render.<field>` (one `_` after the group: `REELWRIGHT_RENDER_REFERENCE_STRENGTH`)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REELWRIGHT_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="ignore",
+        frozen=True,
+    )
+
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    render: RenderSettings = Field(default_factory=RenderSettings)
+    home: Path = Field(Path(".reelwright"), description="State, cache and signing folder.")
     state: str | None = Field(None, description="Checkpointer URL; default sqlite under home.")
     allow_sheets_outside: bool = Field(
         False,
@@ -47,17 +147,9 @@ class Settings(BaseSettings):
     )
 
     @property
-    def api_key(self) -> str | None:
-        return self.llm_api_key or os.environ.get("OPENAI_API_KEY") or None
-
-    @property
-    def llm_configured(self) -> bool:
-        return bool(self.llm_base_url or self.api_key)
+    def paths(self) -> HomePaths:
+        return HomePaths(self.home)
 
     @property
     def state_url(self) -> str:
-        return self.state or f"sqlite:///{self.home / 'state.sqlite'}"
-
-    @property
-    def cache_dir(self) -> Path:
-        return self.home / "cache"
+        return self.state or f"sqlite:///{self.paths.state_db}"

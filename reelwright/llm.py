@@ -9,6 +9,7 @@ A reply that is not valid JSON or does not match the schema gets a bounded repai
 from __future__ import annotations
 
 import json
+import logging
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -35,6 +36,9 @@ from reelwright.models import Usage
 if TYPE_CHECKING:
     import openai
 
+    from reelwright.config import LLMSettings
+
+logger = logging.getLogger("reelwright.llm")
 T = TypeVar("T", bound=BaseModel)
 Message = dict[str, str]
 Mode = Literal["auto", "strict", "json"]
@@ -161,7 +165,7 @@ class OpenAILLM:
         convo: list[Message] = [dict(m) for m in messages]
         usage = Usage()
         for attempt in range(self.max_repairs + 1):
-            content, call_usage = self._complete(convo, output_type)
+            content, call_usage = self._complete(convo, output_type, agent)
             usage = usage + call_usage
             try:
                 return _validate(content, output_type, context), usage
@@ -170,11 +174,24 @@ class OpenAILLM:
                     # a server that honoured strict schemas could not have sent this: it
                     # ignores response_format, so from now on the schema goes in the prompt
                     self.mode = "json"
+                    logger.info(
+                        "LLM %s: %s ignored the JSON schema; switching from strict to JSON mode",
+                        agent,
+                        self.endpoint,
+                    )
                 if attempt == self.max_repairs:
                     raise LLMInvalidReply(
                         f"{agent}: the model's reply did not match {output_type.__name__} after "
                         f"{self.max_repairs} repair re-asks: {exc}"
                     ) from None
+                logger.info(
+                    "LLM %s: reply did not match %s (%s); repair re-ask %d of %d",
+                    agent,
+                    output_type.__name__,
+                    str(exc)[:200],
+                    attempt + 1,
+                    self.max_repairs,
+                )
                 convo += [
                     {"role": "assistant", "content": content},
                     {
@@ -189,7 +206,13 @@ class OpenAILLM:
 
     # -- one HTTP round trip, retried --------------------------------------------------
 
-    def _complete(self, messages: list[Message], output_type: type[BaseModel]) -> tuple[str, Usage]:
+    @property
+    def endpoint(self) -> str:
+        return str(self._client.base_url)
+
+    def _complete(
+        self, messages: list[Message], output_type: type[BaseModel], agent: str
+    ) -> tuple[str, Usage]:
         import openai
 
         if self.mode in ("auto", "strict"):
@@ -205,19 +228,31 @@ class OpenAILLM:
         else:
             response_format = {"type": "json_object"}
             sent = _with_schema_instruction(messages, output_type)
+        label = f"{agent}/{output_type.__name__}"  # who asks for what, in log lines
         try:
-            return self._send(sent, response_format)
+            return self._send(sent, response_format, label)
         except openai.BadRequestError as exc:
             if self.mode == "auto" and _unsupported_schema(exc):
                 self.mode = "json"  # remember: this server has no strict schemas
+                logger.info(
+                    "LLM %s: %s rejected JSON-schema replies (%s); switching from strict to "
+                    "JSON mode",
+                    agent,
+                    self.endpoint,
+                    _detail(exc)[:200],
+                )
                 return self._send(
-                    _with_schema_instruction(messages, output_type), {"type": "json_object"}
+                    _with_schema_instruction(messages, output_type),
+                    {"type": "json_object"},
+                    label,
                 )
             raise LLMRequestError(
                 f"the LLM endpoint rejected the request (400): {_detail(exc)}"
             ) from None
 
-    def _send(self, messages: list[Message], response_format: dict[str, Any]) -> tuple[str, Usage]:
+    def _send(
+        self, messages: list[Message], response_format: dict[str, Any], label: str
+    ) -> tuple[str, Usage]:
         import openai
 
         policy = self.retry
@@ -233,12 +268,34 @@ class OpenAILLM:
             policy.waits.append(delay)
             return delay
 
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            delay = state.next_action.sleep if state.next_action else 0.0
+            logger.warning(
+                "LLM %s: attempt %d of %d to %s failed (%s); retrying in %.1fs",
+                label,
+                state.attempt_number,
+                policy.max_attempts,
+                self.endpoint,
+                _reason(exc),
+                delay,
+            )
+
         retrying = Retrying(
             retry=retry_if_exception(_is_transient),
             stop=stop_after_attempt(policy.max_attempts),
             wait=wait,
             sleep=policy.sleep,
+            before_sleep=before_sleep,
             reraise=True,
+        )
+        logger.debug(
+            "LLM %s: request to %s (model %s, %s, %d messages)",
+            label,
+            self.endpoint,
+            self.model,
+            response_format["type"],
+            len(messages),
         )
         started = time.perf_counter()
         try:
@@ -300,6 +357,15 @@ class OpenAILLM:
             completion_tokens=u.completion_tokens if u else 0,
             latency_s=round(latency, 6),
         )
+        logger.info(
+            "LLM %s: %s at %s replied in %.2fs (%d prompt + %d completion tokens)",
+            label,
+            self.model,
+            self.endpoint,
+            latency,
+            usage.prompt_tokens,
+            usage.completion_tokens,
+        )
         return message.content or "", usage
 
 
@@ -343,6 +409,15 @@ def _unsupported_schema(exc: openai.BadRequestError) -> bool:
     return "response_format" in text or "json_schema" in text or "schema" in text
 
 
+def _reason(exc: BaseException | None) -> str:
+    """Why an attempt failed, in a few words for the retry log line."""
+    import openai
+
+    if isinstance(exc, openai.APIStatusError):
+        return f"{exc.status_code}: {_detail(exc)[:120]}"
+    return type(exc).__name__ if exc is not None else "unknown"
+
+
 def _detail(exc: Exception) -> str:
     import openai
 
@@ -358,20 +433,18 @@ def _detail(exc: Exception) -> str:
     return str(exc)
 
 
-def llm_from_settings(settings: Any, http_client: httpx.Client | None = None) -> OpenAILLM | None:
-    """The configured LLM, or None for the offline procedural agents."""
-    if not settings.llm_configured:
-        return None
+def llm_from_settings(settings: LLMSettings, http_client: httpx.Client | None = None) -> OpenAILLM:
+    """The one place an `OpenAILLM` is built from settings. A caller that needs another
+    endpoint or model (a resumed run, an eval replay) passes `settings.model_copy(update=...)`;
+    whether an LLM is configured at all (`settings.configured`) is the caller's question."""
     return OpenAILLM(
-        model=settings.llm_model,
-        base_url=settings.llm_base_url,
+        model=settings.model,
+        base_url=settings.base_url,
         api_key=settings.api_key,
         http_client=http_client,
-        timeout_s=settings.llm_timeout_s,
-        mode=settings.llm_mode,
-        retry=RetryPolicy(
-            max_attempts=settings.llm_max_attempts, max_wait_s=settings.llm_max_retry_wait_s
-        ),
+        timeout_s=settings.timeout_s,
+        mode=settings.mode,
+        retry=RetryPolicy(max_attempts=settings.max_attempts, max_wait_s=settings.max_retry_wait_s),
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from reelwright.config import HomePaths
 from reelwright.errors import BusyError
 from reelwright.paths import check_id
 
@@ -15,7 +16,7 @@ from reelwright.paths import check_id
 @contextmanager
 def run_lock(home: Path, run_id: str) -> Iterator[None]:
     check_id(run_id, "run id")
-    folder = Path(home) / "locks"
+    folder = HomePaths(Path(home)).locks
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / f"{run_id}.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:

@@ -77,7 +77,7 @@ def _shown(url: str) -> str:
 def check_endpoint(spec: RunSpec, settings: Settings) -> str | None:
     """The base URL to build the run's LLM with: the one configured now. A run whose stored
     endpoint differs is refused, so the API key never goes where the state says."""
-    stored, configured = endpoint(spec.llm_base_url), endpoint(settings.llm_base_url)
+    stored, configured = endpoint(spec.llm_base_url), endpoint(settings.llm.base_url)
     if stored != configured:
         logger.warning(
             "run %s: stored LLM endpoint %s differs from the configured %s; refusing",
@@ -93,7 +93,7 @@ def check_endpoint(spec: RunSpec, settings: Settings) -> str | None:
             "if you did not start the run against it, the state database was edited: start a "
             "new run"
         )
-    return settings.llm_base_url
+    return settings.llm.base_url
 
 
 # --------------------------------------------------------------------------- paths
@@ -196,7 +196,7 @@ def check_state(state: EpisodeState, settings: Settings) -> None:
 
     spec, home = state.run, settings.home
     check_out_dir(spec.out_dir, home, spec.run_id, spec.package_id)
-    check_frames(state, RenderCache(settings.cache_dir))
+    check_frames(state, RenderCache(settings.paths.cache))
     _check_input(spec.rights, "rights ledger", home)
     for watchlist in spec.watchlists:
         _check_input(watchlist, "watchlist", home)

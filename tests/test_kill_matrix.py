@@ -61,7 +61,7 @@ def _settings(tmp_path: Path) -> Settings:
 
 
 def _audit(settings: Settings, run_id: str) -> list[dict]:
-    return [r for r in AuditLog(settings.home / "audit.jsonl").records() if r["run_id"] == run_id]
+    return [r for r in AuditLog(settings.paths.audit).records() if r["run_id"] == run_id]
 
 
 def assert_no_false_claim(out: Path, settings: Settings, run_id: str) -> None:
@@ -95,7 +95,7 @@ def assert_published(out: Path, settings: Settings, run_id: str) -> dict:
     assert [(a["gate"], a["decision"], a["reviewer"]) for a in audited] == [
         (a["gate"], a["decision"], a["by"]) for a in record["approvals"]
     ]
-    assert AuditLog(settings.home / "audit.jsonl").verify() == []
+    assert AuditLog(settings.paths.audit).verify() == []
     return record
 
 

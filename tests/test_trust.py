@@ -87,7 +87,8 @@ def endpoints(http):
 
 
 def llm_settings(settings: Settings, base_url: str | None) -> Settings:
-    return settings.model_copy(update={"llm_base_url": base_url, "llm_api_key": "sk-user-secret"})
+    llm = settings.llm.model_copy(update={"base_url": base_url, "api_key": "sk-user-secret"})
+    return settings.model_copy(update={"llm": llm})
 
 
 def llm_run_at_gate(examples: Path, tmp_path: Path, settings: Settings) -> None:

@@ -30,6 +30,32 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+@app.callback()
+def _logging(
+    ctx: typer.Context,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            show_default=False,
+            help="Log LLM requests and retries, renders, cache decisions and gate decisions "
+            "to stderr (-vv: debug detail). Or set REELWRIGHT_LOG_LEVEL=info|debug.",
+        ),
+    ] = 0,
+) -> None:
+    from reelwright.logs import ConsoleLog, console_level
+
+    try:
+        level = console_level(verbose)
+    except ValueError as exc:
+        fail(f"bad setting in the environment: {exc}", EXIT_INPUT)
+    if level is not None:
+        ctx.call_on_close(ConsoleLog(level).close)
+
+
 StateOpt = Annotated[
     str | None,
     typer.Option(
@@ -80,13 +106,15 @@ class _Guard:
         logging.getLogger("reelwright").addHandler(self._handler)
 
     def log_path(self) -> Path:
-        home = self.home or _home()
+        from reelwright.config import HomePaths
+
+        logs = HomePaths(self.home or _home()).logs
         if self.run_id:
-            return home / "logs" / f"{self.run_id}.log"
+            return logs / f"{self.run_id}.log"
         from datetime import datetime
 
         name = self.command.replace(" ", "-")
-        return home / "logs" / f"{name}-{datetime.now():%Y%m%d-%H%M%S-%f}.log"
+        return logs / f"{name}-{datetime.now():%Y%m%d-%H%M%S-%f}.log"
 
     def explain(self, outcome: RunOutcome) -> None:
         """A failed outcome whose traceback went to the log says where the log is."""
@@ -174,8 +202,11 @@ def user_errors(command: str) -> Iterator[_Guard]:
         guard.close()
 
 
-def load_settings(state: str | None = None, **overrides: Any) -> Settings:
+def load_settings(state: str | None = None, llm: dict[str, Any] | None = None) -> Settings:
+    """Settings from the environment, with the command's --state and LLM flags (fields of
+    `settings.llm`, e.g. `model`) over them where given."""
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from reelwright.config import Settings
 
@@ -187,7 +218,16 @@ def load_settings(state: str | None = None, **overrides: Any) -> Settings:
             for e in exc.errors()
         )
         fail(f"bad setting in the environment: {problems}", EXIT_INPUT)
-    updates = {k: v for k, v in overrides.items() if v is not None}
+    except SettingsError as exc:  # e.g. REELWRIGHT_LLM set to something that is not JSON
+        import re
+
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = f"REELWRIGHT_{field[1].upper()}" if field else "a REELWRIGHT_* variable"
+        fail(f"bad setting in the environment: {name}: could not be parsed", EXIT_INPUT)
+    updates: dict[str, Any] = {}
+    flags = {k: v for k, v in (llm or {}).items() if v is not None}
+    if flags:
+        updates["llm"] = settings.llm.model_copy(update=flags)
     if state:
         updates["state"] = state
     return settings.model_copy(update=updates)

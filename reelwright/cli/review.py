@@ -208,7 +208,7 @@ def audit_verify() -> None:
     edited, deleted (the last ones included) or reordered."""
     from reelwright.review.audit import AuditLog
 
-    log = AuditLog(load_settings().home / "audit.jsonl")
+    log = AuditLog(load_settings().paths.audit)
     problems = log.verify()
     if problems:
         for p in problems:

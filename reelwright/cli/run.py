@@ -88,11 +88,11 @@ def run(
     with user_errors("run") as guard:
         from reelwright.api import new_run_id, run_episode
 
-        settings = load_settings(state, llm_base_url=llm_base_url, llm_model=llm_model)
+        settings = load_settings(state, llm={"base_url": llm_base_url, "model": llm_model})
         rid = run_id or new_run_id()
         guard.run(rid, settings.home, state)
         target = out or Path("out") / rid
-        if not settings.llm_configured:
+        if not settings.llm.configured:
             typer.echo(
                 "No LLM configured (REELWRIGHT_LLM_BASE_URL / OPENAI_API_KEY unset): "
                 "using the offline procedural writer and director.",
@@ -100,7 +100,7 @@ def run(
             )
         else:
             typer.echo(
-                f"LLM: {settings.llm_model} at {settings.llm_base_url or 'api.openai.com'}",
+                f"LLM: {settings.llm.model} at {settings.llm.base_url or 'api.openai.com'}",
                 err=True,
             )
         outcome = run_episode(

@@ -309,31 +309,34 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
 def _case_llm(job: dict[str, Any], settings: Any, case_dir: Path) -> Any:
     import httpx
 
-    from reelwright.llm import OpenAILLM, RetryPolicy, llm_from_settings
+    from reelwright.llm import llm_from_settings
 
     if job["replay"]:
         from reelwright.evals.cassette import ReplayTransport
 
-        return OpenAILLM(
-            model=settings.llm_model,
-            base_url=settings.llm_base_url or "http://replay.invalid/v1",
-            api_key="replay",
-            retry=RetryPolicy(max_attempts=1),
-            http_client=httpx.Client(transport=ReplayTransport(Path(job["replay"]))),
+        replay = settings.llm.model_copy(
+            update={
+                "base_url": settings.llm.base_url or "http://replay.invalid/v1",
+                "api_key": "replay",
+                "max_attempts": 1,
+            }
+        )
+        return llm_from_settings(
+            replay, http_client=httpx.Client(transport=ReplayTransport(Path(job["replay"])))
         )
     if job["offline"]:
         return None
     if job["record"]:
         from reelwright.evals.cassette import RecordingTransport
 
-        if not settings.llm_configured:
+        if not settings.llm.configured:
             raise InputError("--record needs an LLM endpoint (REELWRIGHT_LLM_BASE_URL or a key)")
         client = httpx.Client(
             transport=RecordingTransport(case_dir / "cassette.jsonl"),
-            timeout=settings.llm_timeout_s,
+            timeout=settings.llm.timeout_s,
         )
-        return llm_from_settings(settings, http_client=client)
-    return llm_from_settings(settings)
+        return llm_from_settings(settings.llm, http_client=client)
+    return llm_from_settings(settings.llm) if settings.llm.configured else None
 
 
 # --------------------------------------------------------------------------- expectations

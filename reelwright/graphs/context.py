@@ -74,27 +74,13 @@ def renderer_from_spec(spec: str, settings: Settings | None = None) -> Renderer:
 
         settings = settings or Settings()
         try:
-            from reelwright.renderers.diffusers import DiffusersRenderer, DiffusersSettings
+            from reelwright.renderers.diffusers import DiffusersRenderer
         except ImportError as exc:
             raise InputError(
                 f"the diffusers renderer needs `pip install 'reelwright[diffusers]'` ({exc})"
             ) from None
-        options = DiffusersSettings(
-            steps=settings.render_steps,
-            guidance=settings.render_guidance,
-            batch_size=settings.render_batch_size,
-            device=settings.render_device,
-            dtype=settings.render_dtype,
-            compile=settings.render_compile,
-            channels_last=settings.render_channels_last,
-            vae_tiling=settings.render_vae_tiling,
-            reference=settings.render_reference,
-            strength=settings.render_reference_strength,
-        )
-        return DiffusersRenderer(
-            spec.removeprefix("diffusers:"),
-            options,  # type: ignore[return-value]
-            home=settings.home,
+        return DiffusersRenderer(  # type: ignore[return-value]
+            spec.removeprefix("diffusers:"), settings.render, home=settings.home
         )
     raise InputError(f"unknown renderer {spec!r}: use 'storyboard' or 'diffusers:PATH'")
 
@@ -113,55 +99,50 @@ def build_context(
     from reelwright.agents.writer import LLMWriter
     from reelwright.config import Settings
     from reelwright.errors import InputError
-    from reelwright.llm import OpenAILLM, RetryPolicy
+    from reelwright.llm import llm_from_settings
     from reelwright.trust import check_endpoint
 
     settings = settings or Settings()
     if spec.agents == "llm" and llm is None:
         # the key goes to the endpoint configured now; a stored one that differs is refused
         base_url = check_endpoint(spec, settings)
-        if not settings.llm_configured:
+        if not settings.llm.configured:
             raise InputError(
                 f"run {spec.run_id} uses an LLM: set REELWRIGHT_LLM_API_KEY or OPENAI_API_KEY "
                 "(or REELWRIGHT_LLM_BASE_URL) before resuming"
             )
-        llm = OpenAILLM(
-            model=spec.llm_model or settings.llm_model,
-            base_url=base_url,
-            api_key=settings.api_key,
-            timeout_s=settings.llm_timeout_s,
-            mode=settings.llm_mode,  # type: ignore[arg-type]
-            retry=RetryPolicy(
-                max_attempts=settings.llm_max_attempts, max_wait_s=settings.llm_max_retry_wait_s
-            ),
+        llm = llm_from_settings(
+            settings.llm.model_copy(
+                update={"model": spec.llm_model or settings.llm.model, "base_url": base_url}
+            )
         )
     writer: Writer
     director: Director
     if spec.agents == "llm":
         assert llm is not None
-        writer = LLMWriter(llm, settings.llm_concurrency)
-        director = LLMDirector(llm, settings.llm_concurrency)
+        writer = LLMWriter(llm, settings.llm.concurrency)
+        director = LLMDirector(llm, settings.llm.concurrency)
     else:
         writer, director = ProceduralWriter(), ProceduralDirector()
     renderer = renderer or renderer_from_spec(spec.renderer, settings)
     models = [ModelUse(id=renderer.model, purpose="render", weights_sha256=renderer.weights_sha256)]
     if spec.agents == "llm":
-        models.append(ModelUse(id=spec.llm_model or settings.llm_model, purpose="language"))
+        models.append(ModelUse(id=spec.llm_model or settings.llm.model, purpose="language"))
     custom = bool(spec.watchlists or spec.allow)
     return EpisodeContext(
         writer=writer,
         director=director,
         critic=Critic(llm if spec.agents == "llm" else None),
         renderer=renderer,
-        cache=RenderCache(settings.cache_dir),
+        cache=RenderCache(settings.paths.cache),
         progress=progress or SilentProgress(),
         screener=Screener(Watchlist.load(spec.watchlists, spec.allow))
         if custom
         else default_screener(),
         ledger=Ledger.load(spec.rights) if spec.rights else None,
         references=ReferenceLibrary(spec.references) if spec.references else None,
-        history=FrameHistory(settings.home / "frames.json"),
+        history=FrameHistory(settings.paths.frames),
         signing=signing_config(settings.home),
         models=models,
-        audit=AuditLog(settings.home / "audit.jsonl"),
+        audit=AuditLog(settings.paths.audit),
     )

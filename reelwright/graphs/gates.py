@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Any
 
 from langgraph.types import Command, interrupt
@@ -24,6 +25,7 @@ REJECT_TO = {"script": "writer", "shots": "director", "final": "writer"}
 AFTER_EDIT = {"script": "screen_script", "shots": "screen_shots", "final": "screen_script"}
 NODE = {"script": "gate_script", "shots": "gate_shots", "final": "gate"}
 DEFAULT_ROLES = ("showrunner",)
+logger = logging.getLogger("reelwright.gates")
 
 
 def revision_of(state: EpisodeState, gate: str) -> str:
@@ -161,14 +163,33 @@ def make_gate(gate: str) -> Any:
                 gate=gate,  # type: ignore[arg-type]
                 revision=revision,
             )
+            logger.info(
+                "run %s: %s gate auto-approved (revision %s)", state.run.run_id, gate, revision
+            )
             return Command(update={"approvals": [auto]}, goto=NODE[gate])
         if not missing_roles(state, gate, revision):
+            logger.info(
+                "run %s: %s gate passed: every role approved revision %s; on to %s",
+                state.run.run_id,
+                gate,
+                revision,
+                ONWARD[gate],
+            )
             return Command(goto=ONWARD[gate])
         answer = interrupt(gate_payload(state, gate))
         try:
             approval = Approval.model_validate({**answer, "gate": gate})
         except ValidationError as exc:
             raise InputError(f"invalid decision for run {state.run.run_id}: {exc}") from None
+        logger.info(
+            "run %s: %s gate: %s by %r (%s) on revision %s",
+            state.run.run_id,
+            gate,
+            approval.decision,
+            approval.by,
+            approval.role,
+            approval.revision or revision,
+        )
         if approval.decision == "approve":
             return Command(update={"approvals": [approval]}, goto=NODE[gate])
         if approval.decision == "edit":

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reelwright.config import RenderSettings
 from reelwright.errors import InputError, RenderError
 from reelwright.models import Bible, RenderJob, Shot
 from reelwright.renderers.base import (
@@ -36,21 +37,6 @@ log = logging.getLogger(__name__)
 RENDERER_VERSION = "1"
 PICKLE_SUFFIXES = {".bin", ".ckpt", ".pt", ".pth", ".pkl", ".pickle"}
 _PIPELINES: dict[tuple[str, str, str], Any] = {}  # (path, device, dtype) -> pipeline
-
-
-@dataclass(frozen=True)
-class DiffusersSettings:
-    steps: int = 25
-    guidance: float = 7.5
-    batch_size: int = 8
-    device: str = "auto"  # auto | cuda | cpu | mps
-    dtype: str = "auto"  # auto | float16 | bfloat16 | float32
-    compile: bool = False  # torch.compile the denoiser (paid once per process)
-    channels_last: bool = False
-    vae_tiling: bool = False
-    long_prompts: str = "chunk"  # chunk | truncate
-    reference: str = "none"  # none | scene | character | character+scene (see link)
-    strength: float = 0.6  # how far an image-to-image pass may move from its reference
 
 
 @dataclass
@@ -158,10 +144,10 @@ class DiffusersRenderer(BaseRenderer):
     def __init__(
         self,
         model_path: str | Path,
-        settings: DiffusersSettings | None = None,
+        settings: RenderSettings | None = None,
         home: Path | str = ".reelwright",
     ) -> None:
-        self.settings = settings or DiffusersSettings()
+        self.settings = settings or RenderSettings()
         self.path, self.config = check_model_path(Path(model_path))
         self.weights_sha256 = weights_hash(self.path, Path(home))
         self.model = (
@@ -240,7 +226,7 @@ class DiffusersRenderer(BaseRenderer):
                 reference = next((sheets[c] for c in shot.characters if c in sheets), "")
             if reference:
                 job = job.model_copy(
-                    update={"reference": reference, "strength": self.settings.strength}
+                    update={"reference": reference, "strength": self.settings.reference_strength}
                 )
             previous[shot.scene_id] = job
             linked.append(job)
@@ -428,7 +414,7 @@ def _empty_cache() -> None:
         torch.cuda.empty_cache()
 
 
-def pick_device_dtype(settings: DiffusersSettings, family: str) -> tuple[str, Any]:
+def pick_device_dtype(settings: RenderSettings, family: str) -> tuple[str, Any]:
     import torch
 
     device = settings.device
@@ -445,7 +431,7 @@ def pick_device_dtype(settings: DiffusersSettings, family: str) -> tuple[str, An
     return device, torch.bfloat16 if family == "flux" else torch.float16
 
 
-def load_pipeline(path: Path, config: Path | None, settings: DiffusersSettings) -> Any:
+def load_pipeline(path: Path, config: Path | None, settings: RenderSettings) -> Any:
     """Load once per process and keep warm; SDPA attention is the default processor on
     torch 2. Speed-ups are applied over it by `apply_speedups`."""
     from diffusers import AutoPipelineForText2Image
@@ -468,7 +454,7 @@ def load_pipeline(path: Path, config: Path | None, settings: DiffusersSettings) 
     return pipe
 
 
-def apply_speedups(pipe: Any, settings: DiffusersSettings) -> None:
+def apply_speedups(pipe: Any, settings: RenderSettings) -> None:
     """Put the loaded pipeline in the state the settings ask for; idempotent, in place (the
     image-to-image pipeline shares these modules). Compile is in place too and paid once per
     process: a later episode reuses the compiled denoiser, and `_render_group` pads short

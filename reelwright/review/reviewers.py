@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from reelwright.config import HomePaths
 from reelwright.errors import AuthError, InputError
 from reelwright.loading import parse, read_yaml
 from reelwright.models import SafeId
@@ -49,7 +50,7 @@ class ReviewConfig(BaseModel):
 
     @classmethod
     def path(cls, home: Path) -> Path:
-        return Path(home) / "review.yaml"
+        return HomePaths(Path(home)).review
 
     @classmethod
     def load(cls, home: Path) -> ReviewConfig:

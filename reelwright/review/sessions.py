@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reelwright.config import HomePaths
 from reelwright.errors import AuthError
 from reelwright.paths import atomic_write
 from reelwright.review.reviewers import ReviewConfig, Reviewer
@@ -55,7 +56,7 @@ def _hash(session_id: str) -> str:
 
 class SessionStore:
     def __init__(self, home: Path, ttl_s: float = SESSION_TTL_S) -> None:
-        self.path = Path(home) / "sessions.json"
+        self.path = HomePaths(Path(home)).sessions
         self.ttl_s = ttl_s
 
     def _read(self) -> SessionFile | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reelwright.config import HomePaths
 from reelwright.errors import InputError
 
 DEV_NOTICE = (
@@ -52,7 +53,7 @@ class SigningConfig:
 
 
 def signing_config(home: Path) -> SigningConfig | None:
-    config = SigningConfig(Path(home) / "signing")
+    config = SigningConfig(HomePaths(Path(home)).signing)
     return config if config.exists() else None
 
 
@@ -63,7 +64,7 @@ def init_signing(home: Path, *, force: bool = False) -> tuple[SigningConfig, boo
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    config = SigningConfig(Path(home) / "signing")
+    config = SigningConfig(HomePaths(Path(home)).signing)
     if config.exists() and not force:
         return config, False
     now = dt.datetime.now(dt.UTC)

@@ -146,9 +146,10 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "storyboard":
         return Backend(StoryboardRenderer(), width=96, height=64)
     model = request.getfixturevalue("tiny_model")
-    from reelwright.renderers.diffusers import DiffusersRenderer, DiffusersSettings
+    from reelwright.config import RenderSettings
+    from reelwright.renderers.diffusers import DiffusersRenderer
 
-    settings = DiffusersSettings(steps=2, guidance=6.0, batch_size=8, reference="scene")
+    settings = RenderSettings(steps=2, guidance=6.0, batch_size=8, reference="scene")
     return Backend(DiffusersRenderer(model, settings, home=tmp_path), 32, 32, tolerance=2)
 
 
@@ -160,10 +161,11 @@ def test_every_renderer_keeps_the_contract(backend, bible, shots, check):
 def test_the_link_check_sees_a_renderer_that_chains(tiny_model, bible, shots, tmp_path):
     """The diffusers backend above links a scene's later shots to the frame before: the link
     check passes on a link that changes jobs, not only on the identity."""
-    from reelwright.renderers.diffusers import DiffusersRenderer, DiffusersSettings
+    from reelwright.config import RenderSettings
+    from reelwright.renderers.diffusers import DiffusersRenderer
 
     model = tiny_model
-    settings = DiffusersSettings(steps=2, reference="scene", strength=0.5)
+    settings = RenderSettings(steps=2, reference="scene", reference_strength=0.5)
     b = Backend(DiffusersRenderer(model, settings, home=tmp_path), 32, 32)
     check_link_keeps_one_job_per_shot(b, bible, shots)
     linked = b.renderer.link(jobs_for(b, bible, shots), shots, bible)

@@ -13,13 +13,13 @@ pytest.importorskip("diffusers")
 torch = pytest.importorskip("torch")
 np = pytest.importorskip("numpy")
 
+from reelwright.config import RenderSettings  # noqa: E402
 from reelwright.errors import InputError, RenderError  # noqa: E402
 from reelwright.models import RenderJob  # noqa: E402
 from reelwright.renderers.base import BaseRenderer  # noqa: E402
 from reelwright.renderers.cache import RenderCache, render_all  # noqa: E402
 from reelwright.renderers.diffusers import (  # noqa: E402
     DiffusersRenderer,
-    DiffusersSettings,
     check_model_path,
     encode_prompts,
     image_to_image,
@@ -38,7 +38,7 @@ def model(tmp_path_factory) -> Path:
 @pytest.fixture
 def renderer(model, tmp_path) -> DiffusersRenderer:
     return DiffusersRenderer(
-        model, DiffusersSettings(steps=2, guidance=6.0, batch_size=8), home=tmp_path
+        model, RenderSettings(steps=2, guidance=6.0, batch_size=8), home=tmp_path
     )
 
 
@@ -87,9 +87,7 @@ def test_rerunning_the_batch_hits_the_cache_and_never_calls_the_pipeline(rendere
 
 
 def test_out_of_memory_at_batch_four_halves_to_batches_of_two(model, tmp_path, monkeypatch, caplog):
-    r = DiffusersRenderer(
-        model, DiffusersSettings(steps=2, guidance=6.0, batch_size=4), home=tmp_path
-    )
+    r = DiffusersRenderer(model, RenderSettings(steps=2, guidance=6.0, batch_size=4), home=tmp_path)
     real = r.pipe.__class__.__call__
 
     def limited(self, *args, **kwargs):
@@ -116,7 +114,7 @@ def test_out_of_memory_at_batch_four_halves_to_batches_of_two(model, tmp_path, m
 
 
 def test_out_of_memory_at_batch_one_is_a_clear_error(model, tmp_path, monkeypatch):
-    r = DiffusersRenderer(model, DiffusersSettings(steps=2, batch_size=2), home=tmp_path)
+    r = DiffusersRenderer(model, RenderSettings(steps=2, batch_size=2), home=tmp_path)
 
     def always(self, *args, **kwargs):
         raise torch.cuda.OutOfMemoryError("CUDA out of memory")
@@ -195,9 +193,7 @@ def test_the_episode_runs_with_the_diffusers_renderer(model, tmp_path, examples)
     (tmp_path / "bible.yaml").write_text(yaml.safe_dump(data))
     settings = Settings(
         home=tmp_path / "home",
-        render_steps=2,
-        render_batch_size=4,
-        render_reference="character+scene",
+        render=RenderSettings(steps=2, batch_size=4, reference="character+scene"),
     )
     outcome = run_episode(
         examples / "briefs" / "first-light.yaml",
@@ -232,7 +228,7 @@ def test_the_episode_runs_with_the_diffusers_renderer(model, tmp_path, examples)
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_fp16_on_cuda_renders_the_same_frames_alone_and_batched(model, tmp_path):
     r = DiffusersRenderer(
-        model, DiffusersSettings(steps=2, device="cuda", dtype="float16"), home=tmp_path
+        model, RenderSettings(steps=2, device="cuda", dtype="float16"), home=tmp_path
     )
     batch = jobs(r, 4, size=64)
     frames = list(r.render(batch))
@@ -267,7 +263,7 @@ def test_scene_references_chain_frames_through_image_to_image(model, tmp_path, e
     bible = load_bible(examples / "bible.yaml")
     r = DiffusersRenderer(
         model,
-        DiffusersSettings(steps=2, guidance=6.0, reference="scene", strength=0.5),
+        RenderSettings(steps=2, guidance=6.0, reference="scene", reference_strength=0.5),
         home=tmp_path,
     )
     shots = scene_shots([3, 1])
@@ -295,7 +291,7 @@ def test_references_and_step_progress_come_with_each_render_call(model, tmp_path
     bible = load_bible(examples / "bible.yaml")
     r = DiffusersRenderer(
         model,
-        DiffusersSettings(steps=2, guidance=6.0, reference="scene", strength=0.5),
+        RenderSettings(steps=2, guidance=6.0, reference="scene", reference_strength=0.5),
         home=tmp_path,
     )
     shots = scene_shots([2])
@@ -337,7 +333,7 @@ def test_the_flux_family_loads_through_the_auto_pipeline_and_renders(tmp_path):
     from reelwright.testing import build_tiny_flux_pipeline
 
     r = DiffusersRenderer(
-        build_tiny_flux_pipeline(tmp_path), DiffusersSettings(steps=2, guidance=3.5), home=tmp_path
+        build_tiny_flux_pipeline(tmp_path), RenderSettings(steps=2, guidance=3.5), home=tmp_path
     )
     assert type(r.pipe).__name__ == "FluxPipeline"
     batch = jobs(r, 2)
@@ -361,11 +357,9 @@ def test_speedups_apply_in_place_once_and_keep_the_frames(tmp_path, monkeypatch)
         return torch._dynamo.optimize("eager")(fn)
 
     monkeypatch.setattr(torch, "compile", eager_compile)
-    plain = DiffusersRenderer(model, DiffusersSettings(steps=2, guidance=6.0), home=tmp_path)
+    plain = DiffusersRenderer(model, RenderSettings(steps=2, guidance=6.0), home=tmp_path)
     before = [pixels(f) for f in plain.render(jobs(plain, 2))]
-    fast = DiffusersSettings(
-        steps=2, guidance=6.0, compile=True, channels_last=True, vae_tiling=True
-    )
+    fast = RenderSettings(steps=2, guidance=6.0, compile=True, channels_last=True, vae_tiling=True)
     plain.settings = fast
     apply_speedups(plain.pipe, fast)
     apply_speedups(image_to_image(plain.pipe), fast)
@@ -375,7 +369,7 @@ def test_speedups_apply_in_place_once_and_keep_the_frames(tmp_path, monkeypatch)
     assert plain.pipe.vae.use_tiling
     after = [pixels(f) for f in plain.render(jobs(plain, 2))]
     assert max(int(np.abs(a - b).max()) for a, b in zip(before, after, strict=True)) <= TOLERANCE
-    apply_speedups(plain.pipe, DiffusersSettings(steps=2))
+    apply_speedups(plain.pipe, RenderSettings(steps=2))
     assert not plain.pipe.vae.use_tiling
     assert unet.conv_in.weight.is_contiguous()
 
@@ -399,7 +393,7 @@ def test_character_sheets_start_a_characters_shots(model, tmp_path, examples):
     ]
     r = DiffusersRenderer(
         model,
-        DiffusersSettings(steps=2, guidance=6.0, reference="character", strength=0.5),
+        RenderSettings(steps=2, guidance=6.0, reference="character", reference_strength=0.5),
         home=tmp_path,
     )
     linked = r.link([r.job(s, bible, 32, 32) for s in shots], shots, bible)
@@ -414,7 +408,7 @@ def test_character_sheets_start_a_characters_shots(model, tmp_path, examples):
 
     both = DiffusersRenderer(
         model,
-        DiffusersSettings(steps=2, guidance=6.0, reference="character+scene"),
+        RenderSettings(steps=2, guidance=6.0, reference="character+scene"),
         home=tmp_path,
     )
     chained = both.link([both.job(s, bible, 32, 32) for s in shots], shots, bible)
@@ -433,7 +427,7 @@ def test_with_compile_a_short_batch_is_padded_so_the_denoiser_never_recompiles(
     model = build_tiny_pipeline(tmp_path / "own")
     monkeypatch.setattr(torch, "compile", lambda fn, *args, **kwargs: fn)  # shapes only
     r = DiffusersRenderer(
-        model, DiffusersSettings(steps=2, guidance=6.0, batch_size=4, compile=True), home=tmp_path
+        model, RenderSettings(steps=2, guidance=6.0, batch_size=4, compile=True), home=tmp_path
     )
     sizes: list[int] = []
     real = r.pipe.__class__.__call__
@@ -447,7 +441,7 @@ def test_with_compile_a_short_batch_is_padded_so_the_denoiser_never_recompiles(
     frames = list(r.render(batch))
     assert sizes == [4, 4] and r.stats.batch_sizes == [4, 2]
     assert [f.job.shot_id for f in frames] == [j.shot_id for j in batch]
-    plain = DiffusersRenderer(model, DiffusersSettings(steps=2, guidance=6.0), home=tmp_path)
+    plain = DiffusersRenderer(model, RenderSettings(steps=2, guidance=6.0), home=tmp_path)
     (alone,) = plain.render([batch[5]])
     assert np.abs(pixels(frames[5]) - pixels(alone)).max() <= TOLERANCE
 
@@ -459,9 +453,9 @@ def test_a_single_file_checkpoint_in_the_original_layout_loads_with_a_local_conf
     from reelwright.testing import save_original_layout
 
     single = save_original_layout(model, tmp_path / "ckpt" / "tiny-sd15.safetensors")
-    folder = DiffusersRenderer(model, DiffusersSettings(steps=2, guidance=6.0), home=tmp_path)
+    folder = DiffusersRenderer(model, RenderSettings(steps=2, guidance=6.0), home=tmp_path)
     one = DiffusersRenderer(
-        f"{single}@{model}", DiffusersSettings(steps=2, guidance=6.0), home=tmp_path
+        f"{single}@{model}", RenderSettings(steps=2, guidance=6.0), home=tmp_path
     )
     assert type(one.pipe).__name__ == "StableDiffusionPipeline"
     assert one.model.startswith("tiny-sd15@") and one.weights_sha256 != folder.weights_sha256
@@ -479,6 +473,6 @@ def test_a_single_file_that_is_not_such_a_checkpoint_is_a_clear_error(model, tmp
 
     bogus = tmp_path / "notes.safetensors"
     save_file({"weights": torch.zeros(2)}, str(bogus))
-    r = DiffusersRenderer(f"{bogus}@{model}", DiffusersSettings(steps=2), home=tmp_path)
+    r = DiffusersRenderer(f"{bogus}@{model}", RenderSettings(steps=2), home=tmp_path)
     with pytest.raises(InputError, match="could not be loaded as a StableDiffusionPipeline"):
         list(r.render(jobs(r, 1)))

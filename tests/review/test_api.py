@@ -41,7 +41,7 @@ def test_approve_publishes_and_is_audited(client, project):
         },
     )
     assert r.status_code == 200 and r.json()["status"] == "published"
-    (record,) = AuditLog(settings.home / "audit.jsonl").records()
+    (record,) = AuditLog(settings.paths.audit).records()
     assert (record["reviewer"], record["role"], record["gate"], record["decision"]) == (
         "sam",
         "showrunner",
@@ -158,7 +158,7 @@ def test_two_reviewers_at_once_exactly_one_decision_applies(project):
     assert any(
         w in str(conflicts[0]) for w in ("another process", "someone else decided", "not waiting")
     )
-    decisions = [r["decision"] for r in AuditLog(settings.home / "audit.jsonl").records()]
+    decisions = [r["decision"] for r in AuditLog(settings.paths.audit).records()]
     assert len(decisions) == 1
 
 

@@ -195,7 +195,7 @@ def test_the_session_cookie_holds_a_random_id_never_the_token(project):
             assert "httponly" in session.lower() and "samesite=strict" in session.lower()
             ids.append(client.cookies["rw_session"])
     assert ids[0] != ids[1] and len(ids[0]) >= 32
-    stored = (settings.home / "sessions.json").read_text()
+    stored = settings.paths.sessions.read_text()
     assert tokens["sam"] not in stored and ids[0] not in stored  # only hashes are kept
 
 
