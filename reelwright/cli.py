@@ -19,6 +19,7 @@ import typer
 if TYPE_CHECKING:
     from reelwright.api import RunOutcome
     from reelwright.config import Settings
+    from reelwright.models import Finding
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_PAUSED, EXIT_BUSY = 0, 1, 2, 3, 4
 
@@ -250,14 +251,14 @@ class ConsoleProgress:
             self._bar = None
 
 
-def _compliance(out: Path) -> list[dict[str, Any]]:
-    import json
+def _compliance(out: Path) -> list[Finding]:
+    from reelwright.errors import InputError
+    from reelwright.records import ComplianceRecord, read_record
 
     try:
-        findings = json.loads((out / "compliance.json").read_text(encoding="utf-8"))["findings"]
-    except (OSError, ValueError, KeyError):
+        return read_record(out / "compliance.json", ComplianceRecord).findings
+    except InputError:
         return []
-    return list(findings)
 
 
 def _report(outcome: RunOutcome, state_flag: str) -> NoReturn:
@@ -268,9 +269,10 @@ def _report(outcome: RunOutcome, state_flag: str) -> NoReturn:
     for notice in outcome.notices:
         typer.echo(notice, err=True)
     rec = outcome.record
-    scores, thresholds = rec.get("scores", {}), rec.get("thresholds", {})
-    if scores:
-        table = Table(title=f"run {outcome.run_id} · iteration {rec.get('iterations')}")
+    scores = rec.scores if rec else {}
+    thresholds = rec.thresholds.model_dump() if rec else {}
+    if rec and scores:
+        table = Table(title=f"run {outcome.run_id} · iteration {rec.iterations}")
         table.add_column("dimension")
         table.add_column("score", justify="right")
         table.add_column("threshold", justify="right")
@@ -284,11 +286,10 @@ def _report(outcome: RunOutcome, state_flag: str) -> NoReturn:
                 "[green]ok[/]" if score >= limit else "[red]below[/]",
             )
         console.print(table)
-    if rec.get("renders") and rec.get("shots"):
-        r = rec["renders"]
+    if rec and rec.shots:
         console.print(
-            f"shots {rec.get('shots')} · rendered {r['rendered']} · cached {r['cached']}"
-            f" · {rec.get('stop_reason', '')}"
+            f"shots {rec.shots} · rendered {rec.renders.rendered} · cached {rec.renders.cached}"
+            f" · {rec.stop_reason}"
         )
     state_arg = f" --state {state_flag}" if state_flag else ""
     if outcome.status == "published":
@@ -296,10 +297,10 @@ def _report(outcome: RunOutcome, state_flag: str) -> NoReturn:
         raise typer.Exit(EXIT_OK)
     if outcome.status == "awaiting_approval":
         console.print(f"[yellow]waiting for approval[/]: package at {outcome.out}")
-        gate = outcome.gate or {}
-        if "legal" in gate.get("needs", []):
+        gate = outcome.gate_request
+        if gate is not None and "legal" in gate.needs:
             console.print("  needs an approval by the legal role (--role legal) for:")
-            for line in gate.get("review_findings", [])[:10]:
+            for line in gate.review_findings[:10]:
                 console.print(f"    - {line}")
         console.print(f"  approve: reelwright review approve {outcome.run_id} --as NAME{state_arg}")
         console.print(
@@ -309,13 +310,12 @@ def _report(outcome: RunOutcome, state_flag: str) -> NoReturn:
         raise typer.Exit(EXIT_PAUSED)
     if outcome.status == "blocked":
         typer.echo(
-            f"error: run {outcome.run_id} blocked, not published: {rec.get('stop_reason', '')}",
+            f"error: run {outcome.run_id} blocked, not published: {rec.stop_reason if rec else ''}",
             err=True,
         )
-        for f in [f for f in _compliance(outcome.out) if f.get("severity") == "block"][:20]:
+        for f in [f for f in _compliance(outcome.out) if f.severity == "block"][:20]:
             typer.echo(
-                f"  - {f['where']}: {f['evidence']!r} ({f.get('entity') or f['rule']}) "
-                f"— {f.get('fix', '')}",
+                f"  - {f.where}: {f.evidence!r} ({f.entity or f.rule}) — {f.fix}",
                 err=True,
             )
         raise typer.Exit(EXIT_FAILED)
@@ -766,6 +766,7 @@ def eval_cmd(
         from reelwright.evals.compare import load_log
         from reelwright.evals.runner import EvalOptions, run_suite, write_outputs
         from reelwright.loading import read_yaml
+        from reelwright.records import CaseResult, MetricSummary
 
         if labels is not None:
             raise InputError(f"unexpected argument {labels}: give one suite file")
@@ -785,33 +786,28 @@ def eval_cmd(
             offline=offline,
         )
 
-        def progress(result: dict[str, Any], done: int, total: int) -> None:
+        def progress(result: CaseResult, done: int, total: int) -> None:
             mark = (
                 "ok"
-                if result["expectations_met"]
-                else ("ERROR" if result["status"] == "error" else "FAIL")
+                if result.expectations_met
+                else ("ERROR" if result.status == "error" else "FAIL")
             )
-            how = "resumed" if result.get("resumed") else f"{result['wall_s']:.1f}s"
-            typer.echo(
-                f"[{done}/{total}] {result['id']}: {mark} ({result['status']}, {how})", err=True
-            )
+            how = "resumed" if result.resumed else f"{result.wall_s:.1f}s"
+            typer.echo(f"[{done}/{total}] {result.id}: {mark} ({result.status}, {how})", err=True)
 
         log = run_suite(Path(target), options, progress)
         comparison = compare_logs(baseline, log, tolerance) if baseline else None
         files = write_outputs(log, out, comparison)
-    s = log["summary"]
-    m = s["metrics"]
-    rate = m.get("expectation_rate", {"mean": 0, "ci95": [0, 0]})
+    s = log.summary
+    rate = s.metrics.get("expectation_rate") or MetricSummary(mean=0, ci95=(0, 0), n=0)
     typer.echo(
-        f"{log['suite']}: {s['cases']} cases, {s['errors']} errors, expectations met "
-        f"{rate['mean']:.0%} (95% CI {rate['ci95'][0]:.0%}–{rate['ci95'][1]:.0%})"
+        f"{log.suite}: {s.cases} cases, {s.errors} errors, expectations met "
+        f"{rate.mean:.0%} (95% CI {rate.ci95[0]:.0%}–{rate.ci95[1]:.0%})"
     )
     for name, path in files.items():
         typer.echo(f"  {name}: {path}")
-    if comparison and comparison["regressions"]:
-        typer.echo(
-            f"regressions beyond tolerance: {', '.join(comparison['regressions'])}", err=True
-        )
+    if comparison and comparison.regressions:
+        typer.echo(f"regressions beyond tolerance: {', '.join(comparison.regressions)}", err=True)
         raise typer.Exit(EXIT_FAILED)
 
 
