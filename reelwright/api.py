@@ -3,7 +3,6 @@ The CLI is a thin layer over these functions."""
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from reelwright.locks import run_lock
 from reelwright.models import Approval, Bible, Brief
 from reelwright.package import write_run_record
 from reelwright.paths import check_id
+from reelwright.records import GateRequest, RunRecord
 from reelwright.renderers.base import Renderer, frame_size
 from reelwright.review.reviewers import ReviewConfig
 from reelwright.staging import claim_out, resolve_out
@@ -39,14 +39,22 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class RunOutcome:
+    """How a run stands after a call: its status, its run.json (None when the package has
+    none yet) and, at an approval gate, what the gate asks."""
+
     run_id: str
     status: RunStatus
     out: Path
     passed: bool = False
-    record: dict[str, Any] = field(default_factory=dict)
-    gate: dict[str, Any] | None = None
+    record: RunRecord | None = None
+    gate_request: GateRequest | None = None
     error: str = ""
     notices: list[str] = field(default_factory=list)
+
+    @property
+    def gate(self) -> dict[str, Any] | None:
+        """The gate request as JSON (what the review web API sends)."""
+        return self.gate_request.model_dump(mode="json") if self.gate_request else None
 
 
 def new_run_id() -> str:
@@ -257,7 +265,7 @@ def _resume(
         if current.ended is not None or (waiting and decision is None):
             return _finish(graph, config, _outcome(graph, config, ctx), ctx)
         if waiting:
-            gate = dict(snapshot.interrupts[0].value)
+            gate = GateRequest.from_interrupt(snapshot.interrupts[0].value, run_id)
             approval = check_decision(decision, gate)  # type: ignore[arg-type]
             if approval.edits:
                 if current.script is None:
@@ -272,7 +280,13 @@ def _resume(
 
 
 def waiting_gate(run_id: str, settings: Settings, state: str | None = None) -> dict[str, Any]:
-    """What the gate a run waits at shows (revision, roles it needs); errors if it waits not."""
+    """What the gate a run waits at shows (revision, roles it needs), as JSON; errors if it
+    waits not. `waiting_gate_request` is the same as a GateRequest."""
+    return waiting_gate_request(run_id, settings, state).model_dump(mode="json")
+
+
+def waiting_gate_request(run_id: str, settings: Settings, state: str | None = None) -> GateRequest:
+    """The gate a run waits at; NotFoundError or ConflictError if it waits at none."""
     check_id(run_id, "run id")
     with open_checkpointer(state or settings.state_url, create=False) as saver:
         graph = build_graph().compile(checkpointer=saver)
@@ -281,7 +295,7 @@ def waiting_gate(run_id: str, settings: Settings, state: str | None = None) -> d
             raise NotFoundError(f"no run {run_id} in {state or settings.state_url}")
         if not snapshot.interrupts:
             raise ConflictError(_not_waiting(run_id, EpisodeState.model_validate(snapshot.values)))
-        return dict(snapshot.interrupts[0].value)
+        return GateRequest.from_interrupt(snapshot.interrupts[0].value, run_id)
 
 
 def _not_waiting(run_id: str, current: EpisodeState) -> str:
@@ -304,14 +318,16 @@ def _finish(
     current = EpisodeState.model_validate(values)
     if ctx.audit is not None:
         ctx.audit.sync(current.run.run_id, current.approvals)
-    if outcome.status == "awaiting_approval" and outcome.gate and outcome.gate["gate"] != "final":
-        if _read_record(current.run.out_dir).get("status") != "awaiting_approval":
+    gate = outcome.gate_request
+    if outcome.status == "awaiting_approval" and gate is not None and gate.gate != "final":
+        record = _read_record(current.run.out_dir)
+        if record is None or record.status != "awaiting_approval":
             write_run_record(current, "awaiting_approval")
         outcome.record = _read_record(current.run.out_dir)
     return outcome
 
 
-def check_decision(decision: Approval | dict[str, Any], gate: dict[str, Any]) -> Approval:
+def check_decision(decision: Approval | dict[str, Any], gate: GateRequest) -> Approval:
     """A decision for the gate a run waits at, tied to the revision it saw (the current one
     when it names none). A decision made on an older revision, or after someone else decided
     on the same view, is refused."""
@@ -322,29 +338,27 @@ def check_decision(decision: Approval | dict[str, Any], gate: dict[str, Any]) ->
     data = decision.model_dump() if isinstance(decision, Approval) else dict(decision)
     seen_token = data.pop("token", None)
     try:
-        approval = Approval.model_validate({**data, "gate": gate["gate"]})
+        approval = Approval.model_validate({**data, "gate": gate.gate})
     except ValidationError as exc:
         raise InputError(validation_message(exc, "decision")) from None
-    if approval.revision and approval.revision != gate["revision"]:
+    if approval.revision and approval.revision != gate.revision:
         raise ConflictError(
-            f"stale decision: the {gate['gate']} of run {gate['run_id']} changed since you "
-            f"opened it (revision {approval.revision} -> {gate['revision']}); reload and decide "
+            f"stale decision: the {gate.gate} of run {gate.run_id} changed since you "
+            f"opened it (revision {approval.revision} -> {gate.revision}); reload and decide "
             "again"
         )
-    if seen_token and seen_token != gate["token"]:
+    if seen_token and seen_token != gate.token:
         raise ConflictError(
-            f"conflict: someone else decided at the {gate['gate']} gate of run "
-            f"{gate['run_id']} while you were looking; reload to see their decision"
+            f"conflict: someone else decided at the {gate.gate} gate of run "
+            f"{gate.run_id} while you were looking; reload to see their decision"
         )
-    return approval.model_copy(update={"revision": gate["revision"]})
+    return approval.model_copy(update={"revision": gate.revision})
 
 
-def pending_runs(
-    state: str | None = None, settings: Settings | None = None
-) -> list[dict[str, Any]]:
-    """Runs waiting at an approval gate, with what the gate shows."""
+def pending_gates(state: str | None = None, settings: Settings | None = None) -> list[GateRequest]:
+    """Runs waiting at an approval gate: what each gate asks, oldest run first."""
     settings = settings or Settings()
-    rows: list[dict[str, Any]] = []
+    rows: list[GateRequest] = []
     url = state or settings.state_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
         return rows  # no runs yet
@@ -353,8 +367,15 @@ def pending_runs(
         for run_id in thread_ids(saver):
             snap = graph.get_state({"configurable": {"thread_id": run_id}})
             if snap.interrupts:
-                rows.append(dict(snap.interrupts[0].value))
+                rows.append(GateRequest.from_interrupt(snap.interrupts[0].value, run_id))
     return rows
+
+
+def pending_runs(
+    state: str | None = None, settings: Settings | None = None
+) -> list[dict[str, Any]]:
+    """`pending_gates` as JSON (what the review web API and `review list` show)."""
+    return [g.model_dump(mode="json") for g in pending_gates(state, settings)]
 
 
 def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOutcome:
@@ -401,21 +422,22 @@ def _outcome(graph: Any, config: RunnableConfig, ctx: EpisodeContext) -> RunOutc
     error = ""
     if snapshot.interrupts:
         status: RunStatus = "awaiting_approval"
-        gate = dict(snapshot.interrupts[0].value)
+        gate = GateRequest.from_interrupt(snapshot.interrupts[0].value, spec.run_id)
     elif current.ended == "blocked":
         status = "blocked"
     elif current.ended == "published":
         status, error = _verified(current, ctx)
     else:
         status = "failed"
-        error = _read_record(spec.out_dir).get("error", "") or "the run stopped before its end"
+        record = _read_record(spec.out_dir)
+        error = (record.error if record else None) or "the run stopped before its end"
     return RunOutcome(
         run_id=spec.run_id,
         status=status,
         out=Path(spec.out_dir),
         passed=current.passed,
         record=_read_record(spec.out_dir),
-        gate=gate,
+        gate_request=gate,
         error=error,
     )
 
@@ -438,9 +460,13 @@ def _verified(current: EpisodeState, ctx: EpisodeContext) -> tuple[RunStatus, st
     return ("failed", "; ".join(problems)) if problems else ("published", "")
 
 
-def _read_record(out_dir: str) -> dict[str, Any]:
-    path = Path(out_dir) / "run.json"
+def _read_record(out_dir: str) -> RunRecord | None:
+    """The package's run.json; None when there is none or it cannot be read as a RunRecord
+    (the reason is logged; writing the package again names it as an error)."""
+    from reelwright.staging import read_record
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        return read_record(Path(out_dir))
+    except InputError as exc:
+        logger.warning("%s", exc)
+        return None

@@ -1,31 +1,132 @@
-"""The episode package: everything a reviewer or a downstream tool needs, under one folder."""
+"""The episode package: everything a reviewer or a downstream tool needs, under one folder.
+
+The package is written from a run's state, but this module does not import the graph: it
+reads the state through `EpisodeView`, the part of it a package needs (the graph's
+`EpisodeState` is one), so `graphs` may call the package writers and not the reverse.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol
 
 import yaml
 
 from reelwright import __version__
-from reelwright.errors import PackageError
-from reelwright.graphs.state import EpisodeState, RunStatus
-from reelwright.models import Script
+from reelwright.errors import InputError, PackageError
+from reelwright.models import (
+    Approval,
+    Bible,
+    Brief,
+    Critique,
+    Finding,
+    RenderResult,
+    Script,
+    ShotList,
+    Usage,
+)
 from reelwright.paths import OutputDir
+from reelwright.records import (
+    C2PASummary,
+    ComplianceRecord,
+    FrameProvenance,
+    LLMSummary,
+    ModelRef,
+    ProvenanceRecord,
+    RenderCountRecord,
+    RenderSummary,
+    RunRecord,
+    RunStatus,
+    read_record,
+)
 from reelwright.renderers.animatic import contact_sheet, srt_text, write_animatic
 from reelwright.staging import staged
 from reelwright.tools.signing import SigningConfig, creation_manifest, sign_in_place
 
-RUN_SCHEMA_VERSION = 2  # 2: `files`, every package file's SHA-256
+RUN_SCHEMA_VERSION = RunRecord.VERSION
+
+
+class RunView(Protocol):
+    """What the package reads of how a run was asked for (the graph's RunSpec)."""
+
+    @property
+    def run_id(self) -> str: ...
+    @property
+    def package_id(self) -> str: ...
+    @property
+    def out_dir(self) -> str: ...
+    @property
+    def renderer(self) -> str: ...
+    @property
+    def agents(self) -> Literal["procedural", "llm"]: ...
+    @property
+    def llm_model(self) -> str | None: ...
+
+
+class RenderCountView(Protocol):
+    """One render pass: frames rendered and taken from the cache, and its seconds."""
+
+    @property
+    def iteration(self) -> int: ...
+    @property
+    def rendered(self) -> int: ...
+    @property
+    def cached(self) -> int: ...
+    @property
+    def seconds(self) -> float: ...
+
+
+class EpisodeView(Protocol):
+    """What the package reads of a run's state (the graph's EpisodeState)."""
+
+    @property
+    def run(self) -> RunView: ...
+    @property
+    def brief(self) -> Brief: ...
+    @property
+    def bible(self) -> Bible: ...
+    @property
+    def iteration(self) -> int: ...
+    @property
+    def script(self) -> Script | None: ...
+    @property
+    def shots(self) -> ShotList | None: ...
+    @property
+    def renders(self) -> Sequence[RenderResult]: ...
+    @property
+    def critiques(self) -> Sequence[Critique]: ...
+    @property
+    def compliance(self) -> Mapping[str, Sequence[Finding]]: ...
+    @property
+    def assets(self) -> Sequence[dict[str, str]]: ...
+    @property
+    def render_counts(self) -> Sequence[RenderCountView]: ...
+    @property
+    def usage(self) -> Mapping[str, Usage]: ...
+    @property
+    def approvals(self) -> Sequence[Approval]: ...
+    @property
+    def timings(self) -> Mapping[str, float]: ...
+    @property
+    def stop_reason(self) -> str: ...
+    @property
+    def last_critique(self) -> Critique | None: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def findings(self) -> list[Finding]: ...
+    @property
+    def total_usage(self) -> Usage: ...
 
 
 def _json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
-def script_markdown(script: Script, state: EpisodeState) -> str:
+def script_markdown(script: Script, state: EpisodeView) -> str:
     bible = state.bible
     out = [f"# {script.title}", "", f"_{script.logline}_", ""]
     for scene in script.scenes:
@@ -41,55 +142,58 @@ def script_markdown(script: Script, state: EpisodeState) -> str:
     return "\n".join(out)
 
 
-def run_record(state: EpisodeState, status: RunStatus, error: str = "") -> dict[str, Any]:
+def run_record(state: EpisodeView, status: RunStatus, error: str = "") -> RunRecord:
+    """run.json as the state says; `package_id` and `files` are added at commit."""
     critique = state.last_critique
     usage = state.total_usage
-    record: dict[str, Any] = {
-        "version": RUN_SCHEMA_VERSION,
-        "run_id": state.run.run_id,
-        "status": status,
-        "iterations": state.iteration,
-        "scores": ({**critique.scores, "overall": critique.overall} if critique else {}),
-        "thresholds": state.brief.thresholds.model_dump(),
-        "passed": state.passed,
-        "stop_reason": state.stop_reason,
-        "shots": len(state.shots.shots) if state.shots else 0,
-        "duration_s": round(state.shots.duration_s, 3) if state.shots else 0.0,
-        "renders": {
-            "rendered": sum(c.rendered for c in state.render_counts),
-            "cached": sum(c.cached for c in state.render_counts),
-            "by_iteration": [c.model_dump() for c in state.render_counts],
-            "seconds": round(sum(c.seconds for c in state.render_counts), 3),
-            "images_per_s": _rate(state),
-            "warnings": sorted({f"{r.shot_id}: {w}" for r in state.renders for w in r.warnings}),
-        },
-        "renderer": state.run.renderer,
-        "agents": state.run.agents,
-        "offline": state.run.agents == "procedural",
-        "llm": {
-            "backend": "openai" if state.run.agents == "llm" else "procedural (offline)",
-            "model": state.run.llm_model,
-            "calls": usage.calls,
-            "prompt_tokens": usage.prompt_tokens,
-            "completion_tokens": usage.completion_tokens,
-            "by_agent": {a: u.model_dump() for a, u in sorted(state.usage.items())},
-        },
-        "approvals": [a.model_dump() for a in state.approvals],
-        "timings": dict(sorted(state.timings.items())),
-        "software": f"reelwright {__version__}",
-    }
-    if error:
-        record["error"] = error
-    return record
+    return RunRecord(
+        run_id=state.run.run_id,
+        status=status,
+        iterations=state.iteration,
+        scores={**critique.scores, "overall": critique.overall} if critique else {},
+        thresholds=state.brief.thresholds,
+        passed=state.passed,
+        stop_reason=state.stop_reason,
+        shots=len(state.shots.shots) if state.shots else 0,
+        duration_s=round(state.shots.duration_s, 3) if state.shots else 0.0,
+        renders=RenderSummary(
+            rendered=sum(c.rendered for c in state.render_counts),
+            cached=sum(c.cached for c in state.render_counts),
+            by_iteration=[
+                RenderCountRecord(
+                    iteration=c.iteration, rendered=c.rendered, cached=c.cached, seconds=c.seconds
+                )
+                for c in state.render_counts
+            ],
+            seconds=round(sum(c.seconds for c in state.render_counts), 3),
+            images_per_s=_rate(state),
+            warnings=sorted({f"{r.shot_id}: {w}" for r in state.renders for w in r.warnings}),
+        ),
+        renderer=state.run.renderer,
+        agents=state.run.agents,
+        offline=state.run.agents == "procedural",
+        llm=LLMSummary(
+            backend="openai" if state.run.agents == "llm" else "procedural (offline)",
+            model=state.run.llm_model,
+            calls=usage.calls,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            by_agent=dict(sorted(state.usage.items())),
+        ),
+        approvals=list(state.approvals),
+        timings=dict(sorted(state.timings.items())),
+        software=f"reelwright {__version__}",
+        error=error or None,
+    )
 
 
-def _rate(state: EpisodeState) -> float | None:
+def _rate(state: EpisodeView) -> float | None:
     rendered = sum(c.rendered for c in state.render_counts)
     seconds = sum(c.seconds for c in state.render_counts if c.rendered)
     return round(rendered / seconds, 3) if rendered and seconds else None
 
 
-def write_run_record(state: EpisodeState, status: RunStatus, error: str = "") -> Path:
+def write_run_record(state: EpisodeView, status: RunStatus, error: str = "") -> Path:
     """A new status for the package in place (failed, waiting at an early gate): the files
     there are carried over unchanged and run.json is replaced, in one swap."""
     with staged(state.run.out_dir, state.run.run_id, True, state.run.package_id) as (tx, _):
@@ -98,7 +202,7 @@ def write_run_record(state: EpisodeState, status: RunStatus, error: str = "") ->
 
 
 def write_package(
-    state: EpisodeState, status: RunStatus, signing: SigningConfig | None = None
+    state: EpisodeView, status: RunStatus, signing: SigningConfig | None = None
 ) -> Path:
     """Write the whole package into a staging folder and swap it into place. Idempotent:
     safe to repeat after a resume."""
@@ -151,17 +255,17 @@ def write_package(
         out.write_text(srt_text(state.shots.shots, state.bible), "animatic.srt")
         out.write_text(_json([c.model_dump(mode="json") for c in state.critiques]), "critique.json")
         _write_compliance(out, state)
-        out.write_text(_json(provenance(state, out, signing)), "provenance.json")
+        out.write_text(provenance(state, out, signing).to_json(), "provenance.json")
         tx.commit(run_record(state, status))
     return Path(state.run.out_dir)
 
 
-def finalize(state: EpisodeState, status: RunStatus, signing: SigningConfig | None = None) -> Path:
+def finalize(state: EpisodeView, status: RunStatus, signing: SigningConfig | None = None) -> Path:
     """Rewrite the records that change at the gate (approvals, status) without re-encoding:
     the package is carried into a staging folder, its records replaced, and — for
     `published` — the whole staged package verified before it is swapped into place."""
     with staged(state.run.out_dir, state.run.run_id, True, state.run.package_id) as (tx, out):
-        out.write_text(_json(provenance(state, out, signing)), "provenance.json")
+        out.write_text(provenance(state, out, signing).to_json(), "provenance.json")
         record = run_record(state, status)
         if status == "published":
             problems = check_package(
@@ -176,13 +280,13 @@ def finalize(state: EpisodeState, status: RunStatus, signing: SigningConfig | No
     return Path(state.run.out_dir)
 
 
-def source_type(state: EpisodeState) -> str:
+def source_type(state: EpisodeView) -> str:
     """IPTC digital source type: trained-model output, or purely algorithmic (storyboard)."""
     kind = "algorithmicMedia" if state.run.renderer == "storyboard" else "trainedAlgorithmicMedia"
     return f"http://cv.iptc.org/newscodes/digitalsourcetype/{kind}"
 
 
-def _manifest(state: EpisodeState, title: str, extra: dict[str, Any]) -> dict[str, Any]:
+def _manifest(state: EpisodeView, title: str, extra: dict[str, Any]) -> dict[str, Any]:
     record = {
         "run_id": state.run.run_id,
         "renderer": state.run.renderer,
@@ -193,19 +297,19 @@ def _manifest(state: EpisodeState, title: str, extra: dict[str, Any]) -> dict[st
     return creation_manifest(title, source_type(state), f"reelwright {__version__}", record)
 
 
-def _write_compliance(out: OutputDir, state: EpisodeState) -> None:
+def compliance_record(state: EpisodeView) -> ComplianceRecord:
     from reelwright.tools.screening import verdict
 
-    record = {
-        "version": 1,
-        "verdict": verdict(state.findings),
-        "checks": {
-            k: [f.model_dump(mode="json") for f in v] for k, v in sorted(state.compliance.items())
-        },
-        "findings": [f.model_dump(mode="json") for f in state.findings],
-        "assets": state.assets,
-    }
-    out.write_text(_json(record), "compliance.json")
+    return ComplianceRecord(
+        verdict=verdict(state.findings),  # type: ignore[arg-type]
+        checks={k: list(v) for k, v in sorted(state.compliance.items())},
+        findings=state.findings,
+        assets=list(state.assets),
+    )
+
+
+def _write_compliance(out: OutputDir, state: EpisodeView) -> None:
+    out.write_text(compliance_record(state).to_json(), "compliance.json")
 
 
 def _sha256(path: Path) -> str:
@@ -213,44 +317,43 @@ def _sha256(path: Path) -> str:
 
 
 def provenance(
-    state: EpisodeState, out: OutputDir, signing: SigningConfig | None = None
-) -> dict[str, Any]:
+    state: EpisodeView, out: OutputDir, signing: SigningConfig | None = None
+) -> ProvenanceRecord:
     assert state.shots is not None
     frames = [(shot.id, out.frame(shot.id)) for shot in state.shots.shots]
     renders = {r.shot_id: r for r in state.renders}
     models = sorted({(r.renderer, r.model) for r in state.renders})
-    return {
-        "version": 1,
-        "run_id": state.run.run_id,
-        "software": f"reelwright {__version__}",
-        "digital_source_type": source_type(state),
-        "models": [{"renderer": r, "model": m} for r, m in models],
-        "agents": state.run.agents,
-        "llm_model": state.run.llm_model,
-        "c2pa": {
-            "signed": signing is not None,
-            "signer": str(signing.chain) if signing else None,
-            "files": ["frames/*.png", "animatic.mp4"] if signing else [],
-            "hint": "" if signing else "run `reelwright init-signing` to sign outputs",
-        },
-        "assets": state.assets,
-        "frames": [
-            {
-                "shot_id": shot.id,
-                "file": f"frames/{path.name}",
-                "sha256": _sha256(path),
-                "render_key": renders[shot.id].key,
-                "seed": shot.seed,
-                "prompt_sha256": hashlib.sha256(shot.prompt.encode()).hexdigest(),
-            }
+    return ProvenanceRecord(
+        run_id=state.run.run_id,
+        software=f"reelwright {__version__}",
+        digital_source_type=source_type(state),
+        models=[ModelRef(renderer=r, model=m) for r, m in models],
+        agents=state.run.agents,
+        llm_model=state.run.llm_model,
+        c2pa=C2PASummary(
+            signed=signing is not None,
+            signer=str(signing.chain) if signing else None,
+            files=["frames/*.png", "animatic.mp4"] if signing else [],
+            hint="" if signing else "run `reelwright init-signing` to sign outputs",
+        ),
+        assets=list(state.assets),
+        frames=[
+            FrameProvenance(
+                shot_id=shot.id,
+                file=f"frames/{path.name}",
+                sha256=_sha256(path),
+                render_key=renders[shot.id].key,
+                seed=shot.seed,
+                prompt_sha256=hashlib.sha256(shot.prompt.encode()).hexdigest(),
+            )
             for (_, path), shot in zip(frames, state.shots.shots, strict=True)
         ],
-        "approvals": [a.model_dump() for a in state.approvals],
-        "findings": [f.model_dump(mode="json") for f in state.findings],
-    }
+        approvals=list(state.approvals),
+        findings=state.findings,
+    )
 
 
-def write_blocked(state: EpisodeState) -> Path:
+def write_blocked(state: EpisodeView) -> Path:
     """A run that cannot clear its blocking findings: no frames, no animatic; what was written
     so far, every finding, and run.json with status `blocked`."""
     with staged(state.run.out_dir, state.run.run_id, False, state.run.package_id) as (tx, out):
@@ -281,47 +384,47 @@ PACKAGE_FILES = (
 
 def check_package(
     root: Path,
-    state: EpisodeState,
+    state: EpisodeView,
     trust_pem: bytes | None = None,
-    record: dict[str, Any] | None = None,
+    record: RunRecord | None = None,
 ) -> list[str]:
     """Problems with a package folder as the run's state says it must be: every file there,
     none changed since it was written, frames for every shot with the hashes provenance
     gives, approvals as recorded, and valid content credentials when it was signed.
     `record` is the run.json about to be written (staged); default: the one on disk."""
-    from reelwright.staging import inspect_folder, package_files, read_record
+    from reelwright.staging import inspect_folder, package_files
+    from reelwright.staging import read_record as package_record
     from reelwright.tools.signing import verify
 
     problems: list[str] = []
     if record is None:
-        record = read_record(root)
+        try:
+            record = package_record(root)
+        except InputError as exc:
+            return [str(exc)]
         if record is None:
-            return [f"{root}/run.json is missing or unreadable"]
+            return [f"{root}/run.json is missing"]
         if inspect_folder(root, state.run.run_id, state.run.package_id).kind != "same-run":
             problems.append("files were added, removed or changed since the package was written")
-        listed = record.get("files")
-        files: dict[str, Any] = listed if isinstance(listed, dict) else {}
+        files = record.files
     else:
         files = package_files(root)
-    if record.get("run_id") != state.run.run_id:
-        problems.append(f"run.json is for run {record.get('run_id')!r}")
+    if record.run_id != state.run.run_id:
+        problems.append(f"run.json is for run {record.run_id!r}")
     assert state.shots is not None
     wanted = [*PACKAGE_FILES, *(f"frames/{s.id}.png" for s in state.shots.shots)]
     problems += [f"{name} is missing" for name in wanted if name not in files]
     try:
-        prov = json.loads((root / "provenance.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return [*problems, "provenance.json is unreadable"]
-    for frame in prov.get("frames", []):
-        if files.get(frame.get("file")) != frame.get("sha256"):
-            problems.append(f"{frame.get('file')} does not match its provenance hash")
-    approvals = json.loads(_json([a.model_dump() for a in state.approvals]))
-    if (
-        prov.get("approvals") != approvals
-        or json.loads(_json(record.get("approvals"))) != approvals
-    ):
+        prov = read_record(root / "provenance.json", ProvenanceRecord)
+    except InputError as exc:
+        return [*problems, f"provenance.json is unreadable: {exc}"]
+    for frame in prov.frames:
+        if files.get(frame.file) != frame.sha256:
+            problems.append(f"{frame.file} does not match its provenance hash")
+    approvals = list(state.approvals)
+    if prov.approvals != approvals or record.approvals != approvals:
         problems.append("the recorded approvals differ from the run's")
-    if prov.get("c2pa", {}).get("signed"):
+    if prov.c2pa.signed:
         for name in [*(f"frames/{s.id}.png" for s in state.shots.shots), "animatic.mp4"]:
             if name in files and not verify(root / name, trust_pem).ok:
                 problems.append(f"{name}: content credentials do not verify")

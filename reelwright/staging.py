@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -22,8 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict
+
+from reelwright import records
 from reelwright.errors import InputError, param
 from reelwright.paths import OutputDir, check_id
+from reelwright.records import RunRecord
 
 log = logging.getLogger("reelwright.staging")
 
@@ -59,12 +62,30 @@ def package_files(root: Path) -> dict[str, str]:
     return files
 
 
-def read_record(root: Path) -> dict[str, object] | None:
+def read_record(root: Path) -> RunRecord | None:
+    """The run.json of the package in `root`; None when there is none. One that is not a
+    RunRecord of this version is an InputError naming the file and what is wrong."""
+    path = root / RECORD
+    if not path.exists() and not path.is_symlink():
+        return None
+    return records.read_record(path, RunRecord)
+
+
+class _RunIdentity(BaseModel):
+    """Whose package a run.json says it is, read from any version of it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    run_id: str
+
+
+def _other_run(root: Path, run_id: str) -> str | None:
+    """For a run.json this version cannot read: 'another run' when it names one."""
     try:
-        data = json.loads((root / RECORD).read_text(encoding="utf-8"))
+        other = _RunIdentity.model_validate_json((root / RECORD).read_bytes()).run_id
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    return f"it holds the package of another run ({other!r})" if other != run_id else None
 
 
 def inspect_folder(root: Path, run_id: str, package_id: str = "") -> FolderCheck:
@@ -78,20 +99,22 @@ def inspect_folder(root: Path, run_id: str, package_id: str = "") -> FolderCheck
     entries = [p for p in root.iterdir() if p.name != MARKER]
     if not entries:
         return FolderCheck("empty")
-    record = read_record(root)
+    try:
+        record = read_record(root)
+    except InputError as exc:
+        other = _other_run(root, run_id)
+        unusable = f"it holds files and no Reelwright run.json it can use ({exc})"
+        return FolderCheck("foreign", (other or unusable,))
     if record is None:
         return FolderCheck("foreign", ("it holds files and no Reelwright run.json",))
-    if record.get("run_id") != run_id:
-        return FolderCheck(
-            "foreign", (f"it holds the package of another run ({record.get('run_id')!r})",)
-        )
-    if record.get("package_id", "") != package_id:
+    if record.run_id != run_id:
+        return FolderCheck("foreign", (f"it holds the package of another run ({record.run_id!r})",))
+    if record.package_id != package_id:
         return FolderCheck(
             "foreign",
             (f"it holds the package of another run named {run_id!r} (another project or state)",),
         )
-    listed = record.get("files")
-    listed = listed if isinstance(listed, dict) else {}
+    listed = record.files
     problems: list[str] = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
@@ -216,12 +239,12 @@ class Staging:
                     shutil.copy2(path, target)
         return OutputDir(self.stage)
 
-    def commit(self, record: dict[str, object]) -> None:
+    def commit(self, record: RunRecord) -> None:
         """Write run.json (with every file's hash) last, then swap the folder into place."""
-        record = {**record, "package_id": self.package_id, "files": package_files(self.stage)}
-        OutputDir(self.stage).write_text(
-            json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n", RECORD
+        record = record.model_copy(
+            update={"package_id": self.package_id, "files": package_files(self.stage)}
         )
+        OutputDir(self.stage).write_text(record.to_json(), RECORD)
         _fsync_dir(self.stage)
         if not self.out.exists():
             os.rename(self.stage, self.out)

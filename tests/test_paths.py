@@ -4,6 +4,7 @@ import pytest
 
 from reelwright.errors import InputError
 from reelwright.paths import OutputDir, check_id
+from reelwright.records import RunRecord
 from reelwright.staging import Staging, claim_out, staged
 
 
@@ -36,7 +37,7 @@ def test_only_this_runs_own_unchanged_package_is_reused(tmp_path):
     staging = Staging(tmp_path / "out", "ep")
     with staged(tmp_path / "out", "ep", carry=False) as (tx, out):
         out.write_text("hello", "script.md")
-        tx.commit({"run_id": "ep", "status": "failed"})
+        tx.commit(RunRecord(run_id="ep", status="failed"))
     claim_out(tmp_path / "out", "ep")  # this run's package: fine
     with pytest.raises(InputError, match="another run"):
         claim_out(tmp_path / "out", "other")

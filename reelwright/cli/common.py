@@ -19,6 +19,7 @@ import typer
 if TYPE_CHECKING:
     from reelwright.api import RunOutcome
     from reelwright.config import Settings
+    from reelwright.models import Finding
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_PAUSED, EXIT_BUSY = 0, 1, 2, 3, 4
 
@@ -295,14 +296,14 @@ class ConsoleProgress:
             self._bar = None
 
 
-def _compliance(out: Path) -> list[dict[str, Any]]:
-    import json
+def _compliance(out: Path) -> list[Finding]:
+    from reelwright.errors import InputError
+    from reelwright.records import ComplianceRecord, read_record
 
     try:
-        findings = json.loads((out / "compliance.json").read_text(encoding="utf-8"))["findings"]
-    except (OSError, ValueError, KeyError):
+        return read_record(out / "compliance.json", ComplianceRecord).findings
+    except InputError:
         return []
-    return list(findings)
 
 
 def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
@@ -313,9 +314,10 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
     for notice in outcome.notices:
         typer.echo(notice, err=True)
     rec = outcome.record
-    scores, thresholds = rec.get("scores", {}), rec.get("thresholds", {})
-    if scores:
-        table = Table(title=f"run {outcome.run_id} · iteration {rec.get('iterations')}")
+    scores = rec.scores if rec else {}
+    thresholds = rec.thresholds.model_dump() if rec else {}
+    if rec and scores:
+        table = Table(title=f"run {outcome.run_id} · iteration {rec.iterations}")
         table.add_column("dimension")
         table.add_column("score", justify="right")
         table.add_column("threshold", justify="right")
@@ -329,11 +331,10 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
                 "[green]ok[/]" if score >= limit else "[red]below[/]",
             )
         console.print(table)
-    if rec.get("renders") and rec.get("shots"):
-        r = rec["renders"]
+    if rec and rec.shots:
         console.print(
-            f"shots {rec.get('shots')} · rendered {r['rendered']} · cached {r['cached']}"
-            f" · {rec.get('stop_reason', '')}"
+            f"shots {rec.shots} · rendered {rec.renders.rendered} · cached {rec.renders.cached}"
+            f" · {rec.stop_reason}"
         )
     state_arg = f" --state {state_flag}" if state_flag else ""
     if outcome.status == "published":
@@ -341,10 +342,10 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
         raise typer.Exit(EXIT_OK)
     if outcome.status == "awaiting_approval":
         console.print(f"[yellow]waiting for approval[/]: package at {outcome.out}")
-        gate = outcome.gate or {}
-        if "legal" in gate.get("needs", []):
+        gate = outcome.gate_request
+        if gate is not None and "legal" in gate.needs:
             console.print("  needs an approval by the legal role (--role legal) for:")
-            for line in gate.get("review_findings", [])[:10]:
+            for line in gate.review_findings[:10]:
                 console.print(f"    - {line}")
         console.print(f"  approve: reelwright review approve {outcome.run_id} --as NAME{state_arg}")
         console.print(
@@ -354,13 +355,12 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
         raise typer.Exit(EXIT_PAUSED)
     if outcome.status == "blocked":
         typer.echo(
-            f"error: run {outcome.run_id} blocked, not published: {rec.get('stop_reason', '')}",
+            f"error: run {outcome.run_id} blocked, not published: {rec.stop_reason if rec else ''}",
             err=True,
         )
-        for f in [f for f in _compliance(outcome.out) if f.get("severity") == "block"][:20]:
+        for f in [f for f in _compliance(outcome.out) if f.severity == "block"][:20]:
             typer.echo(
-                f"  - {f['where']}: {f['evidence']!r} ({f.get('entity') or f['rule']}) "
-                f"— {f.get('fix', '')}",
+                f"  - {f.where}: {f.evidence!r} ({f.entity or f.rule}) — {f.fix}",
                 err=True,
             )
         raise typer.Exit(EXIT_FAILED)

@@ -77,6 +77,7 @@ def eval_run(
         from reelwright.evals.compare import load_log
         from reelwright.evals.runner import EvalOptions, run_suite, write_outputs
         from reelwright.loading import read_yaml
+        from reelwright.records import CaseResult, MetricSummary
 
         baseline = load_log(compare) if compare else None
         table: dict[str, Any] = {}
@@ -94,31 +95,26 @@ def eval_run(
             offline=offline,
         )
 
-        def progress(result: dict[str, Any], done: int, total: int) -> None:
+        def progress(result: CaseResult, done: int, total: int) -> None:
             mark = (
                 "ok"
-                if result["expectations_met"]
-                else ("ERROR" if result["status"] == "error" else "FAIL")
+                if result.expectations_met
+                else ("ERROR" if result.status == "error" else "FAIL")
             )
-            how = "resumed" if result.get("resumed") else f"{result['wall_s']:.1f}s"
-            typer.echo(
-                f"[{done}/{total}] {result['id']}: {mark} ({result['status']}, {how})", err=True
-            )
+            how = "resumed" if result.resumed else f"{result.wall_s:.1f}s"
+            typer.echo(f"[{done}/{total}] {result.id}: {mark} ({result.status}, {how})", err=True)
 
         log = run_suite(Path(suite), options, progress)
         comparison = compare_logs(baseline, log, tolerance) if baseline else None
         files = write_outputs(log, out, comparison)
-    s = log["summary"]
-    m = s["metrics"]
-    rate = m.get("expectation_rate", {"mean": 0, "ci95": [0, 0]})
+    s = log.summary
+    rate = s.metrics.get("expectation_rate") or MetricSummary(mean=0, ci95=(0, 0), n=0)
     typer.echo(
-        f"{log['suite']}: {s['cases']} cases, {s['errors']} errors, expectations met "
-        f"{rate['mean']:.0%} (95% CI {rate['ci95'][0]:.0%}–{rate['ci95'][1]:.0%})"
+        f"{log.suite}: {s.cases} cases, {s.errors} errors, expectations met "
+        f"{rate.mean:.0%} (95% CI {rate.ci95[0]:.0%}–{rate.ci95[1]:.0%})"
     )
     for name, path in files.items():
         typer.echo(f"  {name}: {path}")
-    if comparison and comparison["regressions"]:
-        typer.echo(
-            f"regressions beyond tolerance: {', '.join(comparison['regressions'])}", err=True
-        )
+    if comparison and comparison.regressions:
+        typer.echo(f"regressions beyond tolerance: {', '.join(comparison.regressions)}", err=True)
         raise typer.Exit(EXIT_FAILED)

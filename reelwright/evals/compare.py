@@ -3,27 +3,21 @@ regressions beyond a tolerance (the exit code CI gates on)."""
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from statistics import fmean
-from typing import Any
 
 from reelwright.errors import InputError
 from reelwright.evals.metrics import BOOTSTRAP_SAMPLES, HIGHER_IS_BETTER, case_values
+from reelwright.records import Comparison, ComparisonRow, EvalLog, read_record
 
 
-def load_log(path: Path | str) -> dict[str, Any]:
-    path = Path(path)
+def load_log(path: Path | str) -> EvalLog:
+    """A baseline eval log; InputError (naming the file) for anything else."""
     try:
-        log = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        return read_record(path, EvalLog)
+    except InputError as exc:
         raise InputError(f"baseline {path} is not a readable eval log: {exc}") from None
-    except RecursionError:
-        raise InputError(f"baseline {path} is nested too deeply to be an eval log") from None
-    if not isinstance(log, dict) or "cases" not in log or log.get("version") is None:
-        raise InputError(f"baseline {path} is not a Reelwright eval log (no version/cases)")
-    return log
 
 
 def _diff_ci(a: list[float], b: list[float], seed: int = 0) -> tuple[float, float]:
@@ -39,13 +33,11 @@ def _diff_ci(a: list[float], b: list[float], seed: int = 0) -> tuple[float, floa
     )
 
 
-def compare(
-    baseline: dict[str, Any], current: dict[str, Any], tolerance: float = 0.05
-) -> dict[str, Any]:
+def compare(baseline: EvalLog, current: EvalLog, tolerance: float = 0.05) -> Comparison:
     """A regression: the change goes the bad way by more than `tolerance` (relative to the
     baseline's magnitude, at least `tolerance` absolute) and its interval excludes zero."""
-    base_values = case_values(baseline["cases"])
-    cur_values = case_values(current["cases"])
+    base_values = case_values(baseline.cases)
+    cur_values = case_values(current.cases)
     rows = []
     for metric in sorted(set(base_values) & set(cur_values)):
         a, b = base_values[metric], cur_values[metric]
@@ -61,17 +53,15 @@ def compare(
         else:
             regression = diff > margin and lo > 0
         rows.append(
-            {
-                "metric": metric,
-                "baseline": round(ma, 4),
-                "current": round(mb, 4),
-                "diff": round(diff, 4),
-                "ci95": [lo, hi],
-                "regression": regression,
-            }
+            ComparisonRow(
+                metric=metric,
+                baseline=round(ma, 4),
+                current=round(mb, 4),
+                diff=round(diff, 4),
+                ci95=(lo, hi),
+                regression=regression,
+            )
         )
-    return {
-        "tolerance": tolerance,
-        "rows": rows,
-        "regressions": [r["metric"] for r in rows if r["regression"]],
-    }
+    return Comparison(
+        tolerance=tolerance, rows=rows, regressions=[r.metric for r in rows if r.regression]
+    )

@@ -19,13 +19,21 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from reelwright.errors import InputError
 from reelwright.evals.suite import SUITE_VERSION, Case, Suite, load_suite
 from reelwright.paths import atomic_write
+from reelwright.records import (
+    CaseCompliance,
+    CaseResult,
+    Comparison,
+    EvalLog,
+    EvalOptionsRecord,
+)
 
-LOG_VERSION = 1
-CaseCallback = Callable[[dict[str, Any], int, int], None]
+LOG_VERSION = EvalLog.VERSION
+CaseCallback = Callable[[CaseResult, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ def resolve_suite(target: Path | str) -> Path:
 
 def run_suite(
     suite_path: Path | str, options: EvalOptions, on_case: CaseCallback | None = None
-) -> dict[str, Any]:
+) -> EvalLog:
     suite, base = load_suite(resolve_suite(suite_path))
     if options.concurrency < 1:
         raise InputError("--concurrency must be at least 1")
@@ -79,21 +87,21 @@ def run_suite(
         raise InputError(f"--replay {options.replay}: no such cassette")
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
-    results: dict[str, dict[str, Any]] = {}
+    results: dict[str, CaseResult] = {}
     todo: list[dict[str, Any]] = []
     for case in suite.cases:
         job = _job(case, suite, base, options)
         previous = _read_result(out, case.id)
-        if previous and previous.get("fingerprint") == job["fingerprint"]:
-            results[case.id] = {**previous, "resumed": True}
+        if previous and previous.fingerprint == job["fingerprint"]:
+            results[case.id] = previous.model_copy(update={"resumed": True})
             if on_case:
                 on_case(results[case.id], len(results), len(suite.cases))
         else:
             todo.append(job)
     total = len(suite.cases)
 
-    def finished(result: dict[str, Any]) -> None:
-        results[result["id"]] = result
+    def finished(result: CaseResult) -> None:
+        results[result.id] = result
         if on_case:
             on_case(result, len(results), total)
 
@@ -120,52 +128,49 @@ def run_suite(
     from reelwright.evals.metrics import summarise
 
     cases = [results[c.id] for c in suite.cases]
-    log = {
-        "version": LOG_VERSION,
-        "suite": suite.name,
-        "suite_version": SUITE_VERSION,
-        "kind": suite.kind,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "options": {
-            "concurrency": options.concurrency,
-            "seed": options.seed,
-            "record": str(options.record or ""),
-            "replay": str(options.replay or ""),
-            "offline": options.offline,
-        },
-        "wall_s": round(time.perf_counter() - started, 3),
-        "cases": cases,
-        "summary": summarise(cases),
-    }
-    return log
+    return EvalLog(
+        suite=suite.name,
+        suite_version=SUITE_VERSION,
+        kind=suite.kind,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        options=EvalOptionsRecord(
+            concurrency=options.concurrency,
+            seed=options.seed,
+            record=str(options.record or ""),
+            replay=str(options.replay or ""),
+            offline=options.offline,
+        ),
+        wall_s=round(time.perf_counter() - started, 3),
+        cases=cases,
+        summary=summarise(cases),
+    )
 
 
-def write_outputs(
-    log: dict[str, Any], out: Path, comparison: dict[str, Any] | None = None
-) -> dict[str, Path]:
+def write_outputs(log: EvalLog, out: Path, comparison: Comparison | None = None) -> dict[str, Path]:
     """eval.json (versioned log), junit.xml, report.md and a self-contained report.html."""
     from reelwright.evals.report import html_report, junit_xml, markdown_report
 
     if comparison is not None:
-        log = {**log, "compare": comparison}
+        log = log.model_copy(update={"compare": comparison})
     files = {
         "log": out / "eval.json",
         "junit": out / "junit.xml",
         "markdown": out / "report.md",
         "html": out / "report.html",
     }
-    atomic_write(files["log"], json.dumps(log, indent=1, default=str).encode())
+    atomic_write(files["log"], log.to_json(indent=1).encode())
     atomic_write(files["junit"], junit_xml(log).encode())
     atomic_write(files["markdown"], markdown_report(log, comparison).encode())
     atomic_write(files["html"], html_report(log, comparison).encode())
     return files
 
 
-def _read_result(out: Path, case_id: str) -> dict[str, Any] | None:
+def _read_result(out: Path, case_id: str) -> CaseResult | None:
+    """A finished case's result; None (run the case again) when it cannot be read."""
     path = out / "cases" / case_id / "result.json"
     try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
+        return CaseResult.model_validate_json(path.read_bytes())
+    except (OSError, ValueError, ValidationError):
         return None
 
 
@@ -190,7 +195,7 @@ def _job(case: Case, suite: Suite, base: Path, options: EvalOptions) -> dict[str
 # --------------------------------------------------------------------------- one case
 
 
-def run_case(job: dict[str, Any]) -> dict[str, Any]:
+def run_case(job: dict[str, Any]) -> CaseResult:
     """Run one case; never raises. Writes and returns its result."""
     case = Case.model_validate(job["case"])
     case_dir = Path(job["out"]) / "cases" / case.id
@@ -214,9 +219,20 @@ def run_case(job: dict[str, Any]) -> dict[str, Any]:
         result["status"] = "error"
         result["error"] = f"{type(exc).__name__}: {exc}"
     result["wall_s"] = round(time.perf_counter() - started, 3)
-    result.update(check_expectations(case, result))
-    atomic_write(case_dir / "result.json", json.dumps(result, indent=1, default=str).encode())
-    return result
+    try:
+        typed = CaseResult.model_validate(result)
+    except ValidationError as exc:  # a result that does not fit the record is an error too
+        typed = CaseResult(
+            id=case.id,
+            tags=case.tags,
+            kind=job["kind"],
+            fingerprint=job["fingerprint"],
+            error=f"ValidationError: {exc}",
+            wall_s=result["wall_s"],
+        )
+    typed = check_expectations(case, typed)
+    atomic_write(case_dir / "result.json", typed.to_json().encode())
+    return typed
 
 
 def _screen_case(case: Case) -> dict[str, Any]:
@@ -292,7 +308,8 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
             long_side=job["long_side"],
         )
     decisions = list(case.decisions or [])
-    applied = len([a for a in outcome.record.get("approvals", []) if not a.get("auto")])
+    approvals = outcome.record.approvals if outcome.record else []
+    applied = len([a for a in approvals if not a.auto])
     for decision in decisions[applied:]:
         if outcome.status != "awaiting_approval":
             break
@@ -342,46 +359,50 @@ def _case_llm(job: dict[str, Any], settings: Any, case_dir: Path) -> Any:
 # --------------------------------------------------------------------------- expectations
 
 
-def check_expectations(case: Case, result: dict[str, Any]) -> dict[str, Any]:
+def check_expectations(case: Case, result: CaseResult) -> CaseResult:
+    """The result with `expectations_met`, `failures` and `compliance` filled in."""
     e = case.expect
     failures: list[str] = []
-    caught = set(result.get("entities_caught", []))
-    compliance: dict[str, Any] = {
-        "expected": e.blocked_entities,
-        "caught": sorted(caught),
-        "recall": None,
-        "false_positive": None,
-    }
-    if result["status"] == "error":
-        return {"expectations_met": False, "failures": [result["error"]], "compliance": compliance}
-    if result.get("kind") == "screening" and e.verdict in ("block", "pass"):
+    caught = set(result.entities_caught)
+    compliance = CaseCompliance(expected=e.blocked_entities, caught=sorted(caught))
+    if result.status == "error":
+        return result.model_copy(
+            update={
+                "expectations_met": False,
+                "failures": [result.error],
+                "compliance": compliance,
+            }
+        )
+    if result.kind == "screening" and e.verdict in ("block", "pass"):
         if e.verdict == "block":
-            compliance["recall"] = float(result.get("verdict") == "block")
+            compliance.recall = float(result.verdict == "block")
         else:
-            compliance["false_positive"] = result.get("verdict") != "pass"
+            compliance.false_positive = result.verdict != "pass"
     if e.verdict is not None:
         got = (
-            result.get("status")
+            result.status
             if e.verdict in ("published", "blocked", "awaiting_approval")
-            else result.get("verdict")
+            else result.verdict
         )
         if got != e.verdict:
             failures.append(f"verdict {got!r}, expected {e.verdict!r}")
     for character in e.characters:
-        if character not in result.get("characters_present", []):
+        if character not in result.characters_present:
             failures.append(f"character {character!r} does not appear")
     if e.blocked_entities:
         hit = [x for x in e.blocked_entities if x in caught]
-        compliance["recall"] = round(len(hit) / len(e.blocked_entities), 4)
+        compliance.recall = round(len(hit) / len(e.blocked_entities), 4)
         failures += [f"entity {x!r} was not caught" for x in e.blocked_entities if x not in hit]
     if e.clean is not None and e.clean:
-        compliance["false_positive"] = bool(caught)
+        compliance.false_positive = bool(caught)
         if caught:
             failures.append(f"clean case, but screening caught {sorted(caught)}")
     for dim, minimum in e.min_scores.items():
-        score = result.get("scores", {}).get(dim)
+        score = result.scores.get(dim)
         if score is None or score < minimum:
             failures.append(f"{dim} {score} < {minimum}")
-    if e.max_iterations is not None and result.get("iterations", 0) > e.max_iterations:
-        failures.append(f"{result.get('iterations')} iterations > {e.max_iterations}")
-    return {"expectations_met": not failures, "failures": failures, "compliance": compliance}
+    if e.max_iterations is not None and result.iterations > e.max_iterations:
+        failures.append(f"{result.iterations} iterations > {e.max_iterations}")
+    return result.model_copy(
+        update={"expectations_met": not failures, "failures": failures, "compliance": compliance}
+    )

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from reelwright.errors import InputError
 from reelwright.graphs.state import EpisodeState
 from reelwright.models import Approval, Edit, Note, Script, ShotList
+from reelwright.records import GateRequest
 
 ONWARD = {"script": "director", "shots": "render", "final": "publish"}
 REJECT_TO = {"script": "writer", "shots": "director", "final": "writer"}
@@ -75,25 +76,25 @@ def gate_token(state: EpisodeState, gate: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def gate_payload(state: EpisodeState, gate: str) -> dict[str, Any]:
+def gate_payload(state: EpisodeState, gate: str) -> GateRequest:
     critique = state.last_critique
     revision = revision_of(state, gate)
-    return {
-        "run_id": state.run.run_id,
-        "gate": gate,
-        "revision": revision,
-        "token": gate_token(state, gate),
-        "needs": missing_roles(state, gate, revision),
-        "roles": required_roles(state, gate),
-        "passed": state.passed,
-        "iteration": state.iteration,
-        "scores": critique.scores if critique else {},
-        "overall": critique.overall if critique else None,
-        "review_findings": [
+    return GateRequest(
+        run_id=state.run.run_id,
+        gate=gate,  # type: ignore[arg-type]
+        revision=revision,
+        token=gate_token(state, gate),
+        needs=missing_roles(state, gate, revision),
+        roles=required_roles(state, gate),
+        passed=state.passed,
+        iteration=state.iteration,
+        scores=critique.scores if critique else {},
+        overall=critique.overall if critique else None,
+        review_findings=[
             f"{f.where}: {f.evidence} ({f.entity or f.rule})" for f in state.review_findings
         ],
-        "out": state.run.out_dir,
-    }
+        out=state.run.out_dir,
+    )
 
 
 def apply_edits(
@@ -176,7 +177,8 @@ def make_gate(gate: str) -> Any:
                 ONWARD[gate],
             )
             return Command(goto=ONWARD[gate])
-        answer = interrupt(gate_payload(state, gate))
+        # checkpoints hold plain JSON: GateRequest.from_interrupt reads it back
+        answer = interrupt(gate_payload(state, gate).model_dump(mode="json"))
         try:
             approval = Approval.model_validate({**answer, "gate": gate})
         except ValidationError as exc:

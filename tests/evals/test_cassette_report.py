@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from reelwright.evals.runner import EvalOptions, run_suite, write_outputs
+from reelwright.records import EvalLog
 from reelwright.testing import BASE_URL, ScriptedEndpoint
 from tests.browser import CHROMIUM_ARGS, chromium_path
 
@@ -17,8 +18,8 @@ def llm_env(monkeypatch):
     monkeypatch.setenv("REELWRIGHT_LLM_MAX_ATTEMPTS", "1")
 
 
-def _strip(log: dict) -> list[dict]:
-    return [{k: v for k, v in c.items() if k not in ("wall_s", "timings")} for c in log["cases"]]
+def _strip(log: EvalLog) -> list[dict]:
+    return [c.model_dump(exclude={"wall_s", "timings"}) for c in log.cases]
 
 
 def package_texts(out: Path) -> dict[str, str]:
@@ -37,7 +38,7 @@ def test_a_recorded_run_replays_with_no_network_and_identical_outputs(
     suite = suite_factory(3, model_cleared="gpt-4o-mini")
     cassette = tmp_path / "cassette.jsonl"
     recorded = run_suite(suite, EvalOptions(out=tmp_path / "rec", record=cassette, long_side=256))
-    assert all(c["status"] == "published" for c in recorded["cases"]), recorded["cases"]
+    assert all(c.status == "published" for c in recorded.cases), recorded.cases
     calls = route.call_count
     assert calls > 0 and len(cassette.read_text().splitlines()) == calls
     replayed = run_suite(suite, EvalOptions(out=tmp_path / "rep", replay=cassette, long_side=256))
@@ -56,10 +57,10 @@ def test_a_replay_missing_a_request_fails_naming_it(suite_factory, tmp_path, htt
     dropped = [line for line in lines if " SceneReply:" in line][-1]
     cassette.write_text("\n".join(line for line in lines if line != dropped) + "\n")
     log = run_suite(suite, EvalOptions(out=tmp_path / "rep", replay=cassette, long_side=256))
-    (case,) = log["cases"]
-    assert case["status"] == "error"
-    assert "CassetteMiss" in case["error"] and "holds no reply for POST" in case["error"]
-    assert json.loads(dropped)["request"] in case["error"]
+    (case,) = log.cases
+    assert case.status == "error"
+    assert "CassetteMiss" in case.error and "holds no reply for POST" in case.error
+    assert json.loads(dropped)["request"] in case.error
 
 
 CHROMIUM = chromium_path()

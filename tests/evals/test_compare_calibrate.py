@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import copy
 import json
 import random
 
@@ -25,20 +24,26 @@ def log(suite_factory, tmp_path):
 
 def test_a_run_compared_with_itself_flags_nothing(log):
     result = compare(log, log)
-    assert result["regressions"] == []
-    assert all(r["diff"] == 0 for r in result["rows"])
+    assert result.regressions == []
+    assert all(r.diff == 0 for r in result.rows)
 
 
 def test_a_planted_regression_is_flagged(log):
-    worse = copy.deepcopy(log)
-    for case in worse["cases"]:
-        case["scores"] = {k: v - 2.5 for k, v in case["scores"].items()}
-        case["passed"] = False
+    worse = log.model_copy(
+        update={
+            "cases": [
+                c.model_copy(
+                    update={"scores": {k: v - 2.5 for k, v in c.scores.items()}, "passed": False}
+                )
+                for c in log.cases
+            ]
+        }
+    )
     result = compare(log, worse)
-    assert {"overall", "pass_rate", "score.dialogue"} <= set(result["regressions"])
-    assert "wall_s" not in result["regressions"]
+    assert {"overall", "pass_rate", "score.dialogue"} <= set(result.regressions)
+    assert "wall_s" not in result.regressions
     better = compare(worse, log)
-    assert better["regressions"] == []  # improvements are not regressions
+    assert better.regressions == []  # improvements are not regressions
 
 
 def test_cli_exits_1_on_a_regression_against_the_baseline(suite_factory, tmp_path):

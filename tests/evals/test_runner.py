@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from reelwright.evals.runner import EvalOptions, run_suite, write_outputs
+from reelwright.records import EvalLog
 
 COMPARED = [
     "status",
@@ -24,8 +25,8 @@ COMPARED = [
 ]
 
 
-def essentials(log: dict) -> dict:
-    return {c["id"]: {k: c.get(k) for k in COMPARED} for c in log["cases"]}
+def essentials(log: EvalLog) -> dict:
+    return {c.id: c.model_dump(include=set(COMPARED)) for c in log.cases}
 
 
 def test_twenty_cases_concurrently_match_a_sequential_run(suite_factory, tmp_path):
@@ -37,11 +38,11 @@ def test_twenty_cases_concurrently_match_a_sequential_run(suite_factory, tmp_pat
         suite, EvalOptions(out=tmp_path / "par", concurrency=4, offline=True, long_side=256)
     )
     assert essentials(sequential) == essentials(concurrent)
-    assert sequential["summary"]["errors"] == 0
-    assert all(c["expectations_met"] for c in concurrent["cases"]), [
-        c["failures"] for c in concurrent["cases"] if not c["expectations_met"]
+    assert sequential.summary.errors == 0
+    assert all(c.expectations_met for c in concurrent.cases), [
+        c.failures for c in concurrent.cases if not c.expectations_met
     ]
-    assert [c["id"] for c in concurrent["cases"]] == [f"case-{i:02d}" for i in range(20)]
+    assert [c.id for c in concurrent.cases] == [f"case-{i:02d}" for i in range(20)]
 
 
 def test_a_crashed_case_is_recorded_and_the_suite_goes_on(suite_factory, tmp_path):
@@ -56,11 +57,11 @@ def test_a_crashed_case_is_recorded_and_the_suite_goes_on(suite_factory, tmp_pat
     }
     suite = suite_factory(2, extra_cases=[broken])
     log = run_suite(suite, EvalOptions(out=tmp_path / "out", offline=True, long_side=256))
-    by_id = {c["id"]: c for c in log["cases"]}
-    assert by_id["broken"]["status"] == "error"
-    assert "unknown character(s) zorblax" in by_id["broken"]["error"]
-    assert by_id["case-00"]["status"] == by_id["case-01"]["status"] == "published"
-    assert log["summary"]["errors"] == 1
+    by_id = {c.id: c for c in log.cases}
+    assert by_id["broken"].status == "error"
+    assert "unknown character(s) zorblax" in by_id["broken"].error
+    assert by_id["case-00"].status == by_id["case-01"].status == "published"
+    assert log.summary.errors == 1
     files = write_outputs(log, tmp_path / "out")
     junit = ET.parse(files["junit"]).getroot()
     assert junit.get("tests") == "3" and junit.get("errors") == "1"
@@ -81,9 +82,9 @@ def test_an_interrupted_suite_resumes_without_rerunning_finished_cases(suite_fac
     finished = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("cases/*/result.json")}
     assert sorted(finished) == ["case-00", "case-01"]
     ran = []
-    log = run_suite(suite, options, lambda r, d, t: ran.append(r["id"]))
+    log = run_suite(suite, options, lambda r, d, t: ran.append(r.id))
     assert [r for r in ran if r not in ("case-00", "case-01")] == ["case-02", "case-03"]
-    assert [c.get("resumed", False) for c in log["cases"]] == [True, True, False, False]
+    assert [c.resumed for c in log.cases] == [True, True, False, False]
     for case, mtime in finished.items():
         assert (out / "cases" / case / "result.json").stat().st_mtime_ns == mtime
 

@@ -141,7 +141,8 @@ def test_review_finding_needs_a_legal_approval(tmp_path, examples, settings):
         decision={"decision": "approve", "by": "lee", "role": "legal"},
     )
     assert legal.status == "published"
-    roles = [(a["role"], a["auto"]) for a in legal.record["approvals"]]
+    assert legal.record is not None
+    roles = [(a.role, a.auto) for a in legal.record.approvals]
     assert roles == [("policy", True), ("showrunner", False), ("legal", False)]
 
 

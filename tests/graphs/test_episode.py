@@ -21,6 +21,7 @@ from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState
 from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.models import Critique, Script, Shot, ShotList, Usage
+from reelwright.records import RunRecord
 from reelwright.testing import BASE_URL, ScriptedEndpoint, judgement
 
 BRIEF = "briefs/first-light.yaml"
@@ -62,16 +63,17 @@ def test_llm_run_publishes_and_accounts_usage_per_agent(examples, tmp_path, sett
     outcome = run(examples, tmp_path, settings)
     assert outcome.status == "published", outcome.error
     rec = outcome.record
-    assert rec["iterations"] == 1 and rec["passed"] is True
-    assert rec["stop_reason"] == "thresholds met"
+    assert rec is not None
+    assert rec.iterations == 1 and rec.passed is True
+    assert rec.stop_reason == "thresholds met"
     # outline + 3 scene drafts + 3 shot plans + 1 judge
     assert fake.calls == {OutlineReply: 1, SceneReply: 3, ShotPlanReply: 3, JudgementReply: 1}
-    assert rec["llm"]["calls"] == 8 and rec["llm"]["backend"] == "openai"
-    assert rec["llm"]["by_agent"]["writer"]["calls"] == 4
-    assert rec["llm"]["by_agent"]["director"]["calls"] == 3
-    assert rec["llm"]["by_agent"]["critic"]["calls"] == 1
-    assert rec["llm"]["prompt_tokens"] == 800 and rec["llm"]["completion_tokens"] == 400
-    assert rec["offline"] is False
+    assert rec.llm.calls == 8 and rec.llm.backend == "openai"
+    assert rec.llm.by_agent["writer"].calls == 4
+    assert rec.llm.by_agent["director"].calls == 3
+    assert rec.llm.by_agent["critic"].calls == 1
+    assert rec.llm.prompt_tokens == 800 and rec.llm.completion_tokens == 400
+    assert rec.offline is False
 
 
 def test_writer_note_rewrites_only_that_scene_and_replans_its_shots(
@@ -86,7 +88,7 @@ def test_writer_note_rewrites_only_that_scene_and_replans_its_shots(
     }
     fake.reply(JudgementReply, judgement(4.0, [note]))  # then the default: 9.0, no notes
     outcome = run(examples, tmp_path, settings)
-    assert outcome.record["iterations"] == 2
+    assert outcome.record is not None and outcome.record.iterations == 2
     revisions = [r.instruction for r in fake.requests if r.instruction.startswith("Revise")]
     assert revisions == [
         "Revise scene s2: beats and dialogue. Speakers must be among the "
@@ -111,16 +113,13 @@ def test_director_note_on_two_shots_rerenders_exactly_two(examples, tmp_path, se
     fake.reply(JudgementReply, judgement(4.0, [note]))
     outcome = run(examples, tmp_path, settings)
     rec = outcome.record
-    n = rec["shots"]
-    assert rec["iterations"] == 2
+    assert rec is not None
+    n = rec.shots
+    assert rec.iterations == 2
     assert fake.calls[ShotRevisionReply] == 2 and fake.calls[SceneReply] == 3
-    assert rec["renders"]["by_iteration"][1] == {
-        "iteration": 2,
-        "rendered": 2,
-        "cached": n - 2,
-        "seconds": rec["renders"]["by_iteration"][1]["seconds"],
-    }
-    assert rec["renders"]["cached"] == n - 2 and rec["renders"]["rendered"] == n + 2
+    second = rec.renders.by_iteration[1]
+    assert (second.iteration, second.rendered, second.cached) == (2, 2, n - 2)
+    assert rec.renders.cached == n - 2 and rec.renders.rendered == n + 2
 
 
 def test_max_iterations_reached_goes_to_the_gate_unpassed(examples, tmp_path, settings, fake):
@@ -134,10 +133,11 @@ def test_max_iterations_reached_goes_to_the_gate_unpassed(examples, tmp_path, se
     fake.always(JudgementReply, judgement(2.0, [note]))
     outcome = run(examples, tmp_path, settings, auto_approve=False, max_iterations=2)
     assert outcome.status == "awaiting_approval"
-    assert outcome.gate["passed"] is False
+    assert outcome.gate_request is not None and outcome.gate_request.passed is False
     rec = outcome.record
-    assert rec["iterations"] == 2 and rec["passed"] is False
-    assert rec["stop_reason"] == "max iterations reached (2)"
+    assert rec is not None
+    assert rec.iterations == 2 and rec.passed is False
+    assert rec.stop_reason == "max iterations reached (2)"
     assert len(json.loads((tmp_path / "out" / "critique.json").read_text())) == 2
 
 
@@ -153,14 +153,14 @@ def test_failing_endpoint_fails_the_run_and_resume_completes_it(examples, tmp_pa
     resumed = resume_run(outcome.run_id, settings=settings, llm=make_llm())
     assert resumed.status == "published"
     assert fake.calls[SceneReply] == drafted  # the script was kept, not rewritten
-    assert resumed.record["status"] == "published"
+    assert resumed.record is not None and resumed.record.status == "published"
 
 
 def test_offline_gate_reject_then_approve(examples, tmp_path, settings):
     outcome = run(examples, tmp_path, settings, auto_approve=False, llm=None)
     assert outcome.status == "awaiting_approval"
-    assert outcome.record["status"] == "awaiting_approval"
-    assert outcome.record["llm"]["backend"] == "procedural (offline)"
+    assert outcome.record is not None and outcome.record.status == "awaiting_approval"
+    assert outcome.record.llm.backend == "procedural (offline)"
     assert [r["run_id"] for r in pending_runs(settings=settings)] == [outcome.run_id]
     rejected = resume_run(
         outcome.run_id,
@@ -174,20 +174,23 @@ def test_offline_gate_reject_then_approve(examples, tmp_path, settings):
         },
     )
     assert rejected.status == "awaiting_approval"
-    second = rejected.record["renders"]["by_iteration"][1]
-    assert second["rendered"] > 0 and second["cached"] > 0  # only scene 2 re-rendered
+    assert rejected.record is not None
+    second = rejected.record.renders.by_iteration[1]
+    assert second.rendered > 0 and second.cached > 0  # only scene 2 re-rendered
     approved = resume_run(
         outcome.run_id, settings=settings, decision={"decision": "approve", "by": "sam"}
     )
     assert approved.status == "published"
-    assert [a["decision"] for a in approved.record["approvals"]] == ["reject", "approve"]
+    assert approved.record is not None
+    assert [a.decision for a in approved.record.approvals] == ["reject", "approve"]
     assert pending_runs(settings=settings) == []
 
 
 def test_auto_approval_is_recorded_as_such(examples, tmp_path, settings):
     outcome = run(examples, tmp_path, settings, llm=None)
-    (approval,) = outcome.record["approvals"]
-    assert approval["auto"] is True and approval["by"] == "auto-approve policy"
+    assert outcome.record is not None
+    (approval,) = outcome.record.approvals
+    assert approval.auto is True and approval.by == "auto-approve policy"
     prov = json.loads((tmp_path / "out" / "provenance.json").read_text())
     assert prov["approvals"][0]["auto"] is True
 
@@ -230,7 +233,7 @@ def test_package_is_complete(examples, tmp_path, settings):
         assert (out / name).is_file(), name
     shots = json.loads((out / "shots.json").read_text())["shots"]
     assert sorted(p.stem for p in (out / "frames").glob("*.png")) == sorted(s["id"] for s in shots)
-    rec = outcome.record
+    rec = json.loads((out / "run.json").read_text())  # the keys the README documents
     for key in [
         "run_id",
         "status",
@@ -248,6 +251,7 @@ def test_package_is_complete(examples, tmp_path, settings):
     # publish writes run.json, so its own time is the one node the record cannot hold
     assert set(rec["timings"]) >= {"writer", "director", "render", "critic", "package", "gate"}
     assert rec["llm"]["calls"] == 0
+    assert outcome.record == RunRecord.model_validate(rec)  # the API returns what is on disk
 
 
 def test_package_animatic_matches_shots_and_subtitles_lie_inside(examples, tmp_path, settings):

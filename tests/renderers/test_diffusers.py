@@ -208,9 +208,10 @@ def test_the_episode_runs_with_the_diffusers_renderer(model, tmp_path, examples)
     )
     assert outcome.status in ("published", "awaiting_approval")  # the tiny model is unlisted
     record = outcome.record
-    assert record["renderer"] == f"diffusers:{model}"
-    assert record["renders"]["rendered"] >= record["shots"]
-    assert record["renders"]["images_per_s"] > 0
+    assert record is not None
+    assert record.renderer == f"diffusers:{model}"
+    assert record.renders.rendered >= record.shots
+    assert record.renders.images_per_s is not None and record.renders.images_per_s > 0
     import hashlib
     import json
 

@@ -29,14 +29,16 @@ def test_a_run_stops_at_each_configured_gate_for_the_roles_it_names(tmp_path, ex
         run_id="ep1",
     )
     assert outcome.status == "awaiting_approval" and outcome.gate["gate"] == "script"
-    assert outcome.record["status"] == "awaiting_approval"  # run.json says so already
+    assert outcome.record is not None
+    assert outcome.record.status == "awaiting_approval"  # run.json says so already
     assert not (tmp_path / "out" / "frames").exists()  # nothing rendered before the table read
     seen = []
     for token in (wes, dee, sam):
         outcome = decide("ep1", {"decision": "approve"}, token, settings=settings)
         seen.append(outcome.gate["gate"] if outcome.gate else outcome.status)
     assert seen == ["shots", "final", "published"]
-    gates = [a["gate"] for a in outcome.record["approvals"]]
+    assert outcome.record is not None
+    gates = [a.gate for a in outcome.record.approvals]
     assert gates == ["script", "shots", "final"]
     assert resume_run("ep1", settings=settings).status == "published"
 
@@ -54,4 +56,5 @@ def test_auto_approve_passes_every_gate(tmp_path, examples):
         auto_approve=True,
     )
     assert outcome.status == "published"
-    assert [a["gate"] for a in outcome.record["approvals"]] == ["script", "shots", "final"]
+    assert outcome.record is not None
+    assert [a.gate for a in outcome.record.approvals] == ["script", "shots", "final"]

@@ -1,0 +1,406 @@
+"""Records that cross modules or reach users: one pydantic model writes each and reads it back.
+
+Every record carries a `version`. A reader takes only the version its model describes: a
+record of another version (written by a newer or much older Reelwright) is a clear
+InputError naming the file and the version, never a half-read dict.
+
+- RunRecord — `run.json` of an episode package (what happened, scores, renders, usage).
+- ComplianceRecord — `compliance.json` (verdict, findings per check, cleared assets).
+- ProvenanceRecord — `provenance.json` (models, C2PA signing, every frame's hash).
+- GateRequest — what an approval gate shows: the interrupt value, `RunOutcome.gate`.
+- EvalLog — `eval.json` of an eval suite (cases, suite metrics, a comparison).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, ClassVar, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer
+from pydantic.functional_serializers import SerializerFunctionWrapHandler
+
+from reelwright.errors import InputError
+from reelwright.models import Approval, Finding, Thresholds, Usage
+
+RunStatus = Literal["running", "awaiting_approval", "published", "failed", "blocked"]
+GateName = Literal["script", "shots", "final"]
+MAX_RECORD_BYTES = 64 * 1024 * 1024  # a record is never this big; a bigger file is not one
+
+
+class VersionedRecord(BaseModel):
+    """A record with a schema version: `VERSION` is the one this code writes and reads."""
+
+    model_config = ConfigDict(extra="forbid")
+    VERSION: ClassVar[int]
+    NAME: ClassVar[str]  # how messages name the record: "run.json", "eval log", ...
+
+    version: int
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The JSON written to disk (unicode kept, a newline at the end)."""
+        data = self.model_dump(mode="json")
+        return json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
+
+
+R = TypeVar("R", bound=VersionedRecord)
+
+
+def parse_record(model: type[R], data: Any, where: str) -> R:
+    """A record from decoded JSON; `where` names its source in the error (a file, a run)."""
+    from reelwright.loading import validation_message
+
+    if not isinstance(data, dict):
+        raise InputError(f"{where} is not a Reelwright {model.NAME}: not a JSON object")
+    version = data.get("version")
+    if version is None:
+        raise InputError(f"{where} is not a Reelwright {model.NAME}: it has no version")
+    if version != model.VERSION:
+        raise InputError(
+            f"{where}: {model.NAME} version {version!r} is not supported (this Reelwright "
+            f"reads version {model.VERSION}); read it with the Reelwright that wrote it"
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_message(exc, f"{where} ({model.NAME})")) from None
+
+
+def read_record(path: Path | str, model: type[R]) -> R:
+    """Load a record file: missing, unreadable, not JSON, another version or the wrong shape
+    is an InputError that names the file."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_RECORD_BYTES:
+            raise InputError(f"{path} is larger than {MAX_RECORD_BYTES} bytes: not a record")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such {model.NAME}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the {model.NAME}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"{path} is not a Reelwright {model.NAME}: not JSON ({exc})") from None
+    except RecursionError:
+        raise InputError(f"{path} is nested too deeply to be a {model.NAME}") from None
+    return parse_record(model, data, str(path))
+
+
+# --------------------------------------------------------------------------- run.json
+
+
+class RenderCountRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    iteration: int
+    rendered: int
+    cached: int
+    seconds: float = 0.0
+
+
+class RenderSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rendered: int = 0
+    cached: int = 0
+    by_iteration: list[RenderCountRecord] = Field(default_factory=list)
+    seconds: float = 0.0
+    images_per_s: float | None = None
+    warnings: list[str] = Field(default_factory=list, description="`SHOT: warning`, sorted.")
+
+
+class LLMSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    backend: str
+    model: str | None = None
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    by_agent: dict[str, Usage] = Field(default_factory=dict)
+
+
+class RunRecord(VersionedRecord):
+    """`run.json`: what a run durably did. Version 2 added `files` (every package file's
+    SHA-256); `package_id` and `files` are filled in when the package folder is committed."""
+
+    VERSION: ClassVar[int] = 2
+    NAME: ClassVar[str] = "run.json"
+
+    version: int = VERSION
+    run_id: str
+    status: RunStatus
+    iterations: int = 0
+    scores: dict[str, float] = Field(
+        default_factory=dict, description="Last critique: per dimension and `overall`."
+    )
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    passed: bool = False
+    stop_reason: str = ""
+    shots: int = 0
+    duration_s: float = 0.0
+    renders: RenderSummary = Field(default_factory=RenderSummary)
+    renderer: str = "storyboard"
+    agents: Literal["procedural", "llm"] = "procedural"
+    offline: bool = True
+    llm: LLMSummary = Field(default_factory=lambda: LLMSummary(backend="procedural (offline)"))
+    approvals: list[Approval] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)
+    software: str = ""
+    error: str | None = Field(None, description="Why the run failed; absent otherwise.")
+    package_id: str = ""
+    files: dict[str, str] = Field(
+        default_factory=dict, description="Every other file of the package: path -> SHA-256."
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_empty_error(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("error") is None:
+            data.pop("error", None)  # run.json has an `error` key only when the run failed
+        return data
+
+
+# --------------------------------------------------------------------------- compliance.json
+
+
+class ComplianceRecord(VersionedRecord):
+    """`compliance.json`: the verdict, each check's findings, all findings, cleared assets."""
+
+    VERSION: ClassVar[int] = 1
+    NAME: ClassVar[str] = "compliance.json"
+
+    version: int = VERSION
+    verdict: Literal["block", "review", "pass"]
+    checks: dict[str, list[Finding]] = Field(default_factory=dict)
+    findings: list[Finding] = Field(default_factory=list)
+    assets: list[dict[str, str]] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- provenance.json
+
+
+class ModelRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    renderer: str
+    model: str
+
+
+class C2PASummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    signed: bool
+    signer: str | None = None
+    files: list[str] = Field(default_factory=list)
+    hint: str = ""
+
+
+class FrameProvenance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    shot_id: str
+    file: str
+    sha256: str
+    render_key: str
+    seed: int
+    prompt_sha256: str
+
+
+class ProvenanceRecord(VersionedRecord):
+    """`provenance.json`: how every frame was made, by which models, signed or not."""
+
+    VERSION: ClassVar[int] = 1
+    NAME: ClassVar[str] = "provenance.json"
+
+    version: int = VERSION
+    run_id: str
+    software: str
+    digital_source_type: str
+    models: list[ModelRef] = Field(default_factory=list)
+    agents: Literal["procedural", "llm"] = "procedural"
+    llm_model: str | None = None
+    c2pa: C2PASummary
+    assets: list[dict[str, str]] = Field(default_factory=list)
+    frames: list[FrameProvenance] = Field(default_factory=list)
+    approvals: list[Approval] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- gate
+
+
+class GateRequest(VersionedRecord):
+    """What an approval gate asks of reviewers. It is the graph's interrupt value, so it is
+    stored in checkpoints as plain JSON (`model_dump(mode="json")`) and read back here."""
+
+    VERSION: ClassVar[int] = 1
+    NAME: ClassVar[str] = "gate request"
+
+    version: int = VERSION
+    run_id: str
+    gate: GateName
+    revision: str = Field(description="Revision of the artefacts the gate shows.")
+    token: str = Field(description="Changes with every decision: a stale view conflicts.")
+    needs: list[str] = Field(default_factory=list, description="Roles still to approve.")
+    roles: list[str] = Field(default_factory=list, description="Roles that decide here.")
+    passed: bool = False
+    iteration: int = 0
+    scores: dict[str, float] = Field(default_factory=dict)
+    overall: float | None = None
+    review_findings: list[str] = Field(default_factory=list)
+    out: str = Field(description="The package folder.")
+
+    @classmethod
+    def from_interrupt(cls, value: Any, run_id: str) -> GateRequest:
+        """The interrupt value a checkpoint holds. Runs paused before gate requests were
+        versioned hold the same shape without `version`: that is version 1."""
+        if isinstance(value, dict) and "version" not in value:
+            value = {**value, "version": 1}
+        return parse_record(cls, value, f"the gate run {run_id} waits at")
+
+
+# --------------------------------------------------------------------------- eval.json
+
+
+class CaseCompliance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected: list[str] = Field(default_factory=list)
+    caught: list[str] = Field(default_factory=list)
+    recall: float | None = None
+    false_positive: bool | None = None
+
+
+class CaseLLM(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float | None = None
+
+
+class CaseRenders(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rendered: int = 0
+    cached: int = 0
+
+
+class CaseResult(BaseModel):
+    """One case of an eval: `cases/<id>/result.json` and an entry of the eval log. Episode
+    cases fill the package figures; screening cases the verdict and entities caught."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    tags: list[str] = Field(default_factory=list)
+    kind: Literal["episode", "screening"] = "episode"
+    fingerprint: str = ""
+    status: str = "error"
+    error: str = ""
+    timings: dict[str, float] = Field(default_factory=dict)
+    wall_s: float = 0.0
+    resumed: bool = False
+    # outcome
+    passed: bool = False
+    verdict: str | None = None
+    entities_caught: list[str] = Field(default_factory=list)
+    # episode figures
+    iterations: int = 0
+    iterations_to_pass: int | None = None
+    scores: dict[str, float] = Field(default_factory=dict)
+    score_history: list[dict[str, float]] = Field(default_factory=list)
+    score_delta_per_iteration: dict[str, float] = Field(default_factory=dict)
+    stop_reason: str = ""
+    llm: CaseLLM = Field(default_factory=CaseLLM)
+    renders: CaseRenders = Field(default_factory=CaseRenders)
+    characters_present: list[str] = Field(default_factory=list)
+    # expectations
+    expectations_met: bool = False
+    failures: list[str] = Field(default_factory=list)
+    compliance: CaseCompliance = Field(default_factory=CaseCompliance)
+
+    @model_serializer(mode="wrap")
+    def _only_what_the_case_filled(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)  # episode and screening cases fill different keys
+        return {k: v for k, v in data.items() if k in self.model_fields_set or k == "id"}
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), indent=1, ensure_ascii=False)
+
+
+class MetricSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mean: float
+    ci95: tuple[float, float]
+    n: int
+
+
+class SuiteSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cases: int
+    errors: int
+    metrics: dict[str, MetricSummary] = Field(default_factory=dict)
+    node_seconds_mean: dict[str, float] = Field(default_factory=dict)
+
+
+class ComparisonRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    metric: str
+    baseline: float
+    current: float
+    diff: float
+    ci95: tuple[float, float]
+    regression: bool
+
+
+class Comparison(BaseModel):
+    """Two eval logs compared: each metric's difference and the regressions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tolerance: float
+    rows: list[ComparisonRow] = Field(default_factory=list)
+    regressions: list[str] = Field(default_factory=list)
+
+
+class EvalOptionsRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    concurrency: int = 1
+    seed: int | None = None
+    record: str = ""
+    replay: str = ""
+    offline: bool = False
+
+
+class EvalLog(VersionedRecord):
+    """`eval.json`: a suite's cases, its metrics with 95% intervals, and (with --compare) the
+    comparison with a baseline log."""
+
+    VERSION: ClassVar[int] = 1
+    NAME: ClassVar[str] = "eval log"
+
+    version: int = VERSION
+    suite: str
+    suite_version: int
+    kind: Literal["episode", "screening"] = "episode"
+    created: str
+    options: EvalOptionsRecord = Field(default_factory=EvalOptionsRecord)
+    wall_s: float = 0.0
+    cases: list[CaseResult] = Field(default_factory=list)
+    summary: SuiteSummary
+    compare: Comparison | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_compare(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("compare") is None:
+            data.pop("compare", None)  # only a log written with --compare has the key
+        return data
