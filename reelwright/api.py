@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import logging
 import secrets
+import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from reelwright.config import Settings
-from reelwright.errors import ConflictError, InputError, NotFoundError, ReelwrightError
+from reelwright.errors import (
+    ConflictError,
+    InputError,
+    NotFoundError,
+    ReelwrightError,
+    as_parameters,
+    param,
+)
 from reelwright.graphs.checkpoint import open_checkpointer, thread_ids
 from reelwright.graphs.context import EpisodeContext, Progress, build_context, renderer_from_spec
 from reelwright.graphs.episode import build_graph
@@ -47,14 +55,14 @@ class RunOutcome:
     out: Path
     passed: bool = False
     record: RunRecord | None = None
-    gate_request: GateRequest | None = None
+    gate: GateRequest | None = None
     error: str = ""
-    notices: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list, repr=False)  # marked: see errors.param
 
     @property
-    def gate(self) -> dict[str, Any] | None:
-        """The gate request as JSON (what the review web API sends)."""
-        return self.gate_request.model_dump(mode="json") if self.gate_request else None
+    def notices(self) -> list[str]:
+        """What the call did besides the run (e.g. a folder moved aside), in API words."""
+        return [as_parameters(n) for n in self.notes]
 
 
 def new_run_id() -> str:
@@ -69,7 +77,7 @@ def run_episode(
     auto_approve: bool = False,
     renderer: str | Renderer = "storyboard",
     llm: LLM | Literal["auto"] | None = "auto",
-    state: str | None = None,
+    checkpointer: str | None = None,
     run_id: str | None = None,
     max_iterations: int | None = None,
     settings: Settings | None = None,
@@ -81,6 +89,7 @@ def run_episode(
     allow: list[str] | None = None,
     force: bool = False,
     allow_outside_sheets: bool = False,
+    state: str | None = None,
 ) -> RunOutcome:
     """Run a brief through writer -> director -> render -> critic until thresholds are met or
     the budget is spent, then the approval gate and publish.
@@ -107,7 +116,7 @@ def run_episode(
         Ledger.load(rights_path)  # refuse a bad ledger before anything is written
     refs = Path(references) if references else project_file(bible_path, "references")
     if refs is not None and not refs.is_dir():
-        raise InputError(f"--references {refs} is not a folder of images")
+        raise InputError(f"{param('references')} {refs} is not a folder of images")
     lists = (
         [Path(w) for w in watchlists]
         if watchlists
@@ -117,12 +126,12 @@ def run_episode(
         Watchlist.load(lists, allow or [])
     if max_iterations is not None:
         if max_iterations < 1:
-            raise InputError("--max-iterations must be at least 1")
+            raise InputError(f"{param('max_iterations')} must be at least 1")
         brief = brief.model_copy(
             update={"budget": brief.budget.model_copy(update={"max_iterations": max_iterations})}
         )
     run_id = check_id(run_id, "run id") if run_id else new_run_id()
-    state_url = state or settings.state_url
+    state_url = checkpointer_url(checkpointer, state, settings)
     out_root = resolve_out(out, _guarded_paths(settings, state_url, brief_path_of, bible_path))
     package_id = secrets.token_hex(8)
     claim_out(out_root, run_id, package_id, force=force, move=False)  # before any write
@@ -169,7 +178,9 @@ def run_episode(
         graph = build_graph().compile(checkpointer=saver)
         outcome = _finish(graph, config, _drive(graph, initial, config, ctx), ctx)
     if aside is not None:
-        outcome.notices.append(f"--force: moved the old contents of {out_root} aside to {aside}")
+        outcome.notes.append(
+            f"{param('force', 'True')}: moved the old contents of {out_root} aside to {aside}"
+        )
     return outcome
 
 
@@ -218,30 +229,32 @@ def _inputs(
 def resume_run(
     run_id: str,
     *,
-    state: str | None = None,
+    checkpointer: str | None = None,
     decision: Approval | dict[str, Any] | None = None,
     llm: LLM | None = None,
     renderer: Renderer | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
     lock: bool = True,
+    state: str | None = None,
 ) -> RunOutcome:
     """Continue a run from its last checkpoint: after a crash or kill it re-runs the step that
     did not finish (finished frames come from the cache); at the gate it applies `decision`."""
     settings = settings or Settings()
+    url = checkpointer_url(checkpointer, state, settings)
     check_id(run_id, "run id")
     if not lock:
-        return _resume(run_id, state, decision, llm, renderer, settings, progress)
-    with open_checkpointer(state or settings.state_url, create=False) as saver:
+        return _resume(run_id, url, decision, llm, renderer, settings, progress)
+    with open_checkpointer(url, create=False) as saver:
         if saver.get_tuple({"configurable": {"thread_id": run_id}}) is None:
-            raise NotFoundError(f"no run {run_id} in {state or settings.state_url}")
+            raise NotFoundError(f"no run {run_id} in {url}")
     with run_lock(settings.home, run_id):
-        return _resume(run_id, state, decision, llm, renderer, settings, progress)
+        return _resume(run_id, url, decision, llm, renderer, settings, progress)
 
 
 def _resume(
     run_id: str,
-    state: str | None,
+    url: str,
     decision: Approval | dict[str, Any] | None,
     llm: LLM | None,
     renderer: Renderer | None,
@@ -250,12 +263,12 @@ def _resume(
 ) -> RunOutcome:
     from langgraph.types import Command
 
-    with open_checkpointer(state or settings.state_url, create=False) as saver:
+    with open_checkpointer(url, create=False) as saver:
         graph = build_graph().compile(checkpointer=saver)
         config: RunnableConfig = {"configurable": {"thread_id": run_id}}
         snapshot = graph.get_state(config)
         if not snapshot.values:
-            raise NotFoundError(f"no run {run_id} in {state or settings.state_url}")
+            raise NotFoundError(f"no run {run_id} in {url}")
         current = EpisodeState.model_validate(snapshot.values)
         check_state(current, settings)  # stored paths re-checked against their roots
         ctx = build_context(current.run, settings, llm=llm, renderer=renderer, progress=progress)
@@ -279,20 +292,18 @@ def _resume(
         return _finish(graph, config, outcome, ctx)
 
 
-def waiting_gate(run_id: str, settings: Settings, state: str | None = None) -> dict[str, Any]:
-    """What the gate a run waits at shows (revision, roles it needs), as JSON; errors if it
-    waits not. `waiting_gate_request` is the same as a GateRequest."""
-    return waiting_gate_request(run_id, settings, state).model_dump(mode="json")
-
-
-def waiting_gate_request(run_id: str, settings: Settings, state: str | None = None) -> GateRequest:
-    """The gate a run waits at; NotFoundError or ConflictError if it waits at none."""
+def waiting_gate(
+    run_id: str, settings: Settings, checkpointer: str | None = None, *, state: str | None = None
+) -> GateRequest:
+    """The gate a run waits at (revision, roles it needs); NotFoundError or ConflictError if
+    it waits at none."""
+    url = checkpointer_url(checkpointer, state, settings)
     check_id(run_id, "run id")
-    with open_checkpointer(state or settings.state_url, create=False) as saver:
+    with open_checkpointer(url, create=False) as saver:
         graph = build_graph().compile(checkpointer=saver)
         snapshot = graph.get_state({"configurable": {"thread_id": run_id}})
         if not snapshot.values:
-            raise NotFoundError(f"no run {run_id} in {state or settings.state_url}")
+            raise NotFoundError(f"no run {run_id} in {url}")
         if not snapshot.interrupts:
             raise ConflictError(_not_waiting(run_id, EpisodeState.model_validate(snapshot.values)))
         return GateRequest.from_interrupt(snapshot.interrupts[0].value, run_id)
@@ -318,7 +329,7 @@ def _finish(
     current = EpisodeState.model_validate(values)
     if ctx.audit is not None:
         ctx.audit.sync(current.run.run_id, current.approvals)
-    gate = outcome.gate_request
+    gate = outcome.gate
     if outcome.status == "awaiting_approval" and gate is not None and gate.gate != "final":
         record = _read_record(current.run.out_dir)
         if record is None or record.status != "awaiting_approval":
@@ -355,11 +366,16 @@ def check_decision(decision: Approval | dict[str, Any], gate: GateRequest) -> Ap
     return approval.model_copy(update={"revision": gate.revision})
 
 
-def pending_gates(state: str | None = None, settings: Settings | None = None) -> list[GateRequest]:
+def pending_runs(
+    checkpointer: str | None = None,
+    settings: Settings | None = None,
+    *,
+    state: str | None = None,
+) -> list[GateRequest]:
     """Runs waiting at an approval gate: what each gate asks, oldest run first."""
     settings = settings or Settings()
+    url = checkpointer_url(checkpointer, state, settings)
     rows: list[GateRequest] = []
-    url = state or settings.state_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
         return rows  # no runs yet
     with open_checkpointer(url) as saver:
@@ -371,11 +387,18 @@ def pending_gates(state: str | None = None, settings: Settings | None = None) ->
     return rows
 
 
-def pending_runs(
-    state: str | None = None, settings: Settings | None = None
-) -> list[dict[str, Any]]:
-    """`pending_gates` as JSON (what the review web API and `review list` show)."""
-    return [g.model_dump(mode="json") for g in pending_gates(state, settings)]
+def checkpointer_url(checkpointer: str | None, state: str | None, settings: Settings) -> str:
+    """The checkpointer URL a call names, else the settings' one. `state=` is the name this
+    parameter had before 0.2 (it meant the checkpointer URL, not the episode state)."""
+    if state is not None:
+        warnings.warn(
+            "the `state` parameter is deprecated and will be removed in the next release; "
+            "pass `checkpointer` (the checkpointer URL)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        checkpointer = checkpointer or state
+    return checkpointer or settings.state_url
 
 
 def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOutcome:
@@ -437,7 +460,7 @@ def _outcome(graph: Any, config: RunnableConfig, ctx: EpisodeContext) -> RunOutc
         out=Path(spec.out_dir),
         passed=current.passed,
         record=_read_record(spec.out_dir),
-        gate_request=gate,
+        gate=gate,
         error=error,
     )
 

@@ -20,18 +20,25 @@ def param(name: str, value: str = "") -> str:
     return f"{_OPEN}{name}{'=' + value if value else ''}{_CLOSE}"
 
 
+def as_parameters(text: str) -> str:
+    """A marked message as Python callers read it."""
+    return _PARAM.sub(lambda m: m.group(1) + (m.group(2) or ""), text)
+
+
+def as_flags(text: str, flags: Mapping[str, str]) -> str:
+    """A marked message with each parameter shown as its command-line flag."""
+    return _PARAM.sub(lambda m: flags.get(m.group(1), "--" + m.group(1).replace("_", "-")), text)
+
+
 class ReelwrightError(Exception):
     """Base for errors with a message fit for a person."""
 
     def __str__(self) -> str:
-        return _PARAM.sub(lambda m: m.group(1) + (m.group(2) or ""), super().__str__())
+        return as_parameters(super().__str__())
 
     def for_cli(self, flags: Mapping[str, str]) -> str:
         """The message with each parameter shown as its command-line flag."""
-        text = str(self.args[0]) if self.args else ""
-        return _PARAM.sub(
-            lambda m: flags.get(m.group(1), "--" + m.group(1).replace("_", "-")), text
-        )
+        return as_flags(str(self.args[0]) if self.args else "", flags)
 
 
 class InputError(ReelwrightError):

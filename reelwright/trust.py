@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from reelwright.errors import InputError
+from reelwright.errors import InputError, param
 
 if TYPE_CHECKING:
     from reelwright.config import Settings
@@ -147,7 +147,7 @@ def check_sheets(bible: Bible, bible_path: Path | None, *, allowed: bool) -> Non
                 Path(character.sheet),
                 folder,
                 what=f"character {character.id}: sheet {character.sheet}",
-                hint="pass --allow-sheets-outside (allow_outside_sheets=True) to use it",
+                hint=f"pass {param('allow_outside_sheets', 'True')} to use it",
             )
 
 
@@ -225,12 +225,14 @@ def _check_stored_sheets(state: EpisodeState, settings: Settings) -> None:
     if spec.allow_outside_sheets and not settings.allow_sheets_outside:
         hint = (
             f"the stored state says run {spec.run_id} was started with "
-            "--allow-sheets-outside; an allowance read from state alone is not enough: set "
+            f"{param('allow_outside_sheets', 'True')}; an allowance read from state alone is "
+            "not enough: set "
             f"{ALLOW_SHEETS_ENV}=1 to confirm it and resume again"
         )
     else:
         hint = (
-            f"run {spec.run_id} was not started with --allow-sheets-outside, so the state "
+            f"run {spec.run_id} was not started with {param('allow_outside_sheets', 'True')}, "
+            "so the state "
             "database may have been edited: refusing to read it"
         )
     folder = bible_path.resolve().parent if bible_path else None

@@ -44,3 +44,41 @@ def test_the_cli_shows_the_same_error_with_flags(project):
     assert "error: --out " in result.output and "Pass --force" in result.output
     state = CliRunner().invoke(app, ["review", "list", "--state", "bogus://x"])
     assert state.exit_code == 2 and "--state 'bogus://x'" in state.output
+
+
+def test_state_is_a_deprecated_alias_of_checkpointer(tmp_path, examples):
+    from reelwright.api import pending_runs, resume_run
+
+    settings = Settings(home=tmp_path / "home")
+    url = f"sqlite:///{tmp_path / 'elsewhere.sqlite'}"
+    with pytest.warns(DeprecationWarning, match="pass `checkpointer`"):
+        outcome = run_episode(
+            examples / "briefs/first-light.yaml",
+            out=tmp_path / "out",
+            llm=None,
+            settings=settings,
+            run_id="ep",
+            state=url,
+        )
+    assert outcome.status == "awaiting_approval"
+    assert [g.run_id for g in pending_runs(url, settings)] == ["ep"]  # the new name
+    with pytest.warns(DeprecationWarning):
+        assert [g.run_id for g in pending_runs(settings=settings, state=url)] == ["ep"]
+    done = resume_run(
+        "ep", checkpointer=url, settings=settings, decision={"decision": "approve", "by": "sam"}
+    )
+    assert done.status == "published"
+
+
+def test_force_notices_speak_of_the_parameter(tmp_path, examples):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "mine.txt").write_text("x")
+    outcome = run_episode(
+        examples / "briefs/first-light.yaml",
+        out=tmp_path / "out",
+        llm=None,
+        auto_approve=True,
+        force=True,
+        settings=Settings(home=tmp_path / "home"),
+    )
+    assert outcome.notices and outcome.notices[0].startswith("force=True: moved the old")

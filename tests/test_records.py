@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reelwright.api import pending_gates, run_episode, waiting_gate_request
+from reelwright.api import pending_runs, run_episode, waiting_gate
 from reelwright.errors import InputError
 from reelwright.records import (
     ComplianceRecord,
@@ -66,12 +66,12 @@ def test_a_gate_request_round_trips_through_the_checkpoint(examples, tmp_path, s
         settings=settings,
         run_id="ep1",
     )
-    gate = outcome.gate_request
+    gate = outcome.gate
     assert isinstance(gate, GateRequest) and gate.gate == "final" and gate.version == 1
-    assert outcome.gate == gate.model_dump(mode="json")  # the JSON form the web API sends
-    assert waiting_gate_request("ep1", settings) == gate
-    assert pending_gates(settings=settings) == [gate]
-    assert GateRequest.from_interrupt(json.loads(json.dumps(outcome.gate)), "ep1") == gate
+    assert waiting_gate("ep1", settings) == gate
+    assert pending_runs(settings=settings) == [gate]
+    as_json = json.loads(json.dumps(gate.model_dump(mode="json")))  # what the web API sends
+    assert GateRequest.from_interrupt(as_json, "ep1") == gate
 
 
 def test_a_gate_request_from_before_versioning_reads_as_version_1():

@@ -310,9 +310,11 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
     from rich.console import Console
     from rich.table import Table
 
+    from reelwright.errors import as_flags
+
     console = Console()
-    for notice in outcome.notices:
-        typer.echo(notice, err=True)
+    for note in outcome.notes:
+        typer.echo(as_flags(note, FLAGS), err=True)
     rec = outcome.record
     scores = rec.scores if rec else {}
     thresholds = rec.thresholds.model_dump() if rec else {}
@@ -342,7 +344,7 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
         raise typer.Exit(EXIT_OK)
     if outcome.status == "awaiting_approval":
         console.print(f"[yellow]waiting for approval[/]: package at {outcome.out}")
-        gate = outcome.gate_request
+        gate = outcome.gate
         if gate is not None and "legal" in gate.needs:
             console.print("  needs an approval by the legal role (--role legal) for:")
             for line in gate.review_findings[:10]:

@@ -36,12 +36,9 @@ def review_list(state: StateOpt = None) -> None:
         typer.echo("no runs waiting for approval")
         return
     for row in rows:
-        verdict = "passed" if row.get("passed") else "below thresholds"
-        overall = row.get("overall")
-        typer.echo(
-            f"{row['run_id']}\t{row.get('gate', 'final')}\t{verdict}\t"
-            f"overall {overall if overall is not None else '-'}\t{row.get('out', '')}"
-        )
+        verdict = "passed" if row.passed else "below thresholds"
+        overall = row.overall if row.overall is not None else "-"
+        typer.echo(f"{row.run_id}\t{row.gate}\t{verdict}\toverall {overall}\t{row.out}")
 
 
 def _decide(run_id: str, state: str | None, token: str | None, decision: dict[str, Any]) -> None:

@@ -109,7 +109,7 @@ def run(
             out=target,
             auto_approve=auto_approve,
             renderer=renderer,
-            state=settings.state_url,
+            checkpointer=settings.state_url,
             run_id=rid,
             max_iterations=max_iterations,
             settings=settings,
@@ -137,7 +137,7 @@ def resume(
         settings = load_settings(state)
         guard.run(run_id, settings.home, state)
         outcome = resume_run(
-            run_id, state=settings.state_url, settings=settings, progress=ConsoleProgress()
+            run_id, checkpointer=settings.state_url, settings=settings, progress=ConsoleProgress()
         )
         guard.explain(outcome)
     report(outcome, state or "")

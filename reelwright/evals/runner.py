@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from reelwright.errors import InputError
+from reelwright.errors import InputError, param
 from reelwright.evals.suite import SUITE_VERSION, Case, Suite, load_suite
 from reelwright.paths import atomic_write
 from reelwright.records import (
@@ -80,11 +80,11 @@ def run_suite(
 ) -> EvalLog:
     suite, base = load_suite(resolve_suite(suite_path))
     if options.concurrency < 1:
-        raise InputError("--concurrency must be at least 1")
+        raise InputError(f"{param('concurrency')} must be at least 1")
     if options.record and options.replay:
-        raise InputError("--record and --replay cannot be used together")
+        raise InputError(f"{param('record')} and {param('replay')} cannot be used together")
     if options.replay and not options.replay.is_file():
-        raise InputError(f"--replay {options.replay}: no such cassette")
+        raise InputError(f"{param('replay')} {options.replay}: no such cassette")
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
     results: dict[str, CaseResult] = {}
@@ -293,7 +293,7 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
     with open_checkpointer(state) as saver:
         exists = saver.get_tuple({"configurable": {"thread_id": case.id}}) is not None
     if exists:  # interrupted earlier: continue from the checkpoint
-        outcome = resume_run(case.id, state=state, llm=llm, settings=settings)
+        outcome = resume_run(case.id, checkpointer=state, llm=llm, settings=settings)
     else:
         outcome = run_episode(
             brief,
@@ -301,7 +301,7 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
             out=case_dir / "package",
             auto_approve=case.decisions is None,
             llm=llm,
-            state=state,
+            checkpointer=state,
             run_id=case.id,
             settings=settings,
             rights=rights,
@@ -314,7 +314,7 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
         if outcome.status != "awaiting_approval":
             break
         outcome = resume_run(
-            case.id, state=state, llm=llm, settings=settings, decision=decision.model_dump()
+            case.id, checkpointer=state, llm=llm, settings=settings, decision=decision.model_dump()
         )
     if outcome.status == "failed":
         raise RuntimeError(outcome.error or "run failed")
@@ -347,7 +347,9 @@ def _case_llm(job: dict[str, Any], settings: Any, case_dir: Path) -> Any:
         from reelwright.evals.cassette import RecordingTransport
 
         if not settings.llm.configured:
-            raise InputError("--record needs an LLM endpoint (REELWRIGHT_LLM_BASE_URL or a key)")
+            raise InputError(
+                f"{param('record')} needs an LLM endpoint (REELWRIGHT_LLM_BASE_URL or a key)"
+            )
         client = httpx.Client(
             transport=RecordingTransport(case_dir / "cassette.jsonl"),
             timeout=settings.llm.timeout_s,

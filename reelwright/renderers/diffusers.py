@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from reelwright.config import RenderSettings
-from reelwright.errors import InputError, RenderError
+from reelwright.errors import InputError, RenderError, param
 from reelwright.models import Bible, RenderJob, Shot
 from reelwright.renderers.base import (
     BaseRenderer,
@@ -84,7 +84,7 @@ def check_model_path(path: Path) -> tuple[Path, Path | None]:
         if config is None or not (config / "model_index.json").is_file():
             raise InputError(
                 f"a single-file checkpoint needs a local config folder (nothing is "
-                f"downloaded): --renderer diffusers:{path}@/path/to/config-folder"
+                f"downloaded): {param('renderer')} diffusers:{path}@/path/to/config-folder"
             )
         return path, config
     if not (path / "model_index.json").is_file():

@@ -11,6 +11,7 @@ from reelwright.config import Settings
 from reelwright.errors import AuthError, InputError, param
 from reelwright.locks import run_lock
 from reelwright.paths import check_id
+from reelwright.records import GateRequest
 from reelwright.review.reviewers import ReviewConfig, Reviewer
 
 
@@ -48,23 +49,21 @@ def decide(
         return resume_run(run_id, settings=settings, decision=data, progress=progress, lock=False)
 
 
-def _role(
-    name: str, roles: list[str], asked: str | None, gate: dict[str, Any], decision: str
-) -> str:
+def _role(name: str, roles: list[str], asked: str | None, gate: GateRequest, decision: str) -> str:
     if asked and asked not in roles:
         raise AuthError(f"{name} does not hold the role {asked!r} (roles: {roles})", 403)
-    wanted = gate["needs"] if decision == "approve" and gate["needs"] else gate["roles"]
+    wanted = gate.needs if decision == "approve" and gate.needs else gate.roles
     if asked:
-        if asked not in gate["roles"]:
+        if asked not in gate.roles:
             raise AuthError(
-                f"the {gate['gate']} gate takes decisions from {gate['roles']}, not {asked!r}", 403
+                f"the {gate.gate} gate takes decisions from {gate.roles}, not {asked!r}", 403
             )
         return asked
     for role in roles:
         if role in wanted:
             return role
     raise AuthError(
-        f"{name} (roles {roles}) cannot decide at the {gate['gate']} gate of run "
-        f"{gate['run_id']}: it needs {' or '.join(wanted)}",
+        f"{name} (roles {roles}) cannot decide at the {gate.gate} gate of run "
+        f"{gate.run_id}: it needs {' or '.join(wanted)}",
         403,
     )

@@ -14,28 +14,9 @@ from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState
 from reelwright.models import Approval, Finding, Script, Shot
 from reelwright.paths import check_id
+from reelwright.records import GateRequest, RunRecord
 
 RUN_VIEW_VERSION = 1
-
-
-class GateView(BaseModel):
-    """The gate a run waits at, as the graph's interrupt hands it out (`gates.gate_payload`).
-    Keys it adds later pass through unchanged."""
-
-    model_config = ConfigDict(frozen=True, extra="allow")
-
-    run_id: str
-    gate: str
-    revision: str
-    token: str = Field(description="Changes with every decision; a decision must quote it.")
-    needs: list[str] = Field(description="Roles that still have to approve.")
-    roles: list[str]
-    passed: bool
-    iteration: int
-    scores: dict[str, float]
-    overall: float | None
-    review_findings: list[str]
-    out: str
 
 
 class RunView(BaseModel):
@@ -49,7 +30,7 @@ class RunView(BaseModel):
         description="awaiting_approval, running, failed, blocked, published, or published "
         "with a warning when the package on disk does not verify."
     )
-    gate: GateView | None
+    gate: GateRequest | None
     title: str
     iteration: int
     thresholds: dict[str, float]
@@ -67,22 +48,15 @@ class RunView(BaseModel):
         return self.characters.get(character, character)
 
 
-class RunJsonFields(BaseModel):
-    """The few fields of a package's run.json the review app reads; a small typed accessor
-    until run.json has a model of its own. Anything unreadable reads as empty."""
+def _package_record(out: Path) -> RunRecord | None:
+    """The package's run.json, or None when it has none or one this version cannot read."""
+    from reelwright.errors import InputError
+    from reelwright.staging import read_record
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    run_id: str = ""
-    status: str = ""
-    files: dict[str, str] | None = Field(None, description="Package path → SHA-256.")
-
-    @classmethod
-    def read(cls, out: Path) -> RunJsonFields:
-        try:
-            return cls.model_validate_json((out / "run.json").read_bytes())
-        except (OSError, ValueError):  # missing, not JSON, or not the shape above
-            return cls()
+    try:
+        return read_record(out)
+    except InputError:
+        return None
 
 
 def run_view(run_id: str, settings: Settings) -> RunView:
@@ -96,11 +70,15 @@ def run_view(run_id: str, settings: Settings) -> RunView:
     if not snapshot.values:
         raise NotFoundError(f"no run {run_id}")
     state = EpisodeState.model_validate(snapshot.values)
-    gate = GateView.model_validate(snapshot.interrupts[0].value) if snapshot.interrupts else None
+    gate = (
+        GateRequest.from_interrupt(snapshot.interrupts[0].value, run_id)
+        if snapshot.interrupts
+        else None
+    )
     out = Path(state.run.out_dir)
     return RunView(
         run_id=run_id,
-        status="awaiting_approval" if gate else _status(state, RunJsonFields.read(out), settings),
+        status="awaiting_approval" if gate else _status(state, _package_record(out), settings),
         gate=gate,
         title=state.script.title if state.script else state.brief.title,
         iteration=state.iteration,
@@ -116,7 +94,7 @@ def run_view(run_id: str, settings: Settings) -> RunView:
     )
 
 
-def _status(state: EpisodeState, record: RunJsonFields, settings: Settings) -> str:
+def _status(state: EpisodeState, record: RunRecord | None, settings: Settings) -> str:
     """What durably happened: `published` only for a package that verifies on disk."""
     if state.ended == "published":
         from reelwright.package import check_package
@@ -131,7 +109,7 @@ def _status(state: EpisodeState, record: RunJsonFields, settings: Settings) -> s
         )
     if state.ended == "blocked":
         return "blocked"
-    return "failed" if record.status == "failed" else "running"
+    return "failed" if record is not None and record.status == "failed" else "running"
 
 
 PACKAGE_FILES = {"contact_sheet.png", "animatic.mp4", "animatic.srt", "script.md"}
@@ -144,8 +122,8 @@ def package_file(view: RunView, name: str) -> Path:
     from reelwright.paths import OutputDir
 
     out = OutputDir(view.out)
-    record = RunJsonFields.read(out.root)
-    listed = record.files if record.run_id == view.run_id else None
+    record = _package_record(out.root)
+    listed = record.files if record is not None and record.run_id == view.run_id else None
     if name.startswith("frames/"):
         shot = name.removeprefix("frames/").removesuffix(".png")
         path = out.frame(shot)

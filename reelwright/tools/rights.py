@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from reelwright.errors import param
 from reelwright.loading import parse, read_yaml
 from reelwright.models import Bible, Brief, Finding, Severity
 
@@ -109,7 +110,7 @@ def check_clearances(
                 severity=Severity.review,
                 where="project",
                 evidence="no rights ledger is configured, so nothing is cleared",
-                fix="add rights.yaml beside the bible (or pass --rights FILE)",
+                fix=f"add rights.yaml beside the bible (or pass {param('rights')} FILE)",
             )
         ]
     findings: list[Finding] = []

@@ -127,14 +127,14 @@ def test_review_finding_needs_a_legal_approval(tmp_path, examples, settings):
         brief, out=tmp_path / "out", auto_approve=True, llm=None, settings=settings
     )
     assert outcome.status == "awaiting_approval"  # the auto-approve policy is not legal
-    assert outcome.gate["needs"] == ["legal"]
-    assert any("Coca-Cola" in line for line in outcome.gate["review_findings"])
+    assert outcome.gate.needs == ["legal"]
+    assert any("Coca-Cola" in line for line in outcome.gate.review_findings)
     showrunner = resume_run(
         outcome.run_id,
         settings=settings,
         decision={"decision": "approve", "by": "sam", "role": "showrunner"},
     )
-    assert showrunner.status == "awaiting_approval" and showrunner.gate["needs"] == ["legal"]
+    assert showrunner.status == "awaiting_approval" and showrunner.gate.needs == ["legal"]
     legal = resume_run(
         outcome.run_id,
         settings=settings,

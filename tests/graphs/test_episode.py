@@ -133,7 +133,7 @@ def test_max_iterations_reached_goes_to_the_gate_unpassed(examples, tmp_path, se
     fake.always(JudgementReply, judgement(2.0, [note]))
     outcome = run(examples, tmp_path, settings, auto_approve=False, max_iterations=2)
     assert outcome.status == "awaiting_approval"
-    assert outcome.gate_request is not None and outcome.gate_request.passed is False
+    assert outcome.gate is not None and outcome.gate.passed is False
     rec = outcome.record
     assert rec is not None
     assert rec.iterations == 2 and rec.passed is False
@@ -161,7 +161,7 @@ def test_offline_gate_reject_then_approve(examples, tmp_path, settings):
     assert outcome.status == "awaiting_approval"
     assert outcome.record is not None and outcome.record.status == "awaiting_approval"
     assert outcome.record.llm.backend == "procedural (offline)"
-    assert [r["run_id"] for r in pending_runs(settings=settings)] == [outcome.run_id]
+    assert [r.run_id for r in pending_runs(settings=settings)] == [outcome.run_id]
     rejected = resume_run(
         outcome.run_id,
         settings=settings,

@@ -140,7 +140,7 @@ def test_two_reviewers_at_once_exactly_one_decision_applies(project):
     def act(decision: str) -> None:
         barrier.wait()
         try:
-            body = {"decision": decision, "token": gate["token"], "revision": gate["revision"]}
+            body = {"decision": decision, "token": gate.token, "revision": gate.revision}
             if decision == "reject":
                 body.update(to="director", note="again")
             results.append(decide("ep1", body, tokens["sam"], settings=settings).status)

@@ -28,14 +28,14 @@ def test_a_run_stops_at_each_configured_gate_for_the_roles_it_names(tmp_path, ex
         settings=settings,
         run_id="ep1",
     )
-    assert outcome.status == "awaiting_approval" and outcome.gate["gate"] == "script"
+    assert outcome.status == "awaiting_approval" and outcome.gate.gate == "script"
     assert outcome.record is not None
     assert outcome.record.status == "awaiting_approval"  # run.json says so already
     assert not (tmp_path / "out" / "frames").exists()  # nothing rendered before the table read
     seen = []
     for token in (wes, dee, sam):
         outcome = decide("ep1", {"decision": "approve"}, token, settings=settings)
-        seen.append(outcome.gate["gate"] if outcome.gate else outcome.status)
+        seen.append(outcome.gate.gate if outcome.gate else outcome.status)
     assert seen == ["shots", "final", "published"]
     assert outcome.record is not None
     gates = [a.gate for a in outcome.record.approvals]

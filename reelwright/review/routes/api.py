@@ -22,7 +22,8 @@ ApiReviewer = Annotated[Reviewer, Depends(api_reviewer)]
 def runs(review: ReviewDep, _: ApiReviewer) -> JSONResponse:
     from reelwright.api import pending_runs
 
-    return JSONResponse({"runs": pending_runs(settings=review.settings)})
+    runs = pending_runs(settings=review.settings)
+    return JSONResponse({"runs": [gate.model_dump(mode="json") for gate in runs]})
 
 
 @router.get("/runs/{run_id}")
@@ -40,7 +41,7 @@ async def decision(
         {
             "run_id": outcome.run_id,
             "status": outcome.status,
-            "gate": outcome.gate,
+            "gate": outcome.gate.model_dump(mode="json") if outcome.gate else None,
             "by": reviewer.name,
         }
     )

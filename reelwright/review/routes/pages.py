@@ -27,7 +27,7 @@ from reelwright.review.routes.common import (
     take_decision,
 )
 from reelwright.review.sessions import csrf_ok, csrf_token
-from reelwright.review.views import GateView, run_view
+from reelwright.review.views import run_view
 
 router = APIRouter()
 MaybeSession = Annotated[Session | None, Depends(optional_session)]
@@ -128,7 +128,7 @@ def queue(request: Request, review: ReviewDep, session: MaybeSession) -> Respons
 
     if session is None:
         return RedirectResponse("/login", 303)
-    runs = [GateView.model_validate(r) for r in pending_runs(settings=review.settings)]
+    runs = pending_runs(settings=review.settings)
     return render(
         request,
         review,
