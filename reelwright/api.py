@@ -143,7 +143,7 @@ def run_episode(
     if llm == "auto":
         model: LLM | None = llm_from_settings(settings.llm) if settings.llm.configured else None
     else:
-        model = llm  # type: ignore[assignment]
+        model = llm
     width, height = frame_size(brief.aspect, long_side)
     spec = RunSpec(
         run_id=run_id,
@@ -160,7 +160,7 @@ def run_episode(
         references=str(refs.resolve()) if refs else None,
         watchlists=tuple(str(p.resolve()) for p in lists),
         allow=tuple(allow or ()),
-        gates=review.extra_gates(),  # type: ignore[arg-type]
+        gates=review.extra_gates(),
         gate_roles=review.gate_roles(),
         bible_path=str(bible_path.resolve()) if bible_path else None,
         allow_outside_sheets=outside_sheets,

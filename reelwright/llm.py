@@ -302,8 +302,8 @@ class OpenAILLM:
             completion = retrying(
                 self._client.chat.completions.create,
                 model=self.model,
-                messages=messages,  # type: ignore[arg-type]
-                response_format=response_format,  # type: ignore[arg-type]
+                messages=messages,
+                response_format=response_format,
                 max_tokens=self.max_tokens,
             )
         except openai.AuthenticationError as exc:

@@ -301,7 +301,7 @@ def compliance_record(state: EpisodeView) -> ComplianceRecord:
     from reelwright.tools.screening import verdict
 
     return ComplianceRecord(
-        verdict=verdict(state.findings),  # type: ignore[arg-type]
+        verdict=verdict(state.findings),
         checks={k: list(v) for k, v in sorted(state.compliance.items())},
         findings=state.findings,
         assets=list(state.assets),

@@ -361,7 +361,7 @@ class Critic:
             notes=notes,
             findings=findings,
             judge=judge,
-        )  # type: ignore[arg-type]
+        )
         return critique, usage
 
 

@@ -236,7 +236,7 @@ class ProceduralWriter:
             id=scene_id(number),
             number=number,
             location=location,
-            time_of_day=TIMES[act],  # type: ignore[arg-type]
+            time_of_day=TIMES[act],
             summary=beats[0][0].upper() + beats[0][1:] + ".",
             beats=beats,
             characters=cast,

@@ -79,7 +79,7 @@ def renderer_from_spec(spec: str, settings: Settings | None = None) -> Renderer:
             raise InputError(
                 f"the diffusers renderer needs `pip install 'reelwright[diffusers]'` ({exc})"
             ) from None
-        return DiffusersRenderer(  # type: ignore[return-value]
+        return DiffusersRenderer(
             spec.removeprefix("diffusers:"), settings.render, home=settings.home
         )
     raise InputError(f"unknown renderer {spec!r}: use 'storyboard' or 'diffusers:PATH'")

@@ -153,7 +153,7 @@ def build_graph(
 ) -> StateGraph[EpisodeState, EpisodeContext, EpisodeState, EpisodeState]:
     """The builder; `compile(checkpointer=...)` returns the runnable graph. Without a context
     schema (LangGraph Studio, `langgraph dev`) nodes build their tools from the run's spec."""
-    g = StateGraph(EpisodeState, context_schema=context_schema)  # type: ignore[arg-type]
+    g = StateGraph(EpisodeState, context_schema=context_schema)
     g.add_node("clearance", _node("clearance", clearance), destinations=("writer", "blocked"))
     g.add_node("writer", _node("writer", write))
     g.add_node(

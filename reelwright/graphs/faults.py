@@ -46,7 +46,7 @@ class FaultPlan:
             raise InputError(
                 f"{ENV}={text!r}: expected WHEN:NODE[#N] with WHEN one of {', '.join(WHENS)}"
             )
-        return cls(when=when, node=node, occurrence=int(nth or 1))  # type: ignore[arg-type]
+        return cls(when=when, node=node, occurrence=int(nth or 1))
 
     def _hit(self, node: str, count: int) -> bool:
         return node == self.node and count == self.occurrence

@@ -81,7 +81,7 @@ def gate_payload(state: EpisodeState, gate: str) -> GateRequest:
     revision = revision_of(state, gate)
     return GateRequest(
         run_id=state.run.run_id,
-        gate=gate,  # type: ignore[arg-type]
+        gate=gate,
         revision=revision,
         token=gate_token(state, gate),
         needs=missing_roles(state, gate, revision),
@@ -161,7 +161,7 @@ def make_gate(gate: str) -> Any:
                 role="policy",
                 auto=True,
                 note="approved by --auto-approve",
-                gate=gate,  # type: ignore[arg-type]
+                gate=gate,
                 revision=revision,
             )
             logger.info(

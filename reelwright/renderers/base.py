@@ -119,7 +119,7 @@ def shot_job(
         seed=shot.seed,
         width=width,
         height=height,
-        **settings,  # type: ignore[arg-type]
+        **settings,
     )
 
 

@@ -443,7 +443,7 @@ def load_pipeline(path: Path, config: Path | None, settings: RenderSettings) -> 
     if key in _PIPELINES:
         return _PIPELINES[key]
     if path.is_file():
-        pipe = AutoPipelineForText2Image.from_pipe(_single_file(path, config, dtype))  # type: ignore[arg-type]
+        pipe = AutoPipelineForText2Image.from_pipe(_single_file(path, config, dtype))
     else:
         pipe = AutoPipelineForText2Image.from_pretrained(
             path, dtype=dtype, use_safetensors=True, local_files_only=True
