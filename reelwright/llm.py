@@ -45,9 +45,13 @@ Mode = Literal["auto", "strict", "json"]
 
 
 class LLM(Protocol):
-    """What agents call. `context` reaches the output model's validators (e.g. known ids)."""
+    """What agents call. `context` reaches the output model's validators (e.g. known ids).
+    `model` and `base_url` are recorded with a run (the key never is), so a resume can insist
+    on the same endpoint."""
 
     backend: str
+    model: str
+    base_url: str | None
 
     def structured(
         self,
@@ -133,6 +137,7 @@ class OpenAILLM:
         import openai
 
         self.model = model
+        self.base_url = base_url
         self.mode: Mode = mode
         self.max_repairs = max_repairs
         self.retry = retry or RetryPolicy()
