@@ -18,28 +18,26 @@ __version__ = "0.1.0"
 logging.getLogger("reelwright").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
-    from reelwright.api import RunOutcome
+    from reelwright.api import resume_run, run_episode
+    from reelwright.graphs.episode import build_graph
+
+_LAZY = {
+    "run_episode": "reelwright.api",
+    "resume_run": "reelwright.api",
+    "build_graph": "reelwright.graphs.episode",
+}
 
 
-def run_episode(*args: Any, **kwargs: Any) -> RunOutcome:
-    """Run a brief through the writer/director/critic loop; see `reelwright.api.run_episode`."""
-    from reelwright.api import run_episode as _run
+def __getattr__(name: str) -> Any:
+    """`reelwright.run_episode` and friends are the real functions (signatures, docstrings,
+    warnings blamed on the caller), imported on first use so `import reelwright` stays light."""
+    if name in _LAZY:
+        import importlib
 
-    return _run(*args, **kwargs)
-
-
-def resume_run(*args: Any, **kwargs: Any) -> RunOutcome:
-    """Continue a crashed or paused run; see `reelwright.api.resume_run`."""
-    from reelwright.api import resume_run as _resume
-
-    return _resume(*args, **kwargs)
-
-
-def build_graph(*args: Any, **kwargs: Any) -> Any:
-    """The episode StateGraph builder; see `reelwright.graphs.episode.build_graph`."""
-    from reelwright.graphs.episode import build_graph as _build
-
-    return _build(*args, **kwargs)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'reelwright' has no attribute {name!r}")
 
 
 __all__ = ["__version__", "build_graph", "resume_run", "run_episode"]

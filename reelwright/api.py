@@ -389,8 +389,14 @@ def pending_runs(
 
 def checkpointer_url(checkpointer: str | None, state: str | None, settings: Settings) -> str:
     """The checkpointer URL a call names, else the settings' one. `state=` is the name this
-    parameter had before 0.2 (it meant the checkpointer URL, not the episode state)."""
+    parameter had up to 0.1 (it meant the checkpointer URL, not the episode state)."""
     if state is not None:
+        if checkpointer is not None and checkpointer != state:
+            raise InputError(
+                f"{param('checkpointer')} {checkpointer!r} and the deprecated "
+                f"{param('state')} {state!r} name two checkpointers; pass only "
+                f"{param('checkpointer')}"
+            )
         warnings.warn(
             "the `state` parameter is deprecated and will be removed in the next release; "
             "pass `checkpointer` (the checkpointer URL)",

@@ -283,3 +283,14 @@ def test_eval_run_and_calibrate_are_subcommands():
     assert "run" in listed.output and "calibrate" in listed.output
     old_style = runner.invoke(app, ["eval", "suite.yaml"])  # a suite is no longer a command
     assert old_style.exit_code == 2
+
+
+def test_the_printed_decision_commands_use_a_token_once_reviewers_exist(project):
+    added = runner.invoke(app, ["reviewers", "add", "sam", "--role", "showrunner"])
+    assert added.exit_code == 0
+    result = runner.invoke(app, ["run", "briefs/first-light.yaml", "--out", "out", "--run-id", "w"])
+    assert result.exit_code == 3
+    assert "reelwright review approve w --token TOKEN" in result.output
+    assert "reelwright review reject w --token TOKEN --to writer|director --note TEXT" in (
+        result.output
+    )

@@ -82,3 +82,51 @@ def test_force_notices_speak_of_the_parameter(tmp_path, examples):
         settings=Settings(home=tmp_path / "home"),
     )
     assert outcome.notices and outcome.notices[0].startswith("force=True: moved the old")
+
+
+def test_state_and_a_different_checkpointer_together_are_refused(tmp_path, examples):
+    with pytest.raises(InputError, match="name two checkpointers"):
+        run_episode(
+            examples / "briefs/first-light.yaml",
+            out=tmp_path / "out",
+            llm=None,
+            settings=Settings(home=tmp_path / "home"),
+            checkpointer=f"sqlite:///{tmp_path / 'a.sqlite'}",
+            state=f"sqlite:///{tmp_path / 'b.sqlite'}",
+        )
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_deprecation_is_blamed_on_the_callers_line(tmp_path, examples):
+    """Through `reelwright.run_episode` (the README's import) the warning shows with Python's
+    default filters, pointing at the caller — no wrapper frame in between."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "caller.py"
+    script.write_text(
+        "import reelwright\n"
+        f"reelwright.run_episode({str(examples / 'briefs/first-light.yaml')!r}, out='out', "
+        "llm=None, auto_approve=True, state='memory://')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(Path(__file__).parents[1]), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"{script}:2: DeprecationWarning" in done.stderr
+
+
+def test_the_public_functions_keep_their_signatures():
+    import inspect
+
+    import reelwright
+
+    params = inspect.signature(reelwright.run_episode).parameters
+    assert "checkpointer" in params and "out" in params
+    assert "decision" in inspect.signature(reelwright.resume_run).parameters

@@ -306,6 +306,17 @@ def _compliance(out: Path) -> list[Finding]:
         return []
 
 
+def _reviewer_flag(state_flag: str) -> str:
+    """How a decision names its reviewer here: a token once reviewers exist, else a name."""
+    from reelwright.review.reviewers import ReviewConfig
+
+    try:
+        configured = bool(ReviewConfig.load(load_settings(state_flag or None).home).reviewers)
+    except Exception:  # a hint only: never let it hide the outcome
+        configured = False
+    return "--token TOKEN" if configured else "--as NAME"
+
+
 def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
     from rich.console import Console
     from rich.table import Table
@@ -349,9 +360,11 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
             console.print("  needs an approval by the legal role (--role legal) for:")
             for line in gate.review_findings[:10]:
                 console.print(f"    - {line}")
-        console.print(f"  approve: reelwright review approve {outcome.run_id} --as NAME{state_arg}")
-        console.print(
-            f"  reject:  reelwright review reject {outcome.run_id} --as NAME "
+        who = _reviewer_flag(state_flag)
+        # plain echo: a command to copy must not be wrapped at the console's width
+        typer.echo(f"  approve: reelwright review approve {outcome.run_id} {who}{state_arg}")
+        typer.echo(
+            f"  reject:  reelwright review reject {outcome.run_id} {who} "
             f"--to writer|director --note TEXT{state_arg}"
         )
         raise typer.Exit(EXIT_PAUSED)

@@ -160,7 +160,7 @@ def make_gate(gate: str) -> Any:
                 by="auto-approve policy",
                 role="policy",
                 auto=True,
-                note="approved by --auto-approve",
+                note="approved by the auto-approve policy",
                 gate=gate,
                 revision=revision,
             )
