@@ -294,3 +294,10 @@ def test_the_printed_decision_commands_use_a_token_once_reviewers_exist(project)
     assert "reelwright review reject w --token TOKEN --to writer|director --note TEXT" in (
         result.output
     )
+
+
+def test_version_prints_the_one_version():
+    from reelwright import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"reelwright {__version__}"

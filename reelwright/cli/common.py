@@ -32,9 +32,23 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from reelwright import __version__
+
+        typer.echo(f"reelwright {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
 @app.callback()
 def _logging(
     ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version."
+        ),
+    ] = False,
     verbose: Annotated[
         int,
         typer.Option(
