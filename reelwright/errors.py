@@ -68,7 +68,10 @@ class AuthError(InputError):
 
 
 class LLMError(ReelwrightError):
-    """The LLM endpoint could not give a usable reply."""
+    """The LLM endpoint could not give a usable reply. `usage` is what the failed call spent
+    (every request it sent), so a failed run still counts it."""
+
+    usage: object = None
 
 
 class LLMAuthError(LLMError):
@@ -81,6 +84,10 @@ class LLMRequestError(LLMError):
 
 class LLMUnavailable(LLMError):
     """Transient failures outlasted every retry."""
+
+
+class LLMTimeout(LLMUnavailable):
+    """The endpoint did not answer within the timeout, on every attempt."""
 
 
 class LLMRefusal(LLMError):
