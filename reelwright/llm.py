@@ -584,7 +584,7 @@ _SCHEMA_WORDS = ("response_format", "json_schema", "strict", "schema", "structur
 
 def _unsupported_schema(exc: openai.APIStatusError) -> bool:
     """A 400/422 about the response format, whatever its wording."""
-    text = (_detail(exc) + " " + exc.response.text[:2000]).lower()
+    text = _detail(exc).lower()
     return any(word in text for word in _SCHEMA_WORDS)
 
 
