@@ -391,6 +391,7 @@ class OpenAILLM:
         def create() -> Any:
             nonlocal attempts
             attempts += 1
+            call.excerpt = None  # an error now is about this request, not an earlier reply
             call.usage = call.usage + Usage(requests=1)  # counted whatever comes of it
             return completions.create(
                 model=self.model,

@@ -344,13 +344,13 @@ def test_failed_calls_are_counted_per_agent(http, llm):
     assert (llm.usage_by_agent["critic"].requests, llm.usage_by_agent["critic"].calls) == (1, 1)
 
 
-def test_max_tokens_setting_reaches_the_request(http):
-    from reelwright.config import LLMSettings
+def test_max_tokens_setting_reaches_the_request(http, monkeypatch):
+    from reelwright.config import Settings
     from reelwright.llm import llm_from_settings
 
-    llm = llm_from_settings(
-        LLMSettings(base_url=BASE_URL, api_key="k", max_tokens=777), httpx.Client()
-    )
+    monkeypatch.setenv("REELWRIGHT_LLM_BASE_URL", BASE_URL)
+    monkeypatch.setenv("REELWRIGHT_LLM_MAX_TOKENS", "777")
+    llm = llm_from_settings(Settings().llm, httpx.Client())
     r = route(http, completion(GOOD))
     llm.structured(MESSAGES, Verdict, agent="w")
     assert json.loads(r.calls[0].request.content)["max_tokens"] == 777
