@@ -56,9 +56,9 @@ _DEFAULT_MAX_TOKENS = 4096
 
 
 class LLM(Protocol):
-    """What agents call. `context` reaches the output model's validators (e.g. known ids).
-    `model` and `base_url` are recorded with a run (the key never is), so a resume can insist
-    on the same endpoint."""
+    """What agents call. `context` reaches the output model's validators (e.g. known ids);
+    `where` ("scene s2", "shot s1-3") goes into log lines and errors. `model` and `base_url`
+    are recorded with a run (the key never is), so a resume can insist on the same endpoint."""
 
     backend: str
     model: str
