@@ -24,11 +24,11 @@ from reelwright.graphs.checkpoint import open_checkpointer, thread_ids
 from reelwright.graphs.context import EpisodeContext, Progress, build_context, renderer_from_spec
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.gates import apply_edits
-from reelwright.graphs.state import EpisodeState, RunSpec, RunStatus
+from reelwright.graphs.state import EpisodeState, RunSpec, RunStatus, merge_usage
 from reelwright.llm import LLM, llm_from_settings
 from reelwright.loading import find_bible, load_bible, load_brief, load_inputs, project_file
 from reelwright.locks import run_lock
-from reelwright.models import Approval, Bible, Brief
+from reelwright.models import Approval, Bible, Brief, Usage
 from reelwright.package import write_run_record
 from reelwright.paths import check_id
 from reelwright.records import GateRequest, RunRecord
@@ -412,6 +412,7 @@ def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOut
 
     if faults.arm() is not None:
         faults.watch_checkpoints(graph.checkpointer)
+    before = _usage_mark(graph, config, ctx)
     try:
         # durability="sync": a step's checkpoint is on disk before the next step's side effects
         for _ in graph.stream(
@@ -423,7 +424,9 @@ def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOut
         snapshot = graph.get_state(config)
         message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, InputError) else str(exc)
         if snapshot.values:
-            current = EpisodeState.model_validate(snapshot.values)
+            current = _with_unrecorded_usage(
+                EpisodeState.model_validate(snapshot.values), before, ctx
+            )
             try:
                 write_run_record(current, "failed", message)
             except ReelwrightError as unwritable:  # e.g. the folder now holds others' files
@@ -439,6 +442,39 @@ def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOut
             )
         raise
     return _outcome(graph, config, ctx)
+
+
+_UsageMark = tuple[dict[str, Usage], dict[str, Usage]]
+
+
+def _usage_mark(graph: Any, config: RunnableConfig, ctx: Any) -> _UsageMark:
+    """What the state has recorded and what the LLM has spent, per agent, before a drive."""
+    values = graph.get_state(config).values
+    recorded = dict(EpisodeState.model_validate(values).usage) if values else {}
+    return recorded, _llm_spent(ctx)
+
+
+def _llm_spent(ctx: Any) -> dict[str, Usage]:
+    tally = getattr(getattr(ctx, "llm", None), "usage_by_agent", None)
+    return dict(tally) if isinstance(tally, dict) else {}
+
+
+def _with_unrecorded_usage(current: EpisodeState, before: _UsageMark, ctx: Any) -> EpisodeState:
+    """A failed step records no usage: what the LLM spent in this drive beyond what the
+    state recorded (failed calls, and calls beside them in the failed step) is added, so a
+    failed run's run.json counts every request."""
+    recorded_before, spent_before = before
+    spent_now = _llm_spent(ctx)
+    extra: dict[str, Usage] = {}
+    for agent, spent in spent_now.items():
+        spent_here = spent - spent_before.get(agent, Usage())
+        recorded_here = current.usage.get(agent, Usage()) - recorded_before.get(agent, Usage())
+        missing = spent_here - recorded_here
+        if missing != Usage():
+            extra[agent] = missing
+    if not extra:
+        return current
+    return current.model_copy(update={"usage": merge_usage(current.usage, extra)})
 
 
 def _outcome(graph: Any, config: RunnableConfig, ctx: EpisodeContext) -> RunOutcome:

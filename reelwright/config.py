@@ -35,6 +35,9 @@ class LLMSettings(BaseModel):
     )
     mode: LLMMode = Field("auto", description="auto | strict | json: how replies are constrained")
     timeout_s: float = Field(60.0, gt=0)
+    max_tokens: int = Field(
+        4096, ge=1, description="Reply token limit; a reply cut off there gets one re-ask at 2x."
+    )
     max_attempts: int = Field(5, ge=1, le=20)
     max_retry_wait_s: float = Field(30.0, ge=0)
     concurrency: int = Field(8, ge=1, le=64)

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reelwright.models import Usage
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: never in a user's text
 _PARAM = re.compile(f"{_OPEN}([A-Za-z_]+)(=[^{_CLOSE}]*)?{_CLOSE}")
@@ -68,7 +72,10 @@ class AuthError(InputError):
 
 
 class LLMError(ReelwrightError):
-    """The LLM endpoint could not give a usable reply."""
+    """The LLM endpoint could not give a usable reply. `usage` is what the failed call spent
+    (every request it sent), so a failed run still counts it."""
+
+    usage: Usage | None = None
 
 
 class LLMAuthError(LLMError):
@@ -81,6 +88,10 @@ class LLMRequestError(LLMError):
 
 class LLMUnavailable(LLMError):
     """Transient failures outlasted every retry."""
+
+
+class LLMTimeout(LLMUnavailable):
+    """The endpoint did not answer within the timeout, on every attempt."""
 
 
 class LLMRefusal(LLMError):

@@ -3,7 +3,14 @@
 One owner for retries: tenacity wraps each HTTP call (the openai client's own retries are
 off). Transient failures (429 with Retry-After honoured, 5xx, timeouts, connection errors)
 are retried with jittered exponential back-off and a cap; 400/401/403/404/422 are not.
-A reply that is not valid JSON or does not match the schema gets a bounded repair re-ask.
+A reply that is not valid JSON or does not match the schema gets a bounded repair re-ask;
+`<think>` blocks, fences and prose around the object are dropped first. A reply cut off at
+the token limit gets one re-ask at twice the limit.
+
+Mode (`auto`): strict JSON schemas until the endpoint rejects one (a 400/422 about the
+response format); then JSON mode with the schema in the prompt, for the rest of the run. A
+reply that fails validation never changes the mode. Every HTTP request is counted in
+`Usage.requests`, and per agent in `usage_by_agent`, failed calls included.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +36,7 @@ from reelwright.errors import (
     LLMInvalidReply,
     LLMRefusal,
     LLMRequestError,
+    LLMTimeout,
     LLMTruncated,
     LLMUnavailable,
     ReelwrightError,
@@ -42,12 +52,13 @@ logger = logging.getLogger("reelwright.llm")
 T = TypeVar("T", bound=BaseModel)
 Message = dict[str, str]
 Mode = Literal["auto", "strict", "json"]
+_DEFAULT_MAX_TOKENS = 4096
 
 
 class LLM(Protocol):
-    """What agents call. `context` reaches the output model's validators (e.g. known ids).
-    `model` and `base_url` are recorded with a run (the key never is), so a resume can insist
-    on the same endpoint."""
+    """What agents call. `context` reaches the output model's validators (e.g. known ids);
+    `where` ("scene s2", "shot s1-3") goes into log lines and errors. `model` and `base_url`
+    are recorded with a run (the key never is), so a resume can insist on the same endpoint."""
 
     backend: str
     model: str
@@ -60,6 +71,7 @@ class LLM(Protocol):
         *,
         agent: str,
         context: dict[str, Any] | None = None,
+        where: str | None = None,
     ) -> tuple[T, Usage]: ...
 
 
@@ -132,7 +144,7 @@ class OpenAILLM:
         mode: Mode = "auto",
         max_repairs: int = 2,
         retry: RetryPolicy | None = None,
-        max_tokens: int | None = 4096,
+        max_tokens: int | None = _DEFAULT_MAX_TOKENS,
     ) -> None:
         import openai
 
@@ -142,6 +154,11 @@ class OpenAILLM:
         self.max_repairs = max_repairs
         self.retry = retry or RetryPolicy()
         self.max_tokens = max_tokens
+        self.timeout_s = timeout_s
+        # what the endpoint taught this run: "max_completion_tokens" for reasoning models
+        self._token_param = "max_tokens"
+        self._lock = threading.Lock()
+        self.usage_by_agent: dict[str, Usage] = {}  # every request, failed calls included
         self._http = http_client or httpx.Client(
             timeout=httpx.Timeout(timeout_s, connect=10.0),
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
@@ -166,35 +183,65 @@ class OpenAILLM:
         *,
         agent: str,
         context: dict[str, Any] | None = None,
+        where: str | None = None,
     ) -> tuple[T, Usage]:
+        """A validated reply and what it cost. An `LLMError` names the agent, `where` (e.g.
+        "scene s2"), the endpoint and model, an excerpt of what came back and what to try; its
+        `usage` holds every request the failed call sent. Each request, failed or not, is
+        also added to `usage_by_agent`."""
+        call = _Call(agent=agent, where=where, output_type=output_type)
+        try:
+            return self._structured(call, messages, output_type, context), call.usage
+        except LLMError as exc:
+            raise self._explained(exc, call) from None
+        finally:
+            with self._lock:
+                self.usage_by_agent[agent] = self.usage_by_agent.get(agent, Usage()) + call.usage
+
+    def _structured(
+        self,
+        call: _Call,
+        messages: Sequence[Message],
+        output_type: type[T],
+        context: dict[str, Any] | None,
+    ) -> T:
         convo: list[Message] = [dict(m) for m in messages]
-        usage = Usage()
-        for attempt in range(self.max_repairs + 1):
-            content, call_usage = self._complete(convo, output_type, agent)
-            usage = usage + call_usage
-            try:
-                return _validate(content, output_type, context), usage
-            except ValueError as exc:
-                if self.mode == "auto":
-                    # a server that honoured strict schemas could not have sent this: it
-                    # ignores response_format, so from now on the schema goes in the prompt
-                    self.mode = "json"
-                    logger.info(
-                        "LLM %s: %s ignored the JSON schema; switching from strict to JSON mode",
-                        agent,
-                        self.endpoint,
+        limit = self.max_tokens
+        repairs = 0
+        truncated = False
+        while True:
+            content, finish = self._complete(call, convo, output_type, limit)
+            if finish == "length":
+                if truncated:
+                    call.excerpt = content
+                    raise LLMTruncated(
+                        f"the reply was cut off at the token limit twice (at {self.max_tokens}, "
+                        f"then at {limit} tokens)"
                     )
-                if attempt == self.max_repairs:
+                truncated = True
+                limit = limit * 2 if limit else 2 * _DEFAULT_MAX_TOKENS
+                logger.info(
+                    "LLM %s: reply cut off at the token limit; re-asking with %d tokens",
+                    call.label,
+                    limit,
+                )
+                continue
+            try:
+                return _validate(content, output_type, context)
+            except ValueError as exc:
+                call.excerpt = content
+                if repairs == self.max_repairs:
                     raise LLMInvalidReply(
-                        f"{agent}: the model's reply did not match {output_type.__name__} after "
+                        f"the model's reply did not match {output_type.__name__} after "
                         f"{self.max_repairs} repair re-asks: {exc}"
                     ) from None
+                repairs += 1
                 logger.info(
                     "LLM %s: reply did not match %s (%s); repair re-ask %d of %d",
-                    agent,
+                    call.label,
                     output_type.__name__,
                     str(exc)[:200],
-                    attempt + 1,
+                    repairs,
                     self.max_repairs,
                 )
                 convo += [
@@ -207,7 +254,20 @@ class OpenAILLM:
                         ),
                     },
                 ]
-        raise AssertionError("unreachable")
+
+    def _explained(self, exc: LLMError, call: _Call) -> LLMError:
+        """The same error, saying who asked, where, of which endpoint, what came back and what
+        to try; carrying the call's usage."""
+        who = call.agent + (f" ({call.where})" if call.where else "")
+        text = f"{who}: LLM {self.model!r} at {self.endpoint}: {exc}"
+        if call.excerpt is not None:
+            text += f"; the reply began: {_excerpt(call.excerpt)}"
+        hint = _hint(exc, self)
+        if hint:
+            text += f". Try {hint}"
+        out = type(exc)(text)
+        out.usage = call.usage
+        return out
 
     # -- one HTTP round trip, retried --------------------------------------------------
 
@@ -216,51 +276,71 @@ class OpenAILLM:
         return str(self._client.base_url)
 
     def _complete(
-        self, messages: list[Message], output_type: type[BaseModel], agent: str
-    ) -> tuple[str, Usage]:
+        self, call: _Call, messages: list[Message], output_type: type[BaseModel], limit: int | None
+    ) -> tuple[str, str | None]:
         import openai
 
-        if self.mode in ("auto", "strict"):
-            response_format: dict[str, Any] = {
-                "type": "json_schema",
-                "json_schema": {
-                    "name": output_type.__name__,
-                    "schema": _strict_schema(output_type),
-                    "strict": True,
-                },
-            }
-            sent = messages
-        else:
-            response_format = {"type": "json_object"}
-            sent = _with_schema_instruction(messages, output_type)
-        label = f"{agent}/{output_type.__name__}"  # who asks for what, in log lines
-        try:
-            return self._send(sent, response_format, label)
-        except openai.BadRequestError as exc:
-            if self.mode == "auto" and _unsupported_schema(exc):
-                self.mode = "json"  # remember: this server has no strict schemas
-                logger.info(
-                    "LLM %s: %s rejected JSON-schema replies (%s); switching from strict to "
-                    "JSON mode",
-                    agent,
-                    self.endpoint,
-                    _detail(exc)[:200],
-                )
-                return self._send(
-                    _with_schema_instruction(messages, output_type),
-                    {"type": "json_object"},
-                    label,
-                )
-            raise LLMRequestError(
-                f"the LLM endpoint rejected the request (400): {_detail(exc)}"
-            ) from None
+        for _ in range(3):  # each rejection fixes one thing: the schema, the limit's name
+            mode = self.mode
+            if mode in ("auto", "strict"):
+                response_format: dict[str, Any] = {
+                    "type": "json_schema",
+                    "json_schema": {
+                        "name": output_type.__name__,
+                        "schema": _strict_schema(output_type),
+                        "strict": True,
+                    },
+                }
+                sent = messages
+            else:
+                response_format = {"type": "json_object"}
+                sent = _with_schema_instruction(messages, output_type)
+            token_param = self._token_param
+            try:
+                return self._send(call, sent, response_format, limit)
+            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+                detail = _detail(exc)
+                if token_param == "max_tokens" and "max_completion_tokens" in detail:
+                    self._token_param = "max_completion_tokens"  # remembered for the run
+                    logger.info(
+                        "LLM %s: %s wants max_completion_tokens (%s); switching",
+                        call.label,
+                        self.endpoint,
+                        detail[:200],
+                    )
+                    continue
+                if mode != "json" and _unsupported_schema(exc):
+                    if mode == "auto":
+                        self.mode = "json"  # remembered: this server has no strict schemas
+                        logger.info(
+                            "LLM %s: %s rejected JSON-schema replies (%d: %s); switching from "
+                            "strict to JSON mode",
+                            call.label,
+                            self.endpoint,
+                            exc.status_code,
+                            detail[:200],
+                        )
+                        continue
+                    raise LLMRequestError(
+                        f"the endpoint rejected the strict JSON schema ({exc.status_code}): "
+                        f"{detail}"
+                    ) from None
+                raise LLMRequestError(
+                    f"the endpoint rejected the request ({exc.status_code}): {detail}"
+                ) from None
+        raise LLMRequestError("the endpoint kept rejecting the request")
 
     def _send(
-        self, messages: list[Message], response_format: dict[str, Any], label: str
-    ) -> tuple[str, Usage]:
+        self,
+        call: _Call,
+        messages: list[Message],
+        response_format: dict[str, Any],
+        limit: int | None,
+    ) -> tuple[str, str | None]:
         import openai
 
         policy = self.retry
+        label = call.label
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
@@ -302,91 +382,182 @@ class OpenAILLM:
             response_format["type"],
             len(messages),
         )
-        started = time.perf_counter()
-        try:
-            completion = retrying(
-                self._client.chat.completions.create,
+        by_name = self._token_param == "max_completion_tokens"
+        max_tokens = limit if limit and not by_name else openai.omit
+        max_completion_tokens = limit if limit and by_name else openai.omit
+        attempts = 0
+        completions: Any = self._client.chat.completions  # messages are plain dicts
+
+        def create() -> Any:
+            nonlocal attempts
+            attempts += 1
+            call.excerpt = None  # an error now is about this request, not an earlier reply
+            call.usage = call.usage + Usage(requests=1)  # counted whatever comes of it
+            return completions.create(
                 model=self.model,
                 messages=messages,
                 response_format=response_format,
-                max_tokens=self.max_tokens,
+                max_tokens=max_tokens,
+                max_completion_tokens=max_completion_tokens,
             )
+
+        started = time.perf_counter()
+        try:
+            completion = retrying(create)
         except openai.AuthenticationError as exc:
-            raise LLMAuthError(
-                f"the LLM endpoint rejected the API key (401): {_detail(exc)}. "
-                "Set REELWRIGHT_LLM_API_KEY (or OPENAI_API_KEY)."
-            ) from None
+            raise LLMAuthError(f"the endpoint rejected the API key (401): {_detail(exc)}") from None
         except openai.PermissionDeniedError as exc:
-            raise LLMAuthError(f"the LLM endpoint refused access (403): {_detail(exc)}") from None
+            raise LLMAuthError(f"the endpoint refused access (403): {_detail(exc)}") from None
         except openai.NotFoundError as exc:
             raise LLMRequestError(
-                f"the LLM endpoint answered 404 for model {self.model!r}: {_detail(exc)}"
+                f"the endpoint answered 404 for model {self.model!r}: {_detail(exc)}"
             ) from None
-        except openai.BadRequestError:
+        except (openai.BadRequestError, openai.UnprocessableEntityError):
             raise
         except openai.APIStatusError as exc:
             if _is_transient(exc):
                 raise LLMUnavailable(
-                    f"the LLM endpoint kept failing ({exc.status_code}) after "
-                    f"{policy.max_attempts} attempts: {_detail(exc)}"
+                    f"the endpoint kept failing ({exc.status_code}) after "
+                    f"{attempts} attempts: {_detail(exc)}"
                 ) from None
             raise LLMRequestError(
-                f"the LLM endpoint rejected the request ({exc.status_code}): {_detail(exc)}"
+                f"the endpoint rejected the request ({exc.status_code}): {_detail(exc)}"
             ) from None
-        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+        except openai.APITimeoutError as exc:
+            if isinstance(exc.__cause__, ReelwrightError):
+                raise exc.__cause__ from None
+            raise LLMTimeout(
+                f"timed out: no reply within {self.timeout_s:g}s, on each of {attempts} attempts"
+            ) from None
+        except openai.APIConnectionError as exc:
             if isinstance(exc.__cause__, ReelwrightError):
                 raise exc.__cause__ from None
             raise LLMUnavailable(
-                f"could not reach the LLM endpoint {self._client.base_url} after "
-                f"{policy.max_attempts} attempts: "
-                f"{type(exc).__name__}: {exc}"
+                f"could not connect after {attempts} attempts: "
+                f"{type(exc.__cause__ or exc).__name__}: {exc.__cause__ or exc}"
             ) from None
         latency = time.perf_counter() - started
-        if not completion.choices:
-            raise LLMInvalidReply("the LLM endpoint returned no choices")
-        choice = completion.choices[0]
-        message = choice.message
-        if getattr(message, "refusal", None):
-            raise LLMRefusal(f"the model refused: {message.refusal}")
-        if choice.finish_reason == "content_filter":
-            raise LLMRefusal("the endpoint's content filter stopped the reply")
-        if choice.finish_reason == "length":
-            raise LLMTruncated(
-                f"the reply was cut off at the token limit ({self.max_tokens} tokens); "
-                "raise the limit or ask for less"
-            )
         u = completion.usage
-        usage = Usage(
+        call.usage = call.usage + Usage(
             calls=1,
             prompt_tokens=u.prompt_tokens if u else 0,
             completion_tokens=u.completion_tokens if u else 0,
             latency_s=round(latency, 6),
         )
+        if not completion.choices:
+            raise LLMInvalidReply("the endpoint returned no choices")
+        choice = completion.choices[0]
+        message = choice.message
+        content = message.content or ""
+        if getattr(message, "refusal", None):
+            raise LLMRefusal(f"the model refused: {message.refusal}")
+        if choice.finish_reason == "content_filter":
+            call.excerpt = content
+            raise LLMRefusal("the endpoint's content filter stopped the reply")
         logger.info(
             "LLM %s: %s at %s replied in %.2fs (%d prompt + %d completion tokens)",
             label,
             self.model,
             self.endpoint,
             latency,
-            usage.prompt_tokens,
-            usage.completion_tokens,
+            u.prompt_tokens if u else 0,
+            u.completion_tokens if u else 0,
         )
-        return message.content or "", usage
+        return content, choice.finish_reason
+
+
+@dataclass
+class _Call:
+    """One `structured` call: who asked, where, and what its requests spent so far."""
+
+    agent: str
+    where: str | None
+    output_type: type[BaseModel]
+    usage: Usage = field(default_factory=Usage)
+    excerpt: str | None = None  # the last reply, when the error is about it
+
+    @property
+    def label(self) -> str:  # who asks for what, in log lines
+        where = f" ({self.where})" if self.where else ""
+        return f"{self.agent}{where}/{self.output_type.__name__}"
+
+
+def _excerpt(text: str, size: int = 300) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= size else flat[:size] + "…")
+
+
+def _hint(exc: LLMError, llm: OpenAILLM) -> str:
+    if isinstance(exc, LLMTimeout):
+        return f"a longer timeout (REELWRIGHT_LLM_TIMEOUT_S, now {llm.timeout_s:g})"
+    if isinstance(exc, LLMTruncated):
+        return f"a larger token limit (REELWRIGHT_LLM_MAX_TOKENS, now {llm.max_tokens})"
+    if isinstance(exc, LLMInvalidReply):
+        return (
+            "REELWRIGHT_LLM_MODE=json (the schema goes in the prompt), a larger token limit "
+            "(REELWRIGHT_LLM_MAX_TOKENS), or a model that follows JSON schemas"
+        )
+    if isinstance(exc, LLMUnavailable):
+        return (
+            "checking that the server is up and REELWRIGHT_LLM_BASE_URL is right, then "
+            "`reelwright resume`; more attempts with REELWRIGHT_LLM_MAX_ATTEMPTS"
+        )
+    if isinstance(exc, LLMAuthError):
+        return "setting REELWRIGHT_LLM_API_KEY (or OPENAI_API_KEY)"
+    if isinstance(exc, LLMRequestError):
+        return (
+            "REELWRIGHT_LLM_MODE=json if the server has no strict JSON schemas, and check "
+            "REELWRIGHT_LLM_MODEL"
+        )
+    if isinstance(exc, LLMRefusal):
+        return "rewording the brief"
+    return ""
+
+
+_REASONING = re.compile(
+    r"<(think|thinking|thought|reasoning|reflection)>.*?</\1>", re.DOTALL | re.IGNORECASE
+)
+_LONE_CLOSE = re.compile(r"^.*?</(think|thinking|thought|reasoning|reflection)>", re.DOTALL | re.I)
+_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
+
+
+def _strip_reasoning(text: str) -> str:
+    """Drop `<think>…</think>` and similar blocks (and, where the opening tag was in the
+    prompt, everything up to a lone closing tag)."""
+    text = _REASONING.sub("", text)
+    return _LONE_CLOSE.sub("", text, count=1)
+
+
+def _extract_json(text: str) -> Any:
+    """The JSON object in a reply: the whole reply, a fenced block, or the first object that
+    parses in prose around it."""
+    text = _strip_reasoning(text).strip()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        first_error = exc
+    for block in _FENCE.findall(text):
+        try:
+            return json.loads(block.strip())
+        except json.JSONDecodeError:
+            pass
+    decoder = json.JSONDecoder()
+    start = text.find("{")
+    while start >= 0:
+        try:
+            data, _ = decoder.raw_decode(text, start)
+            if isinstance(data, dict):
+                return data
+        except json.JSONDecodeError:
+            pass
+        start = text.find("{", start + 1)
+    if "{" not in text:
+        raise ValueError(f"no JSON object in the reply, which began: {_excerpt(text, 200)}")
+    raise ValueError(f"not valid JSON ({first_error.msg} at char {first_error.pos})")
 
 
 def _validate(content: str, output_type: type[T], context: dict[str, Any] | None) -> T:
-    text = content.strip()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        # local models often wrap the object in a ``` fence or a sentence: take the object
-        start, end = text.find("{"), text.rfind("}")
-        try:
-            if start < 0 or end <= start:
-                raise exc
-            data = json.loads(text[start : end + 1])
-        except json.JSONDecodeError:
-            raise ValueError(f"not valid JSON ({exc.msg} at char {exc.pos})") from None
+    data = _extract_json(content)
     try:
         return output_type.model_validate(data, context=context)
     except ValidationError as exc:
@@ -409,9 +580,13 @@ def _with_schema_instruction(
     return [{"role": "system", "content": text}, *messages]
 
 
-def _unsupported_schema(exc: openai.BadRequestError) -> bool:
+_SCHEMA_WORDS = ("response_format", "json_schema", "strict", "schema", "structured output")
+
+
+def _unsupported_schema(exc: openai.APIStatusError) -> bool:
+    """A 400/422 about the response format, whatever its wording."""
     text = _detail(exc).lower()
-    return "response_format" in text or "json_schema" in text or "schema" in text
+    return any(word in text for word in _SCHEMA_WORDS)
 
 
 def _reason(exc: BaseException | None) -> str:
@@ -449,6 +624,7 @@ def llm_from_settings(settings: LLMSettings, http_client: httpx.Client | None = 
         http_client=http_client,
         timeout_s=settings.timeout_s,
         mode=settings.mode,
+        max_tokens=settings.max_tokens,
         retry=RetryPolicy(max_attempts=settings.max_attempts, max_wait_s=settings.max_retry_wait_s),
     )
 

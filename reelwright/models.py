@@ -153,7 +153,9 @@ class Budget(Frozen):
     """Limits on one run: critic iterations, LLM spend and renders."""
 
     max_iterations: int = Field(3, ge=1, le=20)
-    max_llm_calls: int = Field(400, ge=1, le=100_000)
+    max_llm_calls: int = Field(
+        400, ge=1, le=100_000, description="LLM HTTP requests (retries and repairs count)."
+    )
     max_tokens: int = Field(2_000_000, ge=1, le=10**10)
     max_renders: int = Field(500, ge=1, le=100_000)
 
@@ -464,7 +466,11 @@ class Approval(Frozen):
 
 
 class Usage(Frozen):
+    """What LLM calls spent. `calls`: replies received; `requests`: every HTTP request sent
+    (retries, repair re-asks and failed requests included); tokens as the server reported."""
+
     calls: int = 0
+    requests: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     latency_s: float = 0.0
@@ -472,11 +478,27 @@ class Usage(Frozen):
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             calls=self.calls + other.calls,
+            requests=self.requests + other.requests,
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
             latency_s=round(self.latency_s + other.latency_s, 6),
         )
 
+    def __sub__(self, other: Usage) -> Usage:
+        """What this spent beyond `other` (never below zero)."""
+        return Usage(
+            calls=max(0, self.calls - other.calls),
+            requests=max(0, self.requests - other.requests),
+            prompt_tokens=max(0, self.prompt_tokens - other.prompt_tokens),
+            completion_tokens=max(0, self.completion_tokens - other.completion_tokens),
+            latency_s=round(max(0.0, self.latency_s - other.latency_s), 6),
+        )
+
     @property
     def tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def spent_requests(self) -> int:
+        """Requests sent; for usage recorded before `requests` existed, the calls."""
+        return max(self.requests, self.calls)

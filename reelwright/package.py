@@ -176,6 +176,7 @@ def run_record(state: EpisodeView, status: RunStatus, error: str = "") -> RunRec
             backend="openai" if state.run.agents == "llm" else "procedural (offline)",
             model=state.run.llm_model,
             calls=usage.calls,
+            requests=usage.requests,
             prompt_tokens=usage.prompt_tokens,
             completion_tokens=usage.completion_tokens,
             by_agent=dict(sorted(state.usage.items())),

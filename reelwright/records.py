@@ -116,6 +116,7 @@ class LLMSummary(BaseModel):
     backend: str
     model: str | None = None
     calls: int = 0
+    requests: int = Field(0, description="Every HTTP request, retries and failures included.")
     prompt_tokens: int = 0
     completion_tokens: int = 0
     by_agent: dict[str, Usage] = Field(default_factory=dict)

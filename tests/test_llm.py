@@ -174,11 +174,26 @@ def test_refusal_is_a_clear_error(http, llm):
         llm.structured(MESSAGES, Verdict, agent="w")
 
 
-def test_truncated_reply_is_a_clear_error(http, llm):
-    r = route(http, completion('{"score": 7', finish_reason="length"))
-    with pytest.raises(LLMTruncated, match="token limit"):
+def test_a_reply_truncated_twice_is_a_clear_error(http, llm):
+    r = route(http, *[completion('{"score": 7', finish_reason="length")] * 2)
+    with pytest.raises(LLMTruncated, match="token limit twice") as caught:
         llm.structured(MESSAGES, Verdict, agent="w")
-    assert r.call_count == 1
+    assert r.call_count == 2
+    assert "REELWRIGHT_LLM_MAX_TOKENS" in str(caught.value)
+    assert caught.value.usage.requests == 2
+
+
+def test_a_reply_truncated_once_is_re_asked_with_a_larger_limit(http, llm):
+    r = route(http, completion('{"score": 7', finish_reason="length"), completion(GOOD))
+    verdict, usage = llm.structured(MESSAGES, Verdict, agent="w")
+    assert verdict.score == 7
+    limits = [json.loads(c.request.content)["max_tokens"] for c in r.calls]
+    assert limits == [4096, 8192]
+    assert (usage.requests, usage.calls) == (2, 2)
+    assert llm.mode == "auto"  # a cut-off reply says nothing about strict schemas
+    assert {json.loads(c.request.content)["response_format"]["type"] for c in r.calls} == {
+        "json_schema"
+    }
 
 
 def test_no_test_can_reach_a_real_host():
@@ -191,11 +206,151 @@ def test_json_in_a_fence_or_a_sentence_is_accepted(http, llm):
     assert llm.structured(MESSAGES, Verdict, agent="w")[0].score == 7
 
 
-def test_a_server_that_ignores_response_format_gets_the_schema_in_the_prompt(http, llm):
+def test_a_reply_that_fails_validation_does_not_change_the_mode(http, llm):
     r = route(http, completion('{"rating": "great"}'), completion(GOOD), completion(GOOD))
     assert llm.structured(MESSAGES, Verdict, agent="w")[0].score == 7
-    repair = json.loads(r.calls[1].request.content)
-    assert repair["response_format"] == {"type": "json_object"}
-    assert any("JSON schema" in m["content"] for m in repair["messages"])
     llm.structured(MESSAGES, Verdict, agent="w")
-    assert json.loads(r.calls[2].request.content)["response_format"] == {"type": "json_object"}
+    formats = [json.loads(c.request.content)["response_format"]["type"] for c in r.calls]
+    assert formats == ["json_schema"] * 3 and llm.mode == "auto"
+
+
+# -- replies as servers really send them -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '<think>The schema wants {"score": int}; maybe {"score": 3}? No.</think>\n' + GOOD,
+        "<THINKING>{not json}</THINKING>" + GOOD,
+        'we said {"score": 1} earlier</think>' + GOOD,  # opening tag was in the template
+        "```json\n" + GOOD + "\n```",
+        "```\n" + GOOD + "\n```",
+        "Here is my rating {as asked}:\n" + GOOD + "\nHope that helps.",
+    ],
+    ids=["think-braces", "thinking-upper", "lone-close", "fence-json", "fence", "prose"],
+)
+def test_replies_around_the_json_all_parse(http, llm, content):
+    r = route(http, completion(content))
+    assert llm.structured(MESSAGES, Verdict, agent="w")[0] == Verdict(score=7, reason="tight")
+    assert r.call_count == 1
+
+
+def test_pure_prose_gets_a_repair_re_ask_then_a_clear_error_quoting_it(http, llm):
+    prose = "I think this scene is lovely and would rate it quite highly overall."
+    r = route(http, *[completion(prose)] * 3)
+    with pytest.raises(LLMInvalidReply) as caught:
+        llm.structured(MESSAGES, Verdict, agent="critic", where="scene s2")
+    repair = json.loads(r.calls[1].request.content)["messages"][-1]["content"]
+    assert "no JSON object" in repair and "rate it quite highly" in repair
+    text = str(caught.value)
+    assert text.startswith("critic (scene s2): LLM 'test-model' at http://llm.test/v1/")
+    assert "rate it quite highly" in text and "REELWRIGHT_LLM_MODE=json" in text
+    assert r.call_count == 3 and caught.value.usage.requests == 3
+
+
+# -- mode changes only for the right reason ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "status,body",
+    [
+        (422, {"detail": [{"loc": ["body", "strict"], "msg": "Extra inputs are not permitted"}]}),
+        (400, {"error": {"message": "Unrecognised field 'strict' in format spec"}}),
+        (400, {"error": {"message": "guided decoding: json_schema is not available here"}}),
+    ],
+    ids=["422-pydantic", "400-strict", "400-json_schema"],
+)
+def test_a_rejected_schema_switches_to_json_mode_for_good(http, llm, status, body):
+    r = route(http, httpx.Response(status, json=body), completion(GOOD), completion(GOOD))
+    llm.structured(MESSAGES, Verdict, agent="w")
+    llm.structured(MESSAGES, Verdict, agent="w")
+    formats = [json.loads(c.request.content)["response_format"]["type"] for c in r.calls]
+    assert formats == ["json_schema", "json_object", "json_object"]
+    assert llm.mode == "json"
+
+
+def test_strict_mode_is_not_given_up_by_choice(http, waits):
+    llm = OpenAILLM(
+        model="m", base_url=BASE_URL, http_client=httpx.Client(), mode="strict",
+        retry=RetryPolicy(max_attempts=2, sleep=waits.append),
+    )  # fmt: skip
+    route(http, httpx.Response(400, json={"error": {"message": "strict is not supported"}}))
+    with pytest.raises(LLMRequestError, match="REELWRIGHT_LLM_MODE=json"):
+        llm.structured(MESSAGES, Verdict, agent="w")
+    assert llm.mode == "strict"
+
+
+def test_429_500_and_truncation_keep_strict_mode(http, llm):
+    r = route(
+        http,
+        httpx.Response(429, headers={"retry-after": "0"}),
+        completion(GOOD),
+        httpx.Response(500),
+        completion('{"score"', finish_reason="length"),
+        completion(GOOD),
+        completion(GOOD),
+    )
+    total = [llm.structured(MESSAGES, Verdict, agent="w")[1] for _ in range(3)]
+    formats = [json.loads(c.request.content)["response_format"]["type"] for c in r.calls]
+    assert formats == ["json_schema"] * 6
+    assert sum(u.requests for u in total) == 6 == llm.usage_by_agent["w"].requests
+
+
+def test_a_reasoning_model_gets_max_completion_tokens_once_it_asks(http, llm):
+    complaint = (
+        "Unsupported parameter: 'max_tokens' is not supported with this model. "
+        "Use 'max_completion_tokens' instead."
+    )
+    r = route(
+        http,
+        httpx.Response(400, json={"error": {"message": complaint}}),
+        completion(GOOD),
+        completion(GOOD),
+    )
+    llm.structured(MESSAGES, Verdict, agent="w")
+    llm.structured(MESSAGES, Verdict, agent="w")
+    sent = [json.loads(c.request.content) for c in r.calls]
+    assert "max_tokens" in sent[0] and "max_completion_tokens" not in sent[0]
+    assert [s.get("max_completion_tokens") for s in sent[1:]] == [4096, 4096]
+    assert all("max_tokens" not in s for s in sent[1:])
+    assert llm.mode == "auto"  # a complaint about the limit is not about the schema
+
+
+# -- errors that say where ---------------------------------------------------------------
+
+
+def test_a_timeout_says_it_timed_out_and_after_how_long(http, waits):
+    llm = OpenAILLM(
+        model="slow-model", base_url=BASE_URL, http_client=httpx.Client(), timeout_s=12.5,
+        retry=RetryPolicy(max_attempts=2, sleep=waits.append),
+    )  # fmt: skip
+    route(http, httpx.ReadTimeout("slow"), httpx.ReadTimeout("slow"))
+    with pytest.raises(LLMUnavailable) as caught:
+        llm.structured(MESSAGES, Verdict, agent="director", where="shot s1-3")
+    text = str(caught.value)
+    assert "timed out" in text and "12.5s" in text and "could not reach" not in text
+    assert "director (shot s1-3)" in text and "'slow-model'" in text
+    assert "REELWRIGHT_LLM_TIMEOUT_S" in text
+    assert caught.value.usage.requests == 2
+
+
+def test_failed_calls_are_counted_per_agent(http, llm):
+    route(http, *[httpx.Response(503)] * 4, completion(GOOD))
+    with pytest.raises(LLMUnavailable, match="writer: .*kept failing \\(503\\) after 4 attempts"):
+        llm.structured(MESSAGES, Verdict, agent="writer")
+    llm.structured(MESSAGES, Verdict, agent="critic")
+    assert llm.usage_by_agent["writer"].requests == 4
+    assert llm.usage_by_agent["writer"].calls == 0
+    assert (llm.usage_by_agent["critic"].requests, llm.usage_by_agent["critic"].calls) == (1, 1)
+
+
+def test_max_tokens_setting_reaches_the_request(http, monkeypatch):
+    from reelwright.config import Settings
+    from reelwright.llm import llm_from_settings
+
+    monkeypatch.setenv("REELWRIGHT_LLM_BASE_URL", BASE_URL)
+    monkeypatch.setenv("REELWRIGHT_LLM_MAX_TOKENS", "777")
+    llm = llm_from_settings(Settings().llm, httpx.Client())
+    r = route(http, completion(GOOD))
+    llm.structured(MESSAGES, Verdict, agent="w")
+    assert json.loads(r.calls[0].request.content)["max_tokens"] == 777

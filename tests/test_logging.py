@@ -50,12 +50,14 @@ def run(*flags: str) -> str:
 def test_verbose_shows_the_retry_the_requests_and_the_gate(project, flaky_endpoint):
     output = run("--verbose")
     assert re.search(
-        r"WARNING\s+reelwright\.llm: LLM writer/OutlineReply: attempt 1 of 5 to "
+        r"WARNING\s+reelwright\.llm: LLM writer \(outline\)/OutlineReply: attempt 1 of 5 to "
         r"http://llm\.test/v1/? failed \(429: slow down\); retrying in 0\.0s",
         output,
     ), output
     assert re.search(
-        r"INFO\s+reelwright\.llm: LLM writer/OutlineReply: gpt-4o-mini at .* replied in", output
+        r"INFO\s+reelwright\.llm: LLM writer \(outline\)/OutlineReply: gpt-4o-mini at .* "
+        r"replied in",
+        output,
     )
     assert "reelwright.gates: run " in output and "gate auto-approved" in output
     assert "DEBUG" not in output  # -v is INFO; -vv is DEBUG
@@ -71,7 +73,9 @@ def test_without_verbose_nothing_extra_is_printed(project, flaky_endpoint):
 def test_log_level_from_the_environment(project, flaky_endpoint, monkeypatch):
     monkeypatch.setenv("REELWRIGHT_LOG_LEVEL", "debug")
     output = run()
-    assert re.search(r"DEBUG\s+reelwright\.llm: LLM writer/OutlineReply: request to", output)
+    assert re.search(
+        r"DEBUG\s+reelwright\.llm: LLM writer \(outline\)/OutlineReply: request to", output
+    )
     assert "retrying in" in output
 
 

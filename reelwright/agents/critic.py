@@ -338,6 +338,7 @@ class Critic:
                 JudgementReply,
                 agent="critic",
                 context=context,
+                where="the whole episode",
             )
             judged = reply.scores.model_dump()
             scores = {d: round((scores[d] + judged[d]) / 2, 2) for d in DIMENSIONS}

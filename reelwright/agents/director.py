@@ -145,6 +145,7 @@ class LLMDirector:
             ShotPlanReply,
             agent="director",
             context={"speakers": set(scene.characters)},
+            where=f"scene {scene.id}",
         )
         shots = [
             to_shot(
@@ -162,6 +163,7 @@ class LLMDirector:
             ShotRevisionReply,
             agent="director",
             context={"speakers": set(scene.characters)},
+            where=f"shot {shot.id}",
         )
         new = to_shot(
             reply.shot,

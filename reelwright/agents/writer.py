@@ -45,7 +45,11 @@ class LLMWriter:
             "locations": set(brief.locations or [loc.id for loc in bible.locations]),
         }
         outline, usage = self.llm.structured(
-            prompts.outline(brief, bible), OutlineReply, agent="writer", context=context
+            prompts.outline(brief, bible),
+            OutlineReply,
+            agent="writer",
+            context=context,
+            where="outline",
         )
         skeletons = [
             Scene(
@@ -92,6 +96,7 @@ class LLMWriter:
             SceneReply,
             agent="writer",
             context={"speakers": set(scene.characters)},
+            where=f"scene {scene.id}",
         )
         drafted = scene.model_copy(
             update={

@@ -58,6 +58,7 @@ class EpisodeContext:
     signing: SigningConfig | None = None
     models: list[ModelUse] = field(default_factory=list)
     audit: AuditLog | None = None
+    llm: LLM | None = None  # the agents' LLM: its tally counts the requests of failed calls
 
 
 def renderer_from_spec(spec: str, settings: Settings | None = None) -> Renderer:
@@ -145,4 +146,5 @@ def build_context(
         signing=signing_config(settings.home),
         models=models,
         audit=AuditLog(settings.paths.audit),
+        llm=llm if spec.agents == "llm" else None,
     )

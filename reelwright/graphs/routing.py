@@ -23,7 +23,7 @@ def decide(state: EpisodeState, critique: Critique, iteration: int) -> tuple[Ste
     spent = ""
     if iteration >= budget.max_iterations:
         spent = f"max iterations reached ({budget.max_iterations})"
-    elif usage.calls >= budget.max_llm_calls or usage.tokens >= budget.max_tokens:
+    elif usage.spent_requests >= budget.max_llm_calls or usage.tokens >= budget.max_tokens:
         spent = "LLM budget spent"
     elif rendered >= budget.max_renders:
         spent = "render budget spent"

@@ -65,6 +65,15 @@ def test_spent_llm_budget_goes_to_the_gate(state):
     assert decide(spent, critique(5.0, [WRITER]), 1) == ("package", "LLM budget spent")
 
 
+def test_the_llm_budget_counts_requests_not_successes(state):
+    brief = state.brief.model_copy(update={"budget": Budget(max_llm_calls=10)})
+    usage = {"writer": Usage(calls=4, requests=7), "director": Usage(calls=0, requests=3)}
+    spent = state.model_copy(update={"brief": brief, "usage": usage})
+    assert decide(spent, critique(5.0, [WRITER]), 1) == ("package", "LLM budget spent")
+    under = state.model_copy(update={"brief": brief, "usage": {"writer": Usage(requests=9)}})
+    assert decide(under, critique(5.0, [WRITER]), 1)[0] == "writer"
+
+
 def test_spent_render_budget_goes_to_the_gate(state):
     brief = state.brief.model_copy(update={"budget": Budget(max_renders=5)})
     spent = state.model_copy(
