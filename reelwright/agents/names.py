@@ -87,10 +87,8 @@ class Names:
         if ident is None:
             raise ValueError(f"unknown {self.kind} {value!r}; use one of the ids: {allowed}")
         if ident not in self.allowed:
-            raise ValueError(
-                f"{value!r} is the {self.kind} {ident!r}, which is not allowed here; "
-                f"use one of the ids: {allowed}"
-            )
+            who = f"{self.kind} {ident!r}" if ident == value else f"{value!r} ({ident!r})"
+            raise ValueError(f"{who} is not allowed here; use one of the ids: {allowed}")
         record(value.strip(), ident)
         return ident
 
