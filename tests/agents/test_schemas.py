@@ -108,10 +108,11 @@ class FreeTextServer:
         raise AssertionError(f"the fake does not know {schema}")
 
 
+@pytest.mark.parametrize("seed", [3, 11])
 def test_a_server_that_honours_enum_but_writes_its_own_words_publishes(
-    examples, tmp_path, settings, http
+    examples, tmp_path, settings, http, seed
 ):
-    server = FreeTextServer()
+    server = FreeTextServer(seed)
     http.post(f"{BASE_URL}/chat/completions").mock(side_effect=server)
     outcome = run(examples, tmp_path, settings)
     assert outcome.status == "published", outcome.error
@@ -128,6 +129,9 @@ def test_a_server_that_honours_enum_but_writes_its_own_words_publishes(
     names = {s["name"] for s in server.schemas}
     assert {"OutlineReply", "SceneReply", "ShotPlanReply", "JudgementReply"} <= names
     assert all(s["strict"] for s in server.schemas)
+    # every reply validated as sent: a re-ask would have asked for more calls than were made
+    # (and in auto mode switched to JSON mode, which this server does not answer)
+    assert outcome.record is not None and outcome.record.llm.calls == len(server.schemas)
 
 
 def test_the_same_server_fails_the_writer_when_the_schema_allows_any_string(http):
