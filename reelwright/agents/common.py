@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
@@ -23,6 +24,7 @@ from reelwright.models import (
 if TYPE_CHECKING:
     from reelwright.llm import LLM
 
+logger = logging.getLogger("reelwright.agents")
 A = TypeVar("A")
 R = TypeVar("R")
 ReplyT = TypeVar("ReplyT", bound=Reply)
@@ -133,6 +135,12 @@ def ask(
     counted in the usage, so run.json shows per agent how often the model needed it."""
     reply, usage = llm.structured(messages, output_type, agent=agent)
     if reply.normalised:
+        logger.info(
+            "LLM %s: mapped names to ids in %s: %s",
+            agent,
+            output_type.__name__,
+            ", ".join(f"{m} ({n})" for m, n in reply.normalised.items()),
+        )
         usage = usage + Usage(normalised=reply.normalised)
     return reply, usage
 

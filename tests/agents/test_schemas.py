@@ -5,6 +5,7 @@ way people do (`Juno`, `JUNO`, `Juno Park`, `Juno's`) publish, with the mappings
 from __future__ import annotations
 
 import json
+import logging
 import random
 import threading
 from pathlib import Path
@@ -201,8 +202,9 @@ VARIANTS = ["Juno", "JUNO", "Juno Park", "Juno's"]
 
 
 def test_replies_naming_juno_four_ways_publish_with_the_mappings_counted(
-    examples, tmp_path, settings, http
+    examples, tmp_path, settings, http, caplog
 ):
+    caplog.set_level(logging.INFO, logger="reelwright.agents")
     endpoint = ScriptedEndpoint()
     http.post(f"{BASE_URL}/chat/completions").mock(side_effect=endpoint)
 
@@ -254,6 +256,7 @@ def test_replies_naming_juno_four_ways_publish_with_the_mappings_counted(
         if "juno" in s["characters"] and s["revision"] == 0
     )
     assert record.llm.by_agent["critic"].normalised == {}
+    assert "LLM writer: mapped names to ids in OutlineReply: " in caplog.text
     raw = json.loads((tmp_path / "out" / "run.json").read_text())
     assert raw["llm"]["by_agent"]["writer"]["normalised"]["Juno Park → juno"] == 1
 
