@@ -31,6 +31,7 @@ BRIEF = "briefs/first-light.yaml"
 MODEL_CLEARANCE = """
   - {id: test-model, kind: model, licence: test terms, permitted_uses: [scripts]}
 """
+CAST = {"juno", "pip", "bram", "odalys"}  # the example bible's characters
 WORDS = (
     "copper lantern tide gull brass kettle velvet harbour-light marmalade quietly sideways "
     "Juniper Tidewater Holloway moonlit sprocket whistle barnacle Saltwind clockwork"
@@ -155,9 +156,20 @@ def schema_of(request: ScriptedRequest) -> dict[str, Any]:
 def test_each_agents_schema_names_what_is_allowed(examples, tmp_path, settings, http):
     endpoint = ScriptedEndpoint()
     http.post(f"{BASE_URL}/chat/completions").mock(side_effect=endpoint)
+
+    def outline(request: ScriptedRequest) -> dict[str, Any]:
+        reply = DEFAULT_REPLIES[OutlineReply](request)
+        reply["scenes"][1]["characters"] = ["bram"]  # scenes with different casts
+        return reply
+
+    endpoint.reply(OutlineReply, outline)
     outcome = run(examples, tmp_path, settings)
     assert outcome.status == "published", outcome.error
-    first = {r.model: schema_of(r) for r in reversed(endpoint.requests)}
+    first = {  # the first request for each model; for scene drafts and plans, scene s1's
+        r.model: schema_of(r)
+        for r in reversed(endpoint.requests)
+        if not (isinstance(r.data, dict) and r.data.get("scene", {}).get("id", "s1") != "s1")
+    }
     script = json.loads((tmp_path / "out" / "script.json").read_text())
 
     outline = first[OutlineReply]
@@ -168,10 +180,12 @@ def test_each_agents_schema_names_what_is_allowed(examples, tmp_path, settings, 
     assert scenes["minItems"] == scenes["maxItems"] == 3
 
     s1 = script["scenes"][0]
-    for model in (SceneReply, ShotPlanReply):  # the first of each is for s1
-        enums = [d for d in _walk(first[model]) if "enum" in d and d.get("type") == "string"]
-        ids = {v for d in enums for v in d["enum"]} & {"juno", "pip", "bram", "odalys"}
-        assert ids == set(s1["characters"]), model
+    for request in endpoint.requests:  # each scene's own characters, no one else
+        if request.model in (SceneReply, ShotPlanReply):
+            enums = [d for d in _walk(schema_of(request)) if d.get("type") == "string"]
+            ids = {v for d in enums for v in d.get("enum", ())} & CAST
+            assert ids == set(request.data["scene"]["characters"]), request.instruction
+    assert {s["id"]: s["characters"] for s in script["scenes"]}["s2"] == ["bram"]
     plan = first[ShotPlanReply]["$defs"]["PlannedShot"]["properties"]
     assert plan["dialogue_lines"]["items"]["enum"] == list(range(len(s1["dialogue"])))
 
