@@ -89,7 +89,8 @@ class Names:
         if ident not in self.allowed:
             who = f"{self.kind} {ident!r}" if ident == value else f"{value!r} ({ident!r})"
             raise ValueError(f"{who} is not allowed here; use one of the ids: {allowed}")
-        record(value.strip(), ident)
+        if value.strip() != ident:
+            record(value.strip(), ident)
         return ident
 
     def lookup(self, text: str) -> str | None:

@@ -65,6 +65,7 @@ def test_the_four_variants_map_and_are_counted(written):
 def test_an_id_as_written_is_not_a_mapping():
     with recording() as counts:
         assert cast().resolve("juno") == "juno"
+        assert cast().resolve(" juno ") == "juno"
     assert not counts
 
 
