@@ -474,14 +474,22 @@ class Usage(Frozen):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     latency_s: float = 0.0
+    normalised: dict[str, int] = Field(
+        default_factory=dict,
+        description="Names in accepted replies mapped to ids, `'Juno Park → juno': count`.",
+    )
 
     def __add__(self, other: Usage) -> Usage:
+        normalised = dict(self.normalised)
+        for mapping, count in other.normalised.items():
+            normalised[mapping] = normalised.get(mapping, 0) + count
         return Usage(
             calls=self.calls + other.calls,
             requests=self.requests + other.requests,
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
             latency_s=round(self.latency_s + other.latency_s, 6),
+            normalised=dict(sorted(normalised.items())),
         )
 
     def __sub__(self, other: Usage) -> Usage:

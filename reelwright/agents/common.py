@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from reelwright.agents.replies import PlannedShot
+from reelwright.agents.replies import PlannedShot, Reply
 from reelwright.models import (
     Bible,
     Brief,
@@ -20,8 +21,13 @@ from reelwright.models import (
     Usage,
 )
 
+if TYPE_CHECKING:
+    from reelwright.llm import LLM
+
+logger = logging.getLogger("reelwright.agents")
 A = TypeVar("A")
 R = TypeVar("R")
+ReplyT = TypeVar("ReplyT", bound=Reply)
 
 FRAMING_WORDS = {
     Framing.extreme_wide: "extreme wide shot",
@@ -120,6 +126,28 @@ def parallel_map(fn: Callable[[A], R], items: Iterable[A], workers: int) -> list
         return [fn(i) for i in items]
     with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
         return list(pool.map(fn, items))
+
+
+def ask(
+    llm: LLM,
+    messages: Sequence[dict[str, str]],
+    output_type: type[ReplyT],
+    *,
+    agent: str,
+    where: str | None = None,
+) -> tuple[ReplyT, Usage]:
+    """One structured call; the names the reply used for ids (mapped by its validators) are
+    counted in the usage, so run.json shows per agent how often the model needed it."""
+    reply, usage = llm.structured(messages, output_type, agent=agent, where=where)
+    if reply.normalised:
+        logger.info(
+            "LLM %s: mapped names to ids in %s: %s",
+            agent,
+            output_type.__name__,
+            ", ".join(f"{m} ({n})" for m, n in reply.normalised.items()),
+        )
+        usage = usage + Usage(normalised=reply.normalised)
+    return reply, usage
 
 
 def total_usage(usages: Iterable[Usage]) -> Usage:

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from reelwright.agents import prompts
-from reelwright.agents.replies import JudgementReply
+from reelwright.agents.common import ask
+from reelwright.agents.replies import judgement_reply
 from reelwright.llm import LLM
 from reelwright.models import (
     DIMENSIONS,
@@ -329,15 +330,11 @@ class Critic:
         usage = Usage()
         judge = "measurements"
         if self.llm is not None:
-            context = {
-                "scene_ids": {s.id for s in script.scenes},
-                "shot_ids": {s.id for s in shots.shots},
-            }
-            reply, usage = self.llm.structured(
+            reply, usage = ask(
+                self.llm,
                 prompts.judgement(brief, script, shots, scores),
-                JudgementReply,
+                judgement_reply(script, shots),
                 agent="critic",
-                context=context,
                 where="the whole episode",
             )
             judged = reply.scores.model_dump()

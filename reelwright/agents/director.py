@@ -7,6 +7,7 @@ from typing import Protocol
 
 from reelwright.agents import prompts
 from reelwright.agents.common import (
+    ask,
     compliance_phrases,
     parallel_map,
     redact_shot,
@@ -15,7 +16,7 @@ from reelwright.agents.common import (
     to_shot,
     total_usage,
 )
-from reelwright.agents.replies import ShotPlanReply, ShotRevisionReply
+from reelwright.agents.replies import shot_plan_reply, shot_revision_reply
 from reelwright.llm import LLM
 from reelwright.models import Bible, Brief, Note, Scene, Script, Shot, ShotList, Usage
 
@@ -140,11 +141,11 @@ class LLMDirector:
     def _plan_scene(
         self, scene: Scene, seconds: float, notes: list[Note], brief: Brief, bible: Bible, rev: int
     ) -> tuple[list[Shot], Usage]:
-        reply, usage = self.llm.structured(
+        reply, usage = ask(
+            self.llm,
             prompts.shot_plan(brief, bible, scene, seconds, notes),
-            ShotPlanReply,
+            shot_plan_reply(scene, bible),
             agent="director",
-            context={"speakers": set(scene.characters)},
             where=f"scene {scene.id}",
         )
         shots = [
@@ -158,11 +159,11 @@ class LLMDirector:
     def _revise_shot(
         self, scene: Scene, shot: Shot, notes: list[Note], brief: Brief, bible: Bible
     ) -> tuple[Shot, Usage]:
-        reply, usage = self.llm.structured(
+        reply, usage = ask(
+            self.llm,
             prompts.shot_revision(brief, bible, scene, shot, notes),
-            ShotRevisionReply,
+            shot_revision_reply(scene, bible),
             agent="director",
-            context={"speakers": set(scene.characters)},
             where=f"shot {shot.id}",
         )
         new = to_shot(

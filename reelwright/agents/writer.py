@@ -7,13 +7,14 @@ from typing import Protocol
 
 from reelwright.agents import prompts
 from reelwright.agents.common import (
+    ask,
     notes_by_scene,
     parallel_map,
     redacted_script,
     scene_id,
     total_usage,
 )
-from reelwright.agents.replies import OutlineReply, SceneReply
+from reelwright.agents.replies import outline_reply, scene_reply
 from reelwright.llm import LLM
 from reelwright.models import Bible, Brief, DialogueLine, Note, Scene, Script, Usage
 
@@ -40,15 +41,11 @@ class LLMWriter:
         self.concurrency = concurrency
 
     def write(self, brief: Brief, bible: Bible) -> tuple[Script, Usage]:
-        context = {
-            "characters": set(brief.characters),
-            "locations": set(brief.locations or [loc.id for loc in bible.locations]),
-        }
-        outline, usage = self.llm.structured(
+        outline, usage = ask(
+            self.llm,
             prompts.outline(brief, bible),
-            OutlineReply,
+            outline_reply(brief, bible),
             agent="writer",
-            context=context,
             where="outline",
         )
         skeletons = [
@@ -91,11 +88,11 @@ class LLMWriter:
     def _draft(
         self, brief: Brief, bible: Bible, scene: Scene, titles: list[str], notes: list[Note]
     ) -> tuple[Scene, Usage]:
-        reply, usage = self.llm.structured(
+        reply, usage = ask(
+            self.llm,
             prompts.scene_draft(brief, bible, scene, titles, notes),
-            SceneReply,
+            scene_reply(scene, bible),
             agent="writer",
-            context={"speakers": set(scene.characters)},
             where=f"scene {scene.id}",
         )
         drafted = scene.model_copy(

@@ -171,8 +171,24 @@ class ScriptedEndpoint:
             name = fmt["json_schema"]["name"]
             return next((m for m in known if m.__name__ == name), None)
         system = "\n".join(m["content"] for m in body["messages"] if m["role"] == "system")
+        title = _schema_title(system)  # an agent's per-call form keeps its shape's name
+        if title is not None:
+            return next((m for m in known if m.__name__ == title), None)
         found = [m for m in known if _schema_text(m) in system]
         return max(found, key=lambda m: len(_schema_text(m)), default=None)
+
+
+def _schema_title(system: str) -> str | None:
+    """The title of the JSON schema that JSON mode puts after `JSON schema:` (reelwright.llm)."""
+    _, marker, rest = system.partition("JSON schema:\n")
+    if not marker:
+        return None
+    try:
+        schema, _ = json.JSONDecoder().raw_decode(rest)
+    except ValueError:
+        return None
+    title = schema.get("title") if isinstance(schema, dict) else None
+    return title if isinstance(title, str) else None
 
 
 @cache
