@@ -3,8 +3,9 @@ critic iterations (thresholds at 10, max_iterations 2), against a scripted OpenA
 endpoint (respx; no network). Counts what the requests themselves carry: the characters of
 every message, and of the structured-output schema sent with it, and a token estimate of
 characters / 4 (no tokenizer is installed here; OpenAI's rule of thumb for English text and
-JSON). Prints one JSON line. Target: prompt tokens <= 60% of the baseline (before the prompt
-work: BASELINE_TOKENS below)."""
+JSON). Run it from the repository root with `PYTHONPATH=.` (or the package installed from
+this tree): the line names the package it measured. Prints one JSON line. Target: prompt
+tokens <= 60% of the baseline (BASELINE_TOKENS below, measured before the prompt work)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import respx
 import yaml
 from _machine import machine
 
+import reelwright
 from reelwright.agents.replies import JudgementReply
 from reelwright.api import run_episode
 from reelwright.config import Settings
@@ -119,6 +121,7 @@ def main() -> None:
         "baseline_with_schema": BASELINE_WITH_SCHEMA,
         "ratio_with_schema": round((message_chars + schema_chars) / 4 / BASELINE_WITH_SCHEMA, 3),
         "target_ratio": 0.6,
+        "package": str(Path(reelwright.__file__).parent),
         "machine": machine(),
     }
     print(json.dumps(line))
