@@ -37,15 +37,18 @@ class Director(Protocol):
 
 
 def revision_targets(
-    shots: ShotList, notes: Sequence[Note], rewritten_scenes: Sequence[str]
+    shots: ShotList, notes: Sequence[Note], rewritten_scenes: Sequence[str], script: Script
 ) -> tuple[set[str], dict[str, list[Note]]]:
     """Which scenes to re-plan whole, and which single shots to re-plan with which notes.
 
-    A rewritten scene, or a director note naming a scene but no shot, re-plans the scene.
-    A note naming shots re-plans those shots. A note naming neither concerns every shot."""
-    scenes = set(rewritten_scenes)
+    A rewritten scene, a scene with no shots yet (one the writer added), or a director note
+    naming a scene but no shot, re-plans the scene. A note naming shots re-plans those shots.
+    A note naming neither concerns every shot. Scenes the writer removed are not planned:
+    their shots drop out of the merged list."""
+    present = {s.id for s in script.scenes}
+    scenes = set(rewritten_scenes) | {s.id for s in script.scenes if not shots.for_scene(s.id)}
     per_shot: dict[str, list[Note]] = {}
-    known = {s.id for s in shots.shots}
+    known = {s.id for s in shots.shots if s.scene_id in present}
     for note in notes:
         if note.target != "director":
             continue
@@ -57,7 +60,9 @@ def revision_targets(
             scenes.update(note.scene_ids)
         else:
             for s in shots.shots:
-                per_shot.setdefault(s.id, []).append(note)
+                if s.id in known:
+                    per_shot.setdefault(s.id, []).append(note)
+    scenes &= present
     per_shot = {k: v for k, v in per_shot.items() if shots_scene(shots, k) not in scenes}
     return scenes, per_shot
 
@@ -106,7 +111,7 @@ class LLMDirector:
         brief: Brief,
         bible: Bible,
     ) -> tuple[ShotList, Usage]:
-        scene_ids, per_shot = revision_targets(shots, notes, rewritten_scenes)
+        scene_ids, per_shot = revision_targets(shots, notes, rewritten_scenes, script)
         budgets = scene_budgets(brief, script.scenes)
         scene_notes = {
             sid: [n for n in notes if n.target == "director" and sid in n.scene_ids]

@@ -216,3 +216,39 @@ def judgement(
             ),
         },
     ]
+
+
+def restructure(
+    brief: Brief, bible: Bible, script: Script, notes: Sequence[Note]
+) -> list[dict[str, str]]:
+    """The scene count is wrong: which scenes to cut and which to add, and where."""
+    want, have = brief.scene_count, len(script.scenes)
+    locations = brief.locations or [loc.id for loc in bible.locations]
+    return [
+        {"role": "system", "content": WRITER_SYSTEM},
+        {
+            "role": "user",
+            "content": (
+                f"The brief asks for exactly {want} scenes; the script has {have}. Remove scenes "
+                "by id and add new ones, each after the scene whose id it names (empty to open "
+                f"the episode), so that it has exactly {want} and the story still flows.\n"
+                + _data(
+                    brief={**_brief(brief), "characters": brief.characters},
+                    bible={
+                        "characters": [_character(bible, c) for c in brief.characters],
+                        "locations": [_location(bible, loc) for loc in locations],
+                    },
+                    script=[
+                        {
+                            "id": s.id,
+                            "location": s.location,
+                            "characters": s.characters,
+                            "summary": s.summary,
+                        }
+                        for s in script.scenes
+                    ],
+                    notes=_notes(notes),
+                )
+            ),
+        },
+    ]
