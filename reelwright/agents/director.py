@@ -83,6 +83,32 @@ def merge(
     return ShotList(shots=out)
 
 
+def scenes_changed(shots: ShotList, script: Script) -> bool:
+    """Whether the writer added or cut scenes since these shots were planned."""
+    return {s.scene_id for s in shots.shots} != {s.id for s in script.scenes}
+
+
+def retimed(shots: ShotList, script: Script, brief: Brief, keep: set[str]) -> ShotList:
+    """Scale the shots of every scene but `keep` to the scene's share of the runtime. When
+    scenes are added or cut every share changes; retiming needs no call."""
+    budgets = scene_budgets(brief, script.scenes)
+    out: list[Shot] = []
+    for scene in script.scenes:
+        scene_shots = shots.for_scene(scene.id)
+        length = sum(s.duration_s for s in scene_shots)
+        if scene.id in keep or not length:
+            out.extend(scene_shots)
+            continue
+        factor = budgets[scene.id] / length
+        out.extend(
+            s.model_copy(
+                update={"duration_s": round(min(60.0, max(0.5, s.duration_s * factor)), 2)}
+            )
+            for s in scene_shots
+        )
+    return ShotList(shots=out)
+
+
 class LLMDirector:
     """One shot-plan call per scene, all scenes concurrently; single shots re-planned alone."""
 
@@ -140,7 +166,10 @@ class LLMDirector:
             i: [redact_shot(s, phrases) for s in new] for k, i, new, _ in results if k == "scene"
         }
         single = {i: redact_shot(new[0], phrases) for k, i, new, _ in results if k == "shot"}
-        return merge(shots, script, scenes, single), total_usage(r[3] for r in results)
+        merged = merge(shots, script, scenes, single)
+        if scenes_changed(shots, script):
+            merged = retimed(merged, script, brief, keep=set(scenes))
+        return merged, total_usage(r[3] for r in results)
 
     def _plan_scene(
         self, scene: Scene, seconds: float, notes: list[Note], brief: Brief, bible: Bible, rev: int

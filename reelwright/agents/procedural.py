@@ -23,7 +23,7 @@ from reelwright.agents.common import (
     shot_id,
     to_shot,
 )
-from reelwright.agents.director import merge, revision_targets
+from reelwright.agents.director import merge, retimed, revision_targets, scenes_changed
 from reelwright.agents.replies import PlannedShot
 from reelwright.agents.restructure import (
     fresh_ids,
@@ -367,7 +367,10 @@ class ProceduralDirector:
         phrases = compliance_phrases(notes)
         replanned = {k: [redact_shot(s, phrases) for s in v] for k, v in replanned.items()}
         single = {k: redact_shot(v, phrases) for k, v in single.items()}
-        return merge(shots, script, replanned, single), Usage()
+        merged = merge(shots, script, replanned, single)
+        if scenes_changed(shots, script):
+            merged = retimed(merged, script, brief, keep=set(replanned))
+        return merged, Usage()
 
     def _cover(
         self, scene: Scene, seconds: float, total: int, brief: Brief, bible: Bible, rev: int
