@@ -60,18 +60,25 @@ def _schema_chars(body: dict) -> int:  # type: ignore[type-arg]
     return len(json.dumps(fmt, separators=(",", ":"))) if fmt else 0
 
 
+def two_iteration_brief(work: Path) -> Path:
+    """storm-signal with every threshold at 10 and at most 2 iterations, its bible, and a
+    ledger clearing the benchmark model, in `work`. Returns the brief's path."""
+    brief = yaml.safe_load((ROOT / "examples/briefs/storm-signal.yaml").read_text())
+    brief["thresholds"] = dict.fromkeys([*DIMENSIONS, "overall"], 10)
+    brief["budget"] = {"max_iterations": 2}
+    (work / "briefs").mkdir()
+    (work / "bible.yaml").write_text((ROOT / "examples/bible.yaml").read_text())
+    (work / "rights.yaml").write_text(
+        (ROOT / "examples/rights.yaml").read_text().rstrip("\n") + CLEARANCE
+    )
+    (work / "briefs/storm.yaml").write_text(yaml.safe_dump(brief))
+    return work / "briefs/storm.yaml"
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        brief = yaml.safe_load((ROOT / "examples/briefs/storm-signal.yaml").read_text())
-        brief["thresholds"] = dict.fromkeys([*DIMENSIONS, "overall"], 10)
-        brief["budget"] = {"max_iterations": 2}
-        (work / "briefs").mkdir()
-        (work / "bible.yaml").write_text((ROOT / "examples/bible.yaml").read_text())
-        (work / "rights.yaml").write_text(
-            (ROOT / "examples/rights.yaml").read_text().rstrip("\n") + CLEARANCE
-        )
-        (work / "briefs/storm.yaml").write_text(yaml.safe_dump(brief))
+        brief_path = two_iteration_brief(work)
         endpoint = ScriptedEndpoint()
         # the first judgement asks for a rewrite of three scenes and three single shots, so the
         # second iteration has writer, director and shot revisions: 14 + 10 = 24 calls
@@ -83,7 +90,7 @@ def main() -> None:
                 model="bench-model", base_url=BASE_URL, api_key="k", http_client=httpx.Client()
             )
             outcome = run_episode(
-                work / "briefs/storm.yaml",
+                brief_path,
                 out=work / "out",
                 settings=settings,
                 llm=llm,
@@ -106,7 +113,7 @@ def main() -> None:
         "endpoint": "ScriptedEndpoint via respx (default replies)",
         "iterations": rec.iterations,
         "stop_reason": rec.stop_reason,
-        "scenes": brief.get("scenes"),
+        "scenes": 6,
         "calls": len(bodies),
         "calls_by_reply": dict(Counter(r.model.__name__ for r in endpoint.requests)),
         "message_chars": message_chars,
