@@ -8,7 +8,13 @@ import httpx
 import pytest
 
 from reelwright.agents.common import scene_budgets
-from reelwright.agents.critic import measure_structure
+from reelwright.agents.critic import (
+    measure_continuity,
+    measure_dialogue,
+    measure_pacing,
+    measure_shot_variety,
+    measure_structure,
+)
 from reelwright.agents.director import LLMDirector
 from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
 from reelwright.agents.replies import SceneReply
@@ -167,3 +173,22 @@ def test_a_structure_reply_with_the_wrong_count_is_re_asked(inputs, fake):
     fake.reply(StructureReply, {"remove": ["s2"], "add": []})  # 1 scene, not 3
     script, _, _ = writer.revise(short, count_note(brief, short), brief, bible)
     assert fake.calls[StructureReply] == 2 and len(script.scenes) == 3
+
+
+def test_offline_added_scenes_leave_a_clean_episode_after_one_revision(examples):
+    brief, bible = load_inputs(examples / "briefs" / "storm-signal.yaml", None)  # 6 scenes
+    writer, director = ProceduralWriter(), ProceduralDirector()
+    short, _ = writer.write(with_scenes(brief, 3), bible)
+    shots, _ = director.plan(short, brief, bible)
+    notes = count_note(brief, short)
+    script, changed, _ = writer.revise(short, notes, brief, bible)
+    shots, _ = director.revise(shots, script, notes, changed, brief, bible)
+    assert [s.id for s in script.scenes] == ["s1", "s2", "s4", "s5", "s6", "s3"]
+    for m in (
+        measure_structure(brief, script),
+        measure_dialogue(script),  # new scenes draw lines no other scene uses
+        measure_pacing(brief, script, shots),  # kept scenes retimed to their new budgets
+        measure_continuity(brief, script, shots),
+        measure_shot_variety(shots),
+    ):
+        assert m.notes == []
