@@ -228,7 +228,7 @@ class ProceduralWriter:
                     0,
                     used,
                     sid=sid,
-                    fresh=True,
+                    added=True,
                 )
             )
             used |= {d.text for d in added[-1].dialogue}
@@ -246,7 +246,7 @@ class ProceduralWriter:
         revision: int,
         avoid: set[str],
         sid: str | None = None,
-        fresh: bool = False,
+        added: bool = False,
     ) -> Scene:
         rng = random.Random(f"{brief.seed}:{number}:{revision}")
         names = {c: bible.character(c).name for c in cast}
@@ -263,7 +263,7 @@ class ProceduralWriter:
         beats = [b.format(**fill) for b in ACT_BEATS[act]]
         bank = [line.format(**fill) for line in ACT_LINES[act]]
         count = 2 + rng.randrange(3)
-        if revision or fresh:  # a rewrite (or an added scene) avoids lines used elsewhere
+        if revision or added:  # a rewrite (or an added scene) avoids lines used elsewhere
             used = {_norm(a) for a in avoid}
             variants = [
                 f"{o}{line}{c}".format(**fill) for line in bank for o in OPENERS for c in CLOSERS
