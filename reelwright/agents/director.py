@@ -38,15 +38,18 @@ class Director(Protocol):
 
 
 def revision_targets(
-    shots: ShotList, notes: Sequence[Note], rewritten_scenes: Sequence[str]
+    shots: ShotList, notes: Sequence[Note], rewritten_scenes: Sequence[str], script: Script
 ) -> tuple[set[str], dict[str, list[Note]]]:
     """Which scenes to re-plan whole, and which single shots to re-plan with which notes.
 
-    A rewritten scene, or a director note naming a scene but no shot, re-plans the scene.
-    A note naming shots re-plans those shots. A note naming neither concerns every shot."""
-    scenes = set(rewritten_scenes)
+    A rewritten scene, a scene with no shots yet (one the writer added), or a director note
+    naming a scene but no shot, re-plans the scene. A note naming shots re-plans those shots.
+    A note naming neither concerns every shot. Scenes the writer removed are not planned:
+    their shots drop out of the merged list."""
+    present = {s.id for s in script.scenes}
+    scenes = set(rewritten_scenes) | {s.id for s in script.scenes if not shots.for_scene(s.id)}
     per_shot: dict[str, list[Note]] = {}
-    known = {s.id for s in shots.shots}
+    known = {s.id for s in shots.shots if s.scene_id in present}
     for note in notes:
         if note.target != "director":
             continue
@@ -58,7 +61,9 @@ def revision_targets(
             scenes.update(note.scene_ids)
         else:
             for s in shots.shots:
-                per_shot.setdefault(s.id, []).append(note)
+                if s.id in known:
+                    per_shot.setdefault(s.id, []).append(note)
+    scenes &= present
     per_shot = {k: v for k, v in per_shot.items() if shots_scene(shots, k) not in scenes}
     return scenes, per_shot
 
@@ -76,6 +81,32 @@ def merge(
             out.extend(scenes[scene.id])
         else:
             out.extend(single.get(s.id, s) for s in shots.for_scene(scene.id))
+    return ShotList(shots=out)
+
+
+def scenes_changed(shots: ShotList, script: Script) -> bool:
+    """Whether the writer added or cut scenes since these shots were planned."""
+    return {s.scene_id for s in shots.shots} != {s.id for s in script.scenes}
+
+
+def retimed(shots: ShotList, script: Script, brief: Brief, keep: set[str]) -> ShotList:
+    """Scale the shots of every scene but `keep` to the scene's share of the runtime. When
+    scenes are added or cut every share changes; retiming needs no call."""
+    budgets = scene_budgets(brief, script.scenes)
+    out: list[Shot] = []
+    for scene in script.scenes:
+        scene_shots = shots.for_scene(scene.id)
+        length = sum(s.duration_s for s in scene_shots)
+        if scene.id in keep or not length:
+            out.extend(scene_shots)
+            continue
+        factor = budgets[scene.id] / length
+        out.extend(
+            s.model_copy(
+                update={"duration_s": round(min(60.0, max(0.5, s.duration_s * factor)), 2)}
+            )
+            for s in scene_shots
+        )
     return ShotList(shots=out)
 
 
@@ -107,7 +138,7 @@ class LLMDirector:
         brief: Brief,
         bible: Bible,
     ) -> tuple[ShotList, Usage]:
-        scene_ids, per_shot = revision_targets(shots, notes, rewritten_scenes)
+        scene_ids, per_shot = revision_targets(shots, notes, rewritten_scenes, script)
         budgets = scene_budgets(brief, script.scenes)
         scene_notes = {
             sid: [n for n in notes if n.target == "director" and sid in n.scene_ids]
@@ -136,7 +167,10 @@ class LLMDirector:
             i: [redact_shot(s, phrases) for s in new] for k, i, new, _ in results if k == "scene"
         }
         single = {i: redact_shot(new[0], phrases) for k, i, new, _ in results if k == "shot"}
-        return merge(shots, script, scenes, single), total_usage(r[3] for r in results)
+        merged = merge(shots, script, scenes, single)
+        if scenes_changed(shots, script):
+            merged = retimed(merged, script, brief, keep=set(scenes))
+        return merged, total_usage(r[3] for r in results)
 
     def _plan_scene(
         self, scene: Scene, seconds: float, notes: list[Note], brief: Brief, bible: Bible, rev: int

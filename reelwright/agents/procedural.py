@@ -23,8 +23,14 @@ from reelwright.agents.common import (
     shot_id,
     to_shot,
 )
-from reelwright.agents.director import merge, revision_targets
+from reelwright.agents.director import merge, retimed, revision_targets, scenes_changed
 from reelwright.agents.replies import PlannedShot
+from reelwright.agents.restructure import (
+    fresh_ids,
+    needs_restructure,
+    restructured,
+    structural,
+)
 from reelwright.models import (
     Angle,
     Bible,
@@ -170,13 +176,15 @@ class ProceduralWriter:
     def revise(
         self, script: Script, notes: Sequence[Note], brief: Brief, bible: Bible
     ) -> tuple[Script, list[str], Usage]:
-        by_scene = notes_by_scene(
-            [n for n in notes if n.target == "writer"], [s.id for s in script.scenes]
-        )
-        scenes = list(script.scenes)
+        writer_notes = [n for n in notes if n.target == "writer"]
         changed: list[str] = []
+        if needs_restructure(script, brief, writer_notes):
+            script, changed = self._restructure(script, brief, bible)
+            writer_notes = [n for n in writer_notes if not structural(n)]
+        by_scene = notes_by_scene(writer_notes, [s.id for s in script.scenes])
+        scenes = list(script.scenes)
         for idx, scene in enumerate(scenes):
-            if scene.id not in by_scene:
+            if scene.id not in by_scene or scene.id in changed:
                 continue
             used = {d.text for s in scenes if s.id != scene.id for d in s.dialogue}
             act = act_of(scene.number, len(scenes))
@@ -189,9 +197,43 @@ class ProceduralWriter:
                 scene.location,
                 scene.revision + 1,
                 used,
+                sid=scene.id,
             )
             changed.append(scene.id)
         return redacted_script(script, scenes, notes), changed, Usage()
+
+    def _restructure(self, script: Script, brief: Brief, bible: Bible) -> tuple[Script, list[str]]:
+        """Cut scenes from before the last (the opening and the resolution stay), or add new
+        complication scenes there, until the count is the brief's. Returns the new ids."""
+        want = brief.scene_count
+        scenes = list(script.scenes)
+        while len(scenes) > max(want, 1):
+            del scenes[-2 if len(scenes) > 2 else -1]
+        kept = script.model_copy(update={"scenes": scenes})
+        ids = fresh_ids(kept, want - len(scenes))
+        locations = brief.locations or [loc.id for loc in bible.locations]
+        used = {d.text for s in scenes for d in s.dialogue}
+        added: list[Scene] = []
+        at = max(len(scenes) - 1, 1)  # new scenes go before the closing scene
+        for k, sid in enumerate(ids):
+            number = at + k + 1
+            added.append(
+                self._draft(
+                    brief,
+                    bible,
+                    number,
+                    act_of(number, want),
+                    _cast(brief.characters, number),
+                    locations[(number - 1) % len(locations)],
+                    0,
+                    used,
+                    sid=sid,
+                    added=True,
+                )
+            )
+            used |= {d.text for d in added[-1].dialogue}
+        after = scenes[at - 1].id
+        return restructured(kept, set(), [(after, s) for s in added]), ids
 
     def _draft(
         self,
@@ -203,6 +245,8 @@ class ProceduralWriter:
         location: str,
         revision: int,
         avoid: set[str],
+        sid: str | None = None,
+        added: bool = False,
     ) -> Scene:
         rng = random.Random(f"{brief.seed}:{number}:{revision}")
         names = {c: bible.character(c).name for c in cast}
@@ -219,7 +263,7 @@ class ProceduralWriter:
         beats = [b.format(**fill) for b in ACT_BEATS[act]]
         bank = [line.format(**fill) for line in ACT_LINES[act]]
         count = 2 + rng.randrange(3)
-        if revision:  # a rewrite draws from every variant not used elsewhere in the script
+        if revision or added:  # a rewrite (or an added scene) avoids lines used elsewhere
             used = {_norm(a) for a in avoid}
             variants = [
                 f"{o}{line}{c}".format(**fill) for line in bank for o in OPENERS for c in CLOSERS
@@ -233,7 +277,7 @@ class ProceduralWriter:
             DialogueLine(character=cast[k % len(cast)], text=text) for k, text in enumerate(picked)
         ]
         return Scene(
-            id=scene_id(number),
+            id=sid or scene_id(number),
             number=number,
             location=location,
             time_of_day=TIMES[act],
@@ -312,7 +356,7 @@ class ProceduralDirector:
         brief: Brief,
         bible: Bible,
     ) -> tuple[ShotList, Usage]:
-        scene_ids, per_shot = revision_targets(shots, notes, rewritten_scenes)
+        scene_ids, per_shot = revision_targets(shots, notes, rewritten_scenes, script)
         budgets = scene_budgets(brief, script.scenes)
         replanned = {}
         for sid in scene_ids:
@@ -326,7 +370,10 @@ class ProceduralDirector:
         phrases = compliance_phrases(notes)
         replanned = {k: [redact_shot(s, phrases) for s in v] for k, v in replanned.items()}
         single = {k: redact_shot(v, phrases) for k, v in single.items()}
-        return merge(shots, script, replanned, single), Usage()
+        merged = merge(shots, script, replanned, single)
+        if scenes_changed(shots, script):
+            merged = retimed(merged, script, brief, keep=set(replanned))
+        return merged, Usage()
 
     def _cover(
         self, scene: Scene, seconds: float, total: int, brief: Brief, bible: Bible, rev: int

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from reelwright.models import Bible, Brief, Note, Scene, Script, Shot, ShotList
+from reelwright.models import Bible, Brief, DialogueLine, Note, Scene, Script, Shot, ShotList
 
 WRITER_SYSTEM = (
     "You are the staff writer of an animated series. You write short, filmable episodes: "
@@ -28,18 +28,85 @@ CRITIC_SYSTEM = (
 
 
 def _data(**items: Any) -> str:
-    return json.dumps(items, ensure_ascii=False, indent=1, default=str)
+    """Compact JSON: no indentation or spaces (whitespace costs tokens, tells the model nothing)."""
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _bible(bible: Bible) -> dict[str, Any]:
-    return bible.model_dump(mode="json")
+# Each call is sent only what it needs: the characters and location of its own scene, the
+# brief's story fields (not its thresholds, budget, distribution or seed), scenes and shots
+# without the fields a model cannot use (render prompts, seeds, revision counters).
 
 
 def _brief(brief: Brief) -> dict[str, Any]:
-    return brief.model_dump(mode="json", exclude={"thresholds", "budget", "distribution"})
+    return brief.model_dump(mode="json", include={"title", "logline", "tone", "audience"})
+
+
+def _character(bible: Bible, cid: str, *, full: bool = True) -> dict[str, Any]:
+    """A character: for the writer with its look and voice; for the director its name (a
+    shot's render prompt gets the look from the bible, not from the model)."""
+    c = bible.character(cid)
+    out: dict[str, Any] = {"id": c.id, "name": c.name}
+    if full:
+        out["description"] = c.description
+        if c.voice:
+            out["voice"] = c.voice
+    return out
+
+
+def _location(bible: Bible, lid: str) -> dict[str, Any]:
+    loc = bible.location(lid)
+    out: dict[str, Any] = {"id": loc.id, "name": loc.name, "description": loc.description}
+    if loc.interior:
+        out["interior"] = True
+    return out
+
+
+def _line(line: DialogueLine) -> dict[str, str]:
+    out = {"character": line.character, "text": line.text}
+    if line.parenthetical:
+        out["parenthetical"] = line.parenthetical
+    return out
+
+
+def _scene(scene: Scene, *, dialogue: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": scene.id,
+        "location": scene.location,
+        "time_of_day": scene.time_of_day,
+        "summary": scene.summary,
+        "characters": scene.characters,
+        "beats": scene.beats,
+    }
+    if dialogue:
+        out["dialogue"] = [_line(d) for d in scene.dialogue]
+    return out
+
+
+def _shot(shot: Shot, scene: Scene | None = None) -> dict[str, Any]:
+    """A shot as a model sees it. With its scene, dialogue is the indices of the scene's lines
+    (the scene's text is already in the prompt); without, the lines themselves."""
+    out: dict[str, Any] = shot.model_dump(
+        mode="json",
+        include={"framing", "angle", "camera_move", "lens_mm", "duration_s", "characters"},
+    )
+    out["description"] = shot.description
+    if scene is None:
+        out["dialogue"] = [_line(d) for d in shot.dialogue]
+    else:
+        spoken = {(d.character, d.text) for d in shot.dialogue}
+        out["lines"] = [i for i, d in enumerate(scene.dialogue) if (d.character, d.text) in spoken]
+    return out
+
+
+def _notes(notes: Sequence[Note]) -> list[dict[str, Any]]:
+    return [
+        n.model_dump(mode="json", exclude_defaults=True, exclude={"target", "source"})
+        for n in notes
+    ]
 
 
 def outline(brief: Brief, bible: Bible) -> list[dict[str, str]]:
+    locations = brief.locations or [loc.id for loc in bible.locations]
     return [
         {"role": "system", "content": WRITER_SYSTEM},
         {
@@ -47,7 +114,18 @@ def outline(brief: Brief, bible: Bible) -> list[dict[str, str]]:
             "content": (
                 f"Outline an episode of exactly {brief.scene_count} scenes for this brief, "
                 "one entry per scene with its beats.\n"
-                + _data(brief=_brief(brief), bible=_bible(bible))
+                + _data(
+                    brief={
+                        **_brief(brief),
+                        "runtime_s": brief.runtime_s,
+                        "characters": brief.characters,
+                        "locations": brief.locations,
+                    },
+                    bible={
+                        "characters": [_character(bible, c) for c in brief.characters],
+                        "locations": [_location(bible, loc) for loc in locations],
+                    },
+                )
             ),
         },
     ]
@@ -66,10 +144,11 @@ def scene_draft(
                 "scene's characters. Address every note.\n"
                 + _data(
                     brief=_brief(brief),
-                    bible=_bible(bible),
+                    characters=[_character(bible, c) for c in scene.characters],
+                    location=_location(bible, scene.location),
                     episode_outline=list(outline_titles),
-                    scene=scene.model_dump(mode="json"),
-                    notes=[n.model_dump(mode="json") for n in notes],
+                    scene=_scene(scene, dialogue=bool(notes)),
+                    notes=_notes(notes),
                 )
             ),
         },
@@ -88,9 +167,10 @@ def shot_plan(
                 "dialogue_lines are indices into the scene's dialogue list.\n"
                 + _data(
                     aspect_ratio=brief.aspect_ratio,
-                    bible=_bible(bible),
-                    scene=scene.model_dump(mode="json"),
-                    notes=[n.model_dump(mode="json") for n in notes],
+                    characters=[_character(bible, c, full=False) for c in scene.characters],
+                    location=_location(bible, scene.location),
+                    scene=_scene(scene),
+                    notes=_notes(notes),
                 )
             ),
         },
@@ -108,9 +188,9 @@ def shot_revision(
                 f"Re-plan shot {shot.id} of scene {scene.id}, addressing the notes.\n"
                 + _data(
                     aspect_ratio=brief.aspect_ratio,
-                    scene=scene.model_dump(mode="json"),
-                    shot=shot.model_dump(mode="json", exclude={"prompt", "negative_prompt"}),
-                    notes=[n.model_dump(mode="json") for n in notes],
+                    scene=_scene(scene),
+                    shot=_shot(shot),
+                    notes=_notes(notes),
                 )
             ),
         },
@@ -120,19 +200,55 @@ def shot_revision(
 def judgement(
     brief: Brief, script: Script, shots: ShotList, measured: dict[str, float]
 ) -> list[dict[str, str]]:
+    """The script and shot list, not the bible: ids are enough to judge story and coverage."""
+    scenes = {s.id: s for s in script.scenes}
     return [
         {"role": "system", "content": CRITIC_SYSTEM},
         {
             "role": "user",
-            "content": "Review this episode.\n"
+            "content": "Review this episode. A shot's lines are indices into its scene's "
+            "dialogue.\n"
             + _data(
-                brief=_brief(brief),
-                script=script.model_dump(mode="json"),
-                shots=[
-                    s.model_dump(mode="json", exclude={"prompt", "negative_prompt", "seed"})
-                    for s in shots.shots
-                ],
+                brief={**_brief(brief), "runtime_s": brief.runtime_s, "scenes": brief.scene_count},
+                script={"title": script.title, "scenes": [_scene(s) for s in script.scenes]},
+                shots=[{"id": s.id, **_shot(s, scenes.get(s.scene_id))} for s in shots.shots],
                 measured_scores=measured,
+            ),
+        },
+    ]
+
+
+def restructure(
+    brief: Brief, bible: Bible, script: Script, notes: Sequence[Note]
+) -> list[dict[str, str]]:
+    """The scene count is wrong: which scenes to cut and which to add, and where."""
+    want, have = brief.scene_count, len(script.scenes)
+    locations = brief.locations or [loc.id for loc in bible.locations]
+    return [
+        {"role": "system", "content": WRITER_SYSTEM},
+        {
+            "role": "user",
+            "content": (
+                f"The brief asks for exactly {want} scenes; the script has {have}. Remove scenes "
+                "by id and add new ones, each after the scene whose id it names (empty to open "
+                f"the episode), so that it has exactly {want} and the story still flows.\n"
+                + _data(
+                    brief={**_brief(brief), "characters": brief.characters},
+                    bible={
+                        "characters": [_character(bible, c) for c in brief.characters],
+                        "locations": [_location(bible, loc) for loc in locations],
+                    },
+                    script=[
+                        {
+                            "id": s.id,
+                            "location": s.location,
+                            "characters": s.characters,
+                            "summary": s.summary,
+                        }
+                        for s in script.scenes
+                    ],
+                    notes=_notes(notes),
+                )
             ),
         },
     ]

@@ -37,6 +37,7 @@ from reelwright.agents.replies import (
     ShotPlanReply,
     ShotRevisionReply,
 )
+from reelwright.agents.restructure import StructureReply
 
 BASE_URL = "http://llm.test/v1"
 
@@ -323,10 +324,36 @@ def _shot_revision(request: ScriptedRequest) -> dict[str, Any]:
     }
 
 
+def _structure(request: ScriptedRequest) -> dict[str, Any]:
+    """Cut or add scenes just before the closing scene until the count is the one asked."""
+    want = int(re.search(r"exactly (\d+) scenes", request.instruction)[1])  # type: ignore[index]
+    ids = [s["id"] for s in request.data["script"]]
+    if len(ids) >= want:
+        return {"remove": ids[want - 1 : -1] if want > 1 else ids[1:], "add": []}
+    locs = [loc["id"] for loc in request.data["bible"]["locations"]]
+    chars = request.data["brief"]["characters"][:2]
+    after = ids[-2] if len(ids) > 1 else ids[-1]
+    return {
+        "remove": [],
+        "add": [
+            {
+                "after": after,
+                "summary": f"Added scene {k + 1}: the stakes rise",
+                "location": locs[k % len(locs)],
+                "time_of_day": "dusk",
+                "characters": chars,
+                "beats": [f"added beat {k + 1}a", f"added beat {k + 1}b"],
+            }
+            for k in range(want - len(ids))
+        ],
+    }
+
+
 DEFAULT_REPLIES: dict[type[BaseModel], Responder] = {
     OutlineReply: _outline,
     SceneReply: _scene,
     ShotPlanReply: _shot_plan,
     ShotRevisionReply: _shot_revision,
     JudgementReply: lambda request: judgement(),
+    StructureReply: _structure,
 }

@@ -1,0 +1,66 @@
+"""Prompt builders send each call only what it needs, as compact JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reelwright.agents import prompts
+from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
+from reelwright.loading import load_inputs
+from reelwright.models import Note
+
+
+@pytest.fixture
+def episode(examples):
+    brief, bible = load_inputs(examples / "briefs" / "storm-signal.yaml", None)
+    script, _ = ProceduralWriter().write(brief, bible)
+    shots, _ = ProceduralDirector().plan(script, brief, bible)
+    return brief, bible, script, shots
+
+
+def data(messages):
+    _, _, rest = messages[-1]["content"].partition("\n")
+    return json.loads(rest), rest
+
+
+def test_a_scene_draft_carries_its_own_cast_and_place_only(episode):
+    brief, bible, script, _ = episode
+    scene = script.scenes[1]
+    body, raw = data(prompts.scene_draft(brief, bible, scene, ["a", "b"], []))
+    assert [c["id"] for c in body["characters"]] == scene.characters
+    assert body["location"]["id"] == scene.location
+    assert "bible" not in body and "seed" not in body["brief"]
+    others = {c.id for c in bible.characters} - set(scene.characters)
+    assert others and not any(bible.character(c).description in raw for c in others)
+    assert "\n" not in raw and '", "' not in raw  # compact JSON
+
+
+def test_a_shot_plan_has_names_not_looks_and_the_scene_dialogue(episode):
+    brief, bible, script, _ = episode
+    scene = script.scenes[0]
+    body, raw = data(prompts.shot_plan(brief, bible, scene, 12.0, []))
+    assert body["characters"] == [
+        {"id": c, "name": bible.character(c).name} for c in scene.characters
+    ]
+    assert len(body["scene"]["dialogue"]) == len(scene.dialogue)
+    assert bible.style.look not in raw
+
+
+def test_the_judge_gets_script_and_shots_without_the_bible(episode):
+    brief, bible, script, shots = episode
+    body, raw = data(prompts.judgement(brief, script, shots, {"structure": 10.0}))
+    assert set(body) == {"brief", "script", "shots", "measured_scores"}
+    assert not any(c.description in raw for c in bible.characters)
+    assert all("prompt" not in s and "seed" not in s for s in body["shots"])
+    # a shot's dialogue is indices into its scene's lines, not the lines again
+    first = next(s for s in shots.shots if s.dialogue)
+    scene = script.scene(first.scene_id)
+    sent = next(s for s in body["shots"] if s["id"] == first.id)
+    assert [scene.dialogue[i] for i in sent["lines"]] == first.dialogue
+
+
+def test_notes_are_sent_without_their_defaults():
+    note = Note(target="writer", text="sharper", scene_ids=("s2",))
+    assert prompts._notes([note]) == [{"text": "sharper", "scene_ids": ["s2"]}]
