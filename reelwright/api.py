@@ -407,7 +407,7 @@ def checkpointer_url(checkpointer: str | None, state: str | None, settings: Sett
     return checkpointer or settings.state_url
 
 
-def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOutcome:
+def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: EpisodeContext) -> RunOutcome:
     from reelwright.graphs import faults
 
     if faults.arm() is not None:
@@ -447,19 +447,20 @@ def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: Any) -> RunOut
 _UsageMark = tuple[dict[str, Usage], dict[str, Usage]]
 
 
-def _usage_mark(graph: Any, config: RunnableConfig, ctx: Any) -> _UsageMark:
+def _usage_mark(graph: Any, config: RunnableConfig, ctx: EpisodeContext) -> _UsageMark:
     """What the state has recorded and what the LLM has spent, per agent, before a drive."""
     values = graph.get_state(config).values
     recorded = dict(EpisodeState.model_validate(values).usage) if values else {}
     return recorded, _llm_spent(ctx)
 
 
-def _llm_spent(ctx: Any) -> dict[str, Usage]:
-    tally = getattr(getattr(ctx, "llm", None), "usage_by_agent", None)
-    return dict(tally) if isinstance(tally, dict) else {}
+def _llm_spent(ctx: EpisodeContext) -> dict[str, Usage]:
+    return dict(ctx.llm.usage_by_agent) if ctx.llm is not None else {}
 
 
-def _with_unrecorded_usage(current: EpisodeState, before: _UsageMark, ctx: Any) -> EpisodeState:
+def _with_unrecorded_usage(
+    current: EpisodeState, before: _UsageMark, ctx: EpisodeContext
+) -> EpisodeState:
     """A failed step records no usage: what the LLM spent in this drive beyond what the
     state recorded (failed calls, and calls beside them in the failed step) is added, so a
     failed run's run.json counts every request."""

@@ -63,6 +63,7 @@ class LLM(Protocol):
     backend: str
     model: str
     base_url: str | None
+    usage_by_agent: dict[str, Usage]  # every request it made, per agent, failed calls included
 
     def structured(
         self,
