@@ -419,6 +419,10 @@ def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: EpisodeContext
             payload, config, context=ctx, stream_mode="updates", durability="sync"
         ):
             pass
+        if ctx.carry is not None:  # the state's checkpoint now holds what it recorded
+            values = graph.get_state(config).values
+            if values:
+                ctx.carry.forget(EpisodeState.model_validate(values).carried)
     except Exception as exc:  # recorded, state kept; `resume` continues from the last step
         logger.error("run %s stopped", config["configurable"]["thread_id"], exc_info=exc)
         snapshot = graph.get_state(config)
@@ -444,14 +448,16 @@ def _drive(graph: Any, payload: Any, config: RunnableConfig, ctx: EpisodeContext
     return _outcome(graph, config, ctx)
 
 
-_UsageMark = tuple[dict[str, Usage], dict[str, Usage]]
+_UsageMark = tuple[dict[str, Usage], dict[str, Usage], list[str]]
 
 
 def _usage_mark(graph: Any, config: RunnableConfig, ctx: EpisodeContext) -> _UsageMark:
-    """What the state has recorded and what the LLM has spent, per agent, before a drive."""
+    """What the state has recorded (and which carried usage), and what the LLM has spent,
+    per agent, before a drive."""
     values = graph.get_state(config).values
-    recorded = dict(EpisodeState.model_validate(values).usage) if values else {}
-    return recorded, _llm_spent(ctx)
+    state = EpisodeState.model_validate(values) if values else None
+    recorded = dict(state.usage) if state else {}
+    return recorded, _llm_spent(ctx), list(state.carried) if state else []
 
 
 def _llm_spent(ctx: EpisodeContext) -> dict[str, Usage]:
@@ -462,20 +468,34 @@ def _with_unrecorded_usage(
     current: EpisodeState, before: _UsageMark, ctx: EpisodeContext
 ) -> EpisodeState:
     """A failed step records no usage: what the LLM spent in this drive beyond what the
-    state recorded (failed calls, and calls beside them in the failed step) is added, so a
-    failed run's run.json counts every request."""
-    recorded_before, spent_before = before
+    state recorded (failed calls, and calls beside them in the failed step) is carried to a
+    later step (graphs/carry.py), and added — with any older carried usage — to the state
+    this failed run's run.json is written from, so it counts every request."""
+    recorded_before, spent_before, carried_before = before
+    carried_here: dict[str, Usage] = {}  # recorded in this drive, but spent in an earlier one
+    if ctx.carry is not None:
+        for entry in ctx.carry.entries():
+            if entry.id in current.carried and entry.id not in carried_before:
+                carried_here = merge_usage(carried_here, entry.usage)
     spent_now = _llm_spent(ctx)
     extra: dict[str, Usage] = {}
     for agent, spent in spent_now.items():
         spent_here = spent - spent_before.get(agent, Usage())
-        recorded_here = current.usage.get(agent, Usage()) - recorded_before.get(agent, Usage())
+        recorded_here = (
+            current.usage.get(agent, Usage())
+            - recorded_before.get(agent, Usage())
+            - carried_here.get(agent, Usage())
+        )
         missing = spent_here - recorded_here
         if missing != Usage():
             extra[agent] = missing
-    if not extra:
-        return current
-    return current.model_copy(update={"usage": merge_usage(current.usage, extra)})
+    if ctx.carry is None:
+        return current.model_copy(update={"usage": merge_usage(current.usage, extra)})
+    ctx.carry.add(extra)
+    usage = dict(current.usage)
+    for entry in ctx.carry.unrecorded(current.carried):
+        usage = merge_usage(usage, entry.usage)
+    return current.model_copy(update={"usage": usage})
 
 
 def _outcome(graph: Any, config: RunnableConfig, ctx: EpisodeContext) -> RunOutcome:

@@ -22,8 +22,11 @@ from reelwright.testing import ScriptedEndpoint, completion, serve_endpoint
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_cli(project: Path, base_url: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """`reelwright run` in a process of its own, against the served endpoint."""
+def run_cli(
+    project: Path, base_url: str, *command: str, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`reelwright run` (or another command) in a process of its own, against the served
+    endpoint."""
     full = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -33,8 +36,8 @@ def run_cli(project: Path, base_url: str, **env: str) -> subprocess.CompletedPro
         **env,
     }
     return subprocess.run(
-        [sys.executable, "-m", "reelwright.cli", "run", "briefs/first-light.yaml"]
-        + ["--auto-approve", "--out", "out"],
+        [sys.executable, "-m", "reelwright.cli"]
+        + (list(command) or ["run", "briefs/first-light.yaml", "--auto-approve", "--out", "out"]),
         capture_output=True,
         text=True,
         env=full,
@@ -149,3 +152,25 @@ def test_an_unknown_llm_mode_exits_2(project, monkeypatch):
     assert result.exit_code == 2, result.output
     assert "REELWRIGHT_LLM_MODE" in result.output
     assert not (project / "out").exists()
+
+
+def test_a_run_that_failed_twice_then_published_still_counts_every_request(project, http):
+    """The requests of failed steps are carried to a later step of the run, once each."""
+    http.route(host="127.0.0.1").pass_through()
+    endpoint = ScriptedEndpoint().always(ShotPlanReply, httpx.Response(500))
+    with serve_endpoint(endpoint) as base_url:
+        first = run_cli(project, base_url, REELWRIGHT_LLM_MAX_ATTEMPTS="2")
+        assert first.returncode == 1, first.stderr
+        run_id = record(project)["run_id"]
+        again = run_cli(project, base_url, "resume", run_id, REELWRIGHT_LLM_MAX_ATTEMPTS="2")
+        assert again.returncode == 1, again.stderr
+        endpoint.reset(ShotPlanReply)
+        done = run_cli(project, base_url, "resume", run_id, REELWRIGHT_LLM_MAX_ATTEMPTS="2")
+        assert done.returncode == 0, done.stderr
+        served = len(endpoint.requests)
+    rec = record(project)
+    assert rec["status"] == "published"
+    assert rec["llm"]["requests"] == served
+    assert sum(u["requests"] for u in rec["llm"]["by_agent"].values()) == served
+    assert rec["llm"]["by_agent"]["director"]["requests"] == 6 + 6 + 3  # two failures, then 3
+    assert not (project / ".reelwright" / "logs" / f"{run_id}.usage.json").exists()

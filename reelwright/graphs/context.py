@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 from reelwright.agents.critic import Critic
 from reelwright.agents.director import Director
 from reelwright.agents.writer import Writer
+from reelwright.graphs.carry import UsageCarry
 from reelwright.graphs.state import RunSpec
 from reelwright.llm import LLM
 from reelwright.models import RenderResult
@@ -59,6 +60,7 @@ class EpisodeContext:
     models: list[ModelUse] = field(default_factory=list)
     audit: AuditLog | None = None
     llm: LLM | None = None  # the agents' LLM: its tally counts the requests of failed calls
+    carry: UsageCarry | None = None  # usage of failed steps, until a later step records it
 
 
 def renderer_from_spec(spec: str, settings: Settings | None = None) -> Renderer:
@@ -146,5 +148,6 @@ def build_context(
         signing=signing_config(settings.home),
         models=models,
         audit=AuditLog(settings.paths.audit),
+        carry=UsageCarry(settings.paths.logs / f"{spec.run_id}.usage.json"),
         llm=llm if spec.agents == "llm" else None,
     )

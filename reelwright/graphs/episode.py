@@ -27,7 +27,8 @@ from reelwright.graphs.compliance import (
 from reelwright.graphs.context import EpisodeContext, build_context
 from reelwright.graphs.gates import make_gate
 from reelwright.graphs.routing import decide
-from reelwright.graphs.state import EpisodeState, RenderCount
+from reelwright.graphs.state import EpisodeState, RenderCount, merge_usage
+from reelwright.models import Usage
 from reelwright.package import finalize, write_package
 from reelwright.renderers.cache import render_all
 
@@ -44,13 +45,25 @@ def _node(name: str, fn: NodeFn) -> Callable[..., Any]:
         started = time.perf_counter()
         update = fn(state, ctx)
         faults.node_finished(name)
-        timing = {"timings": {name: round(time.perf_counter() - started, 4)}}
+        extra = {"timings": {name: round(time.perf_counter() - started, 4)}}
         if isinstance(update, Command):
-            return Command(update={**(update.update or {}), **timing}, goto=update.goto)
-        return {**(update or {}), **timing}
+            merged = _with_carried({**(update.update or {}), **extra}, state, ctx)
+            return Command(update=merged, goto=update.goto)
+        return _with_carried({**(update or {}), **extra}, state, ctx)
 
     node.__name__ = name
     return node
+
+
+def _with_carried(update: dict[str, Any], state: EpisodeState, ctx: EpisodeContext) -> Any:
+    """Add the usage of earlier failed steps (graphs/carry.py) to this step's update, once."""
+    entries = ctx.carry.unrecorded(state.carried) if ctx.carry is not None else []
+    if not entries:
+        return update
+    usage: dict[str, Usage] = dict(update.get("usage") or {})
+    for entry in entries:
+        usage = merge_usage(usage, entry.usage)
+    return {**update, "usage": usage, "carried": [e.id for e in entries]}
 
 
 def write(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:

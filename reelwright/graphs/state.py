@@ -107,6 +107,10 @@ class EpisodeState(BaseModel):
     usage: Annotated[dict[str, Usage], merge_usage] = Field(default_factory=dict)
     approvals: Annotated[list[Approval], operator.add] = Field(default_factory=list)
     timings: Annotated[dict[str, float], add_seconds] = Field(default_factory=dict)
+    carried: Annotated[list[str], operator.add] = Field(
+        default_factory=list,
+        description="Ids of carried usage (graphs/carry.py) this state has recorded.",
+    )
     next_step: Step = "package"
     stop_reason: str = ""
     ended: Literal["published", "blocked"] | None = Field(
