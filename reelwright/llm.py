@@ -261,7 +261,7 @@ class OpenAILLM:
         to try; carrying the call's usage."""
         who = call.agent + (f" ({call.where})" if call.where else "")
         text = f"{who}: LLM {self.model!r} at {self.endpoint}: {exc}"
-        if call.excerpt is not None:
+        if call.excerpt is not None and "which began:" not in str(exc):
             text += f"; the reply began: {_excerpt(call.excerpt)}"
         hint = _hint(exc, self)
         if hint:
@@ -281,8 +281,9 @@ class OpenAILLM:
     ) -> tuple[str, str | None]:
         import openai
 
-        for _ in range(3):  # each rejection fixes one thing: the schema, the limit's name
-            mode = self.mode
+        probe: openai.APIStatusError | None = None  # an unexplained rejection, tried in JSON mode
+        for _ in range(4):  # each rejection fixes one thing: the schema, the limit's name
+            mode = "json" if probe is not None else self.mode
             if mode in ("auto", "strict"):
                 response_format: dict[str, Any] = {
                     "type": "json_schema",
@@ -298,7 +299,7 @@ class OpenAILLM:
                 sent = _with_schema_instruction(messages, output_type)
             token_param = self._token_param
             try:
-                return self._send(call, sent, response_format, limit)
+                reply = self._send(call, sent, response_format, limit)
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 detail = _detail(exc)
                 if token_param == "max_tokens" and "max_completion_tokens" in detail:
@@ -310,18 +311,17 @@ class OpenAILLM:
                         detail[:200],
                     )
                     continue
-                if mode != "json" and _unsupported_schema(exc):
-                    if mode == "auto":
-                        self.mode = "json"  # remembered: this server has no strict schemas
-                        logger.info(
-                            "LLM %s: %s rejected JSON-schema replies (%d: %s); switching from "
-                            "strict to JSON mode",
-                            call.label,
-                            self.endpoint,
-                            exc.status_code,
-                            detail[:200],
-                        )
-                        continue
+                if probe is not None:  # JSON mode is refused too: the request itself is wrong
+                    raise LLMRequestError(
+                        f"the endpoint rejected the request ({probe.status_code}): {_detail(probe)}"
+                    ) from None
+                if mode == "auto" and _unsupported_schema(exc):
+                    self._switch_to_json(call, exc)
+                    continue
+                if mode == "auto":  # wording we do not know: does the server take JSON mode?
+                    probe = exc
+                    continue
+                if mode == "strict":
                     raise LLMRequestError(
                         f"the endpoint rejected the strict JSON schema ({exc.status_code}): "
                         f"{detail}"
@@ -329,7 +329,21 @@ class OpenAILLM:
                 raise LLMRequestError(
                     f"the endpoint rejected the request ({exc.status_code}): {detail}"
                 ) from None
+            if probe is not None:  # the same request went through in JSON mode
+                self._switch_to_json(call, probe)
+            return reply
         raise LLMRequestError("the endpoint kept rejecting the request")
+
+    def _switch_to_json(self, call: _Call, exc: openai.APIStatusError) -> None:
+        """Remembered for the run: this server has no strict JSON schemas."""
+        self.mode = "json"
+        logger.info(
+            "LLM %s: %s rejected JSON-schema replies (%d: %s); switching from strict to JSON mode",
+            call.label,
+            self.endpoint,
+            exc.status_code,
+            _detail(exc)[:200],
+        )
 
     def _send(
         self,
@@ -493,10 +507,15 @@ def _hint(exc: LLMError, llm: OpenAILLM) -> str:
         return f"a longer timeout (REELWRIGHT_LLM_TIMEOUT_S, now {llm.timeout_s:g})"
     if isinstance(exc, LLMTruncated):
         return f"a larger token limit (REELWRIGHT_LLM_MAX_TOKENS, now {llm.max_tokens})"
+    other_mode = (
+        "REELWRIGHT_LLM_MODE=strict (if the server takes JSON schemas)"
+        if llm.mode == "json"
+        else "REELWRIGHT_LLM_MODE=json (the schema goes in the prompt)"
+    )
     if isinstance(exc, LLMInvalidReply):
         return (
-            "REELWRIGHT_LLM_MODE=json (the schema goes in the prompt), a larger token limit "
-            "(REELWRIGHT_LLM_MAX_TOKENS), or a model that follows JSON schemas"
+            f"{other_mode}, a larger token limit (REELWRIGHT_LLM_MAX_TOKENS), or a model that "
+            "follows JSON schemas"
         )
     if isinstance(exc, LLMUnavailable):
         return (
@@ -506,10 +525,7 @@ def _hint(exc: LLMError, llm: OpenAILLM) -> str:
     if isinstance(exc, LLMAuthError):
         return "setting REELWRIGHT_LLM_API_KEY (or OPENAI_API_KEY)"
     if isinstance(exc, LLMRequestError):
-        return (
-            "REELWRIGHT_LLM_MODE=json if the server has no strict JSON schemas, and check "
-            "REELWRIGHT_LLM_MODEL"
-        )
+        return f"{other_mode}, and check REELWRIGHT_LLM_MODEL"
     if isinstance(exc, LLMRefusal):
         return "rewording the brief"
     return ""
@@ -608,6 +624,8 @@ def _detail(exc: Exception) -> str:
             err = body.get("error", body) if isinstance(body, dict) else body
             if isinstance(err, dict) and err.get("message"):
                 return str(err["message"])[:500]
+            if isinstance(err, str) and err:
+                return err[:500]
         except (ValueError, AttributeError):
             pass
         return exc.response.text[:500] or str(exc)

@@ -130,7 +130,7 @@ def test_401_fails_at_once_with_a_clear_message(http, llm, waits):
     assert r.call_count == 1 and waits == []
 
 
-@pytest.mark.parametrize("status", [403, 404, 422])
+@pytest.mark.parametrize("status", [403, 404])
 def test_other_client_errors_are_not_retried(http, llm, status):
     r = route(http, httpx.Response(status, json={"error": {"message": "no"}}))
     with pytest.raises((LLMAuthError, LLMRequestError)):
@@ -138,11 +138,16 @@ def test_other_client_errors_are_not_retried(http, llm, status):
     assert r.call_count == 1
 
 
-def test_400_unrelated_to_schema_is_not_retried(http, llm):
-    r = route(http, httpx.Response(400, json={"error": {"message": "max_tokens too large"}}))
-    with pytest.raises(LLMRequestError, match="max_tokens"):
+@pytest.mark.parametrize("status", [400, 422])
+def test_a_400_or_422_unrelated_to_the_schema_is_not_retried(http, llm, status):
+    """Not retried: tried once in JSON mode (the wording might hide a schema rejection),
+    then the server's own message is the error."""
+    refusal = httpx.Response(status, json={"error": {"message": "max_tokens too large"}})
+    r = route(http, refusal, refusal)
+    with pytest.raises(LLMRequestError, match="max_tokens too large"):
         llm.structured(MESSAGES, Verdict, agent="w")
-    assert r.call_count == 1
+    formats = [json.loads(c.request.content)["response_format"]["type"] for c in r.calls]
+    assert formats == ["json_schema", "json_object"] and llm.mode == "auto"
 
 
 def test_server_without_strict_schemas_falls_back_to_json_mode(http, llm):
@@ -269,6 +274,26 @@ def test_a_rejected_schema_switches_to_json_mode_for_good(http, llm, status, bod
     assert llm.mode == "json"
 
 
+def test_a_rejection_in_words_we_do_not_know_is_tried_in_json_mode(http, llm):
+    """'whatever its wording': the same request is tried once in JSON mode; if that goes
+    through, the server has no strict schemas and the run stays in JSON mode."""
+    unknown = {"error": {"message": "grammar-constrained decoding is not enabled here"}}
+    r = route(http, httpx.Response(400, json=unknown), completion(GOOD), completion(GOOD))
+    llm.structured(MESSAGES, Verdict, agent="w")
+    llm.structured(MESSAGES, Verdict, agent="w")
+    formats = [json.loads(c.request.content)["response_format"]["type"] for c in r.calls]
+    assert formats == ["json_schema", "json_object", "json_object"]
+    assert llm.mode == "json"
+
+
+def test_a_request_refused_in_both_modes_is_an_error_and_keeps_the_mode(http, llm):
+    bad = {"error": {"message": "temperature must be at most 2"}}
+    r = route(http, httpx.Response(400, json=bad), httpx.Response(400, json=bad))
+    with pytest.raises(LLMRequestError, match="temperature must be at most 2"):
+        llm.structured(MESSAGES, Verdict, agent="w")
+    assert r.call_count == 2 and llm.mode == "auto"
+
+
 def test_strict_mode_is_not_given_up_by_choice(http, waits):
     llm = OpenAILLM(
         model="m", base_url=BASE_URL, http_client=httpx.Client(), mode="strict",
@@ -354,3 +379,23 @@ def test_max_tokens_setting_reaches_the_request(http, monkeypatch):
     r = route(http, completion(GOOD))
     llm.structured(MESSAGES, Verdict, agent="w")
     assert json.loads(r.calls[0].request.content)["max_tokens"] == 777
+
+
+def test_in_json_mode_a_refusal_suggests_strict_not_json(http):
+    llm = OpenAILLM(model="m", base_url=BASE_URL, http_client=httpx.Client(), mode="json")
+    refusal = {"error": "'response_format.type' must be 'json_schema' or 'text'"}
+    route(http, httpx.Response(400, json=refusal))
+    with pytest.raises(LLMRequestError) as caught:
+        llm.structured(MESSAGES, Verdict, agent="w")
+    assert "REELWRIGHT_LLM_MODE=strict" in str(caught.value)
+    assert "REELWRIGHT_LLM_MODE=json" not in str(caught.value)
+    assert "must be 'json_schema' or 'text'" in str(caught.value)
+    assert '{"error"' not in str(caught.value)  # a string error body is shown, not its JSON
+
+
+def test_pure_prose_is_quoted_once(http, llm):
+    prose = "Once upon a time there was no JSON at all."
+    route(http, *[completion(prose)] * 3)
+    with pytest.raises(LLMInvalidReply) as caught:
+        llm.structured(MESSAGES, Verdict, agent="w")
+    assert str(caught.value).count("Once upon a time") == 1
