@@ -42,6 +42,23 @@ class LLMSettings(BaseModel):
     max_retry_wait_s: float = Field(30.0, ge=0)
     concurrency: int = Field(8, ge=1, le=64)
 
+    @field_validator("base_url")
+    @classmethod
+    def _a_url(cls, value: str | None) -> str | None:
+        """An http(s) URL with a host and a valid port, or unset."""
+        if not value:
+            return None
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        try:
+            parts.port  # noqa: B018  (raises for a port out of range)
+        except ValueError as exc:
+            raise ValueError(f"{value!r}: {exc}") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an http(s) URL with a host")
+        return value
+
     @field_validator("api_key")
     @classmethod
     def _openai_key_fallback(cls, value: str | None) -> str | None:

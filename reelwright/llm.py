@@ -155,6 +155,7 @@ class OpenAILLM:
         self.max_repairs = max_repairs
         self.retry = retry or RetryPolicy()
         self.max_tokens = max_tokens
+        self._limit = max_tokens  # raised for the run once a reply needed more
         self.timeout_s = timeout_s
         # what the endpoint taught this run: "max_completion_tokens" for reasoning models
         self._token_param = "max_tokens"
@@ -207,7 +208,7 @@ class OpenAILLM:
         context: dict[str, Any] | None,
     ) -> T:
         convo: list[Message] = [dict(m) for m in messages]
-        limit = self.max_tokens
+        start = limit = self._limit
         repairs = 0
         truncated = False
         while True:
@@ -216,7 +217,7 @@ class OpenAILLM:
                 if truncated:
                     call.excerpt = content
                     raise LLMTruncated(
-                        f"the reply was cut off at the token limit twice (at {self.max_tokens}, "
+                        f"the reply was cut off at the token limit twice (at {start}, "
                         f"then at {limit} tokens)"
                     )
                 truncated = True
@@ -228,7 +229,7 @@ class OpenAILLM:
                 )
                 continue
             try:
-                return _validate(content, output_type, context)
+                reply = _validate(content, output_type, context)
             except ValueError as exc:
                 call.excerpt = content
                 if repairs == self.max_repairs:
@@ -255,6 +256,16 @@ class OpenAILLM:
                         ),
                     },
                 ]
+                continue
+            if limit is not None and limit > (self._limit or 0):
+                self._limit = limit  # later calls start where this one had to go
+                logger.info(
+                    "LLM %s: later calls ask for up to %d tokens (a reply needed more than %d)",
+                    call.label,
+                    limit,
+                    start,
+                )
+            return reply
 
     def _explained(self, exc: LLMError, call: _Call) -> LLMError:
         """The same error, saying who asked, where, of which endpoint, what came back and what

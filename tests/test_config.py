@@ -171,3 +171,22 @@ def test_the_cli_exits_2_naming_a_bad_variable(project, clean_env, name, value):
     result = CliRunner().invoke(app, ["review", "list"])
     assert result.exit_code == 2, result.output
     assert f"bad setting in the environment: {name}:" in result.output
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:18473645/v1", "ftp://example.org/v1", "not a url"]
+)
+def test_a_bad_endpoint_url_exits_2_naming_it(project, monkeypatch, url):
+    from typer.testing import CliRunner
+
+    from reelwright.cli import app
+
+    monkeypatch.setenv("REELWRIGHT_LLM_BASE_URL", url)
+    result = CliRunner().invoke(app, ["run", "briefs/first-light.yaml", "--out", "out"])
+    assert result.exit_code == 2 and "REELWRIGHT_LLM_BASE_URL" in result.output
+    monkeypatch.delenv("REELWRIGHT_LLM_BASE_URL")
+    flag = CliRunner().invoke(
+        app, ["run", "briefs/first-light.yaml", "--out", "out", "--llm-base-url", url]
+    )
+    assert flag.exit_code == 2 and "--llm-base-url" in flag.output
+    assert not (project / "out").exists()

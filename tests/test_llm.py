@@ -399,3 +399,18 @@ def test_pure_prose_is_quoted_once(http, llm):
     with pytest.raises(LLMInvalidReply) as caught:
         llm.structured(MESSAGES, Verdict, agent="w")
     assert str(caught.value).count("Once upon a time") == 1
+
+
+def test_a_limit_a_reply_needed_is_kept_for_later_calls(http, llm):
+    """A model that overruns once would overrun again: later calls start at the larger limit
+    instead of paying a cut-off and a re-ask each."""
+    r = route(
+        http,
+        completion('{"score": 7', finish_reason="length"),
+        completion(GOOD),
+        completion(GOOD),
+    )
+    llm.structured(MESSAGES, Verdict, agent="w")
+    llm.structured(MESSAGES, Verdict, agent="w")
+    limits = [json.loads(c.request.content)["max_tokens"] for c in r.calls]
+    assert limits == [4096, 8192, 8192]

@@ -242,7 +242,16 @@ def load_settings(state: str | None = None, llm: dict[str, Any] | None = None) -
     updates: dict[str, Any] = {}
     flags = {k: v for k, v in (llm or {}).items() if v is not None}
     if flags:
-        updates["llm"] = settings.llm.model_copy(update=flags)
+        from reelwright.config import LLMSettings
+
+        try:  # validated like the environment's values
+            updates["llm"] = LLMSettings.model_validate({**settings.llm.model_dump(), **flags})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"--llm-{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}"
+                for e in exc.errors()
+            )
+            fail(f"bad option: {problems}", EXIT_INPUT)
     if state:
         updates["state"] = state
     return settings.model_copy(update=updates)
