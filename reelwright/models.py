@@ -64,6 +64,12 @@ class Character(Record):
         min_length=1, max_length=MAX_TEXT, description="Visual description used in every prompt."
     )
     voice: str = Field("", max_length=500)
+    speaks: bool = Field(
+        True,
+        description="False for characters who never speak words (a robot that beeps, a dog): "
+        "they act and react, their sounds go in parentheticals, and the critic flags any line "
+        "given to them.",
+    )
     seed: int | None = Field(
         None, ge=0, le=MAX_SEED, description="Per-character seed; derived from id if unset."
     )

@@ -16,6 +16,7 @@ from reelwright.agents.replies import judgement_reply
 from reelwright.llm import LLM
 from reelwright.models import (
     DIMENSIONS,
+    Bible,
     Brief,
     CameraMove,
     Critique,
@@ -312,6 +313,7 @@ class Critic:
         self,
         iteration: int,
         brief: Brief,
+        bible: Bible,
         script: Script,
         shots: ShotList,
         renders: Sequence[RenderResult],

@@ -103,17 +103,19 @@ def critic_scores(item: dict[str, Any], base: Path) -> dict[str, float]:
             if isinstance(item["brief"], dict)
             else load_brief(base / item["brief"])
         )
-        _ = (
-            parse(Bible, item["bible"], "bible")
-            if isinstance(item.get("bible"), dict)
-            else load_bible(base / item["bible"])
-            if item.get("bible")
-            else None
-        )
         script = Script.model_validate(item["script"])
         shots = ShotList.model_validate(item["shots"])
         renders = []
-    critique, _ = Critic().critique(1, brief, script, shots, renders)
+    if not item.get("bible"):
+        raise InputError(
+            f"labelled item {item.get('id', '?')!r} names no bible; the critic needs one"
+        )
+    bible = (
+        parse(Bible, item["bible"], "bible")
+        if isinstance(item["bible"], dict)
+        else load_bible(base / item["bible"])
+    )
+    critique, _ = Critic().critique(1, brief, bible, script, shots, renders)
     return {**critique.scores, "overall": critique.overall}
 
 

@@ -125,7 +125,7 @@ def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     assert state.script is not None and state.shots is not None
     iteration = state.iteration + 1
     critique, usage = ctx.critic.critique(
-        iteration, state.brief, state.script, state.shots, state.renders
+        iteration, state.brief, state.bible, state.script, state.shots, state.renders
     )
     visual = ctx.references.screen(state.renders) if ctx.references else []
     if ctx.history is not None:

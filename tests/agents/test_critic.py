@@ -101,7 +101,7 @@ def test_technical_findings_for_blank_and_missing_frames(episode, tmp_path):
 
     from reelwright.models import RenderResult
 
-    brief, _, script, shots = episode
+    brief, bible, script, shots = episode
     blank = tmp_path / "blank.png"
     Image.new("RGB", (64, 36), (0, 0, 0)).save(blank)
     first = shots.shots[0]
@@ -119,7 +119,7 @@ def test_technical_findings_for_blank_and_missing_frames(episode, tmp_path):
             seconds=0,
         )
     ]
-    critique, _ = Critic().critique(1, brief, script, shots, renders)
+    critique, _ = Critic().critique(1, brief, bible, script, shots, renders)
     rules = {f.rule for f in critique.findings}
     assert rules == {"qc.blank", "qc.missing_frame"}
     assert critique.scores["technical"] == 0.0
