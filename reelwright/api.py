@@ -408,7 +408,8 @@ def pending_runs(
         for run_id in thread_ids(saver):
             snap = graph.get_state({"configurable": {"thread_id": run_id}})
             if snap.interrupts:
-                rows.append(GateRequest.from_interrupt(snap.interrupts[0].value, run_id))
+                gate = GateRequest.from_interrupt(snap.interrupts[0].value, run_id)
+                rows.append(gate.model_copy(update={"waiting_since": snap.created_at}))
     return rows
 
 

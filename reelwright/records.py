@@ -252,6 +252,10 @@ class GateRequest(VersionedRecord):
     overall: float | None = None
     review_findings: list[str] = Field(default_factory=list)
     out: str = Field(description="The package folder.")
+    title: str = Field("", description="The episode's title.")
+    waiting_since: str | None = Field(
+        None, description="When the run stopped at the gate (ISO 8601, from its checkpoint)."
+    )
 
     @classmethod
     def from_interrupt(cls, value: Any, run_id: str) -> GateRequest:

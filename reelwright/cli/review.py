@@ -26,19 +26,29 @@ app.add_typer(review_app, name="review")
 
 
 @review_app.command("list")
-def review_list(state: StateOpt = None) -> None:
-    """List runs waiting at an approval gate."""
+def review_list(token: TokenOpt = None, state: StateOpt = None) -> None:
+    """List runs waiting at an approval gate, oldest first: run, gate, verdict, overall score,
+    package, how long it has waited, title. Once reviewers exist it needs a reviewer's token."""
     with user_errors("review list"):
         from reelwright.api import pending_runs
+        from reelwright.review.reviewers import ReviewConfig
+        from reelwright.review.views import waited
 
-        rows = pending_runs(load_settings(state).state_url)
+        settings = load_settings(state)
+        config = ReviewConfig.load(settings.home)
+        if config.reviewers or token:
+            config.authenticate(token)
+        rows = sorted(pending_runs(settings.state_url), key=lambda r: r.waiting_since or "")
     if not rows:
         typer.echo("no runs waiting for approval")
         return
     for row in rows:
         verdict = "passed" if row.passed else "below thresholds"
         overall = row.overall if row.overall is not None else "-"
-        typer.echo(f"{row.run_id}\t{row.gate}\t{verdict}\toverall {overall}\t{row.out}")
+        typer.echo(
+            f"{row.run_id}\t{row.gate}\t{verdict}\toverall {overall}\t{row.out}"
+            f"\twaiting {waited(row.waiting_since)}\t{row.title}"
+        )
 
 
 def _decide(run_id: str, state: str | None, token: str | None, decision: dict[str, Any]) -> None:

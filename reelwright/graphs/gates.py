@@ -95,6 +95,7 @@ def gate_payload(state: EpisodeState, gate: str) -> GateRequest:
             f"{f.where}: {f.evidence} ({f.entity or f.rule})" for f in state.review_findings
         ],
         out=state.run.out_dir,
+        title=state.script.title if state.script else state.brief.title,
     )
 
 

@@ -38,21 +38,35 @@ def test_review_in_a_real_browser(server, tmp_path):
         page.fill("input[name=token]", tokens["sam"])
         page.click("button[type=submit]")
         assert page.locator("#queue").is_visible()
+        row = page.inner_text("#queue tr:nth-child(2)")
+        assert "First Light" in row and "final" in row and "showrunner" in row
+        assert page.inner_text("#queue tr:nth-child(2) td.waiting").endswith((" s", " min"))
         page.click("text=ep1")
         assert "Waiting at the final gate" in page.inner_text("#gate")
         assert page.locator("#scores tr").count() == 8  # header + 6 dimensions + overall
         assert page.locator("#score-chart").is_visible()
-        frames = page.locator("#frames img")
+        frames = page.locator("#shots img")
         assert frames.count() >= 6
         # polled from here: wait_for_function evaluates its predicate with eval(), which the
         # page's Content-Security-Policy (rightly) forbids
         deadline = time.monotonic() + 10
         while not page.eval_on_selector_all(
-            "#frames img", "imgs => imgs.every(i => i.naturalWidth > 0)"
+            "#shots img", "imgs => imgs.every(i => i.naturalWidth > 0)"
         ):
             assert time.monotonic() < deadline, "frames did not load"
             page.wait_for_timeout(50)
         page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
+        # what needs a decision comes first, then the critic's notes, then the animatic
+        tops = [
+            page.eval_on_selector(sel, "e => e.getBoundingClientRect().top")
+            for sel in ("#needs-decision", "#approve", "h2:text('Critic')", "#animatic", "#shots")
+        ]
+        assert tops == sorted(tops)
+        assert page.locator("#animatic track[kind=subtitles]").count() == 1
+        assert page.locator("#score-chart line.threshold").count() >= 1
+        # each frame once, each with its full prompt on demand
+        assert page.locator("img[alt^='frame of']").count() == page.locator("#shots figure").count()
+        assert page.locator("#shots figure details.prompt").count() == frames.count()
 
         # free text is refused offline, as an error that looks like one
         page.select_option("#reject-to", "director")
@@ -64,7 +78,7 @@ def test_review_in_a_real_browser(server, tmp_path):
         assert error_bg == "rgb(253, 226, 228)"
 
         # a structured note on one shot: split it into two close singles
-        shot = page.inner_text("#shots tr:nth-child(3) td:first-child")
+        shot = page.get_attribute("#shots figure:nth-child(2)", "data-shot")
         form = f"#act-shot-{shot}"
         page.click(f"{form} summary")
         page.select_option(f"{form} select[name=action]", "split_shot")

@@ -147,3 +147,30 @@ def test_an_unreadable_review_config_is_an_error_page_not_a_crash(client, projec
     security_headers_hold(page)
     api = client.get("/api/runs", headers=auth(tokens["sam"]))
     assert api.status_code == 400 and "review config" in api.json()["error"]
+
+
+def test_waiting_times_read_as_people_say_them():
+    from datetime import UTC, datetime
+
+    from reelwright.review.views import waited
+
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    assert waited("2026-11-26T11:59:20+00:00", now) == "40 s"
+    assert waited("2026-11-26T09:55:00+00:00", now) == "2 h 5 min"
+    assert waited("2026-11-23T08:00:00+00:00", now) == "3 d 4 h"
+    assert waited(None, now) == "—" and waited("garbage", now) == "—"
+
+
+def test_equal_thresholds_share_one_labelled_line():
+    from reelwright.review.chart import score_chart
+
+    chart = score_chart(
+        [{"pacing": 5.0, "dialogue": 6.0, "overall": 6.0}],
+        {"pacing": 7.0, "dialogue": 7.0, "overall": 7.5},
+    )
+    assert chart is not None
+    assert [(t.score, t.label) for t in chart.thresholds] == [
+        (7.0, "pacing, dialogue ≥ 7"),
+        (7.5, "overall ≥ 7.5"),
+    ]
+    assert len({t.y for t in chart.thresholds}) == 2

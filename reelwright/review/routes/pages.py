@@ -130,7 +130,9 @@ def queue(request: Request, review: ReviewDep, session: MaybeSession) -> Respons
 
     if session is None:
         return RedirectResponse("/login", 303)
-    runs = pending_runs(settings=review.settings)
+    from reelwright.review.views import waited
+
+    runs = sorted(pending_runs(settings=review.settings), key=lambda r: r.waiting_since or "")
     return render(
         request,
         review,
@@ -139,6 +141,7 @@ def queue(request: Request, review: ReviewDep, session: MaybeSession) -> Respons
         signed=session.signed,
         reviewer=session.reviewer,
         runs=runs,
+        waited=waited,
     )
 
 
@@ -163,7 +166,7 @@ def run_page(
         msg=msg,
         msg_kind="error" if kind == "error" else "",
         view=view,
-        chart=score_chart(view.scores),
+        chart=score_chart(view.scores, view.thresholds),
     )
 
 
