@@ -101,7 +101,9 @@ def eval_run(
                 if result.expectations_met
                 else ("ERROR" if result.status == "error" else "FAIL")
             )
-            how = "resumed" if result.resumed else f"{result.wall_s:.1f}s"
+            how = "reused" if result.resumed else f"{result.wall_s:.1f}s"
+            if result.changed:  # why it ran again rather than being reused
+                how += f"; ran fresh: {', '.join(result.changed)}"
             typer.echo(f"[{done}/{total}] {result.id}: {mark} ({result.status}, {how})", err=True)
 
         log = run_suite(Path(suite), options, progress)
