@@ -139,3 +139,20 @@ def test_an_interrupted_case_resumes_only_with_the_same_inputs(tmp_path):
     rerun, seen = run(suite, out, offline=True, seed=9)
     assert seen["case-00"] == ["seed 1 → 9"] and rerun["case-00"].status == "published"
     assert package_brief(out, "case-00")["seed"] == stable_int(9, "case-00")  # not resumed
+
+
+def test_the_progress_line_says_reused_or_what_made_the_case_run_fresh(tmp_path):
+    from typer.testing import CliRunner
+
+    from reelwright.cli import app
+
+    suite = make_suite(tmp_path / "suite.yaml", 1)
+    args = ["eval", "run", str(suite), "--out", str(tmp_path / "o"), "--offline"]
+    runner = CliRunner()
+    first = runner.invoke(app, [*args, "--seed", "1"])
+    assert first.exit_code == 0, first.output
+    assert "ran fresh" not in first.output
+    same = runner.invoke(app, [*args, "--seed", "1"])
+    assert "case-00: ok (published, reused)" in same.output
+    reseeded = runner.invoke(app, [*args, "--seed", "2"])
+    assert "ran fresh: seed 1 → 2)" in reseeded.output
