@@ -55,7 +55,8 @@ def eval_run(
         int | None, typer.Option(min=0, max=2**32 - 1, help="Reseed every case reproducibly.")
     ] = None,
     record: Annotated[
-        Path | None, typer.Option(help="Record every LLM request and reply to this JSONL cassette.")
+        Path | None,
+        typer.Option(help="Record each LLM call's final reply (after retries) to this cassette."),
     ] = None,
     replay: Annotated[
         Path | None, typer.Option(help="Answer every LLM request from this cassette; no endpoint.")

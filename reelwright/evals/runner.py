@@ -2,8 +2,9 @@
 concurrently in worker processes, each case in its own thread id, state and cache.
 
 A crashed case is recorded as an error and the suite goes on. Each finished case writes
-`cases/<id>/result.json`; running the suite again into the same folder skips finished cases
-and resumes an interrupted one from its checkpoint.
+`cases/<id>/result.json`; running the suite again into the same folder reuses a finished case
+only when nothing that decides its result changed, and resumes an interrupted one from its
+checkpoint only with the inputs it started with (`reelwright.evals.reuse`).
 """
 
 from __future__ import annotations
@@ -97,8 +98,10 @@ def run_suite(
     results: dict[str, CaseResult] = {}
     todo: list[dict[str, Any]] = []
     needs = ("cassette.jsonl",) if options.record else ()
+    # a screening case asks no model: its LLM never decides its result
+    decides = LLMIdentity("offline") if suite.kind == "screening" else llm
     for case in suite.cases:
-        inputs = case_inputs(case, suite, base, options, llm)
+        inputs = case_inputs(case, suite, base, options, decides)
         decision = decide(out / "cases" / case.id, inputs, needs)
         if decision.action == "reuse" and decision.previous is not None:
             logger.info("case %s: reused (nothing that decides its result changed)", case.id)

@@ -156,3 +156,17 @@ def test_the_progress_line_says_reused_or_what_made_the_case_run_fresh(tmp_path)
     assert "case-00: ok (published, reused)" in same.output
     reseeded = runner.invoke(app, [*args, "--seed", "2"])
     assert "ran fresh: seed 1 → 2)" in reseeded.output
+
+
+def test_offline_with_record_or_replay_and_record_without_an_endpoint_are_refused(tmp_path):
+    from reelwright.errors import InputError
+
+    suite = make_suite(tmp_path / "suite.yaml", 1)
+    cassette = tmp_path / "c.jsonl"
+    with pytest.raises(InputError, match="offline.*record.*cannot be used together"):
+        run_suite(suite, EvalOptions(out=tmp_path / "o", offline=True, record=cassette))
+    with pytest.raises(InputError, match="offline.*replay.*cannot be used together"):
+        run_suite(suite, EvalOptions(out=tmp_path / "o", offline=True, replay=cassette))
+    with pytest.raises(InputError, match="record.*needs an LLM endpoint"):
+        run_suite(suite, EvalOptions(out=tmp_path / "o", record=cassette))
+    assert not cassette.exists() and not (tmp_path / "o" / "cases").exists()
