@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 from pathlib import Path
 
 import httpx
@@ -68,17 +69,21 @@ def test_a_recorded_run_replays_with_no_network_and_identical_outputs(
     assert replayed.llm.backend == "replay" and replayed.llm.model == "gpt-4o-mini"
 
 
-def flaky(endpoint: ScriptedEndpoint, every: int = 3):
-    """The endpoint, but every `every`-th request is answered 429 (Retry-After: 0), and the
-    one after each 429 a 500: a schedule of transient failures that retries get past."""
-    count = {"n": 0}
+def flaky(endpoint: ScriptedEndpoint):
+    """The endpoint, with a schedule of transient failures that retries get past: of every
+    three distinct requests, the first is answered 429 (Retry-After: 0) once, the second 500
+    then 429, the third at once."""
+    seen: dict[bytes, int] = {}
+    lock = threading.Lock()
 
     def answer(request: httpx.Request) -> httpx.Response:
-        count["n"] += 1
-        n = count["n"]
-        if n % every == 0:
+        with lock:
+            index = list(seen).index(request.content) if request.content in seen else len(seen)
+            seen[request.content] = attempt = seen.get(request.content, 0) + 1
+        schedule = [["429"], ["500", "429"], []][index % 3]
+        if attempt <= len(schedule) and schedule[attempt - 1] == "429":
             return httpx.Response(429, headers={"retry-after": "0"}, json={"error": "slow down"})
-        if n % every == 1 and n > 1:
+        if attempt <= len(schedule):
             return httpx.Response(500, json={"error": {"message": "upstream hiccup"}})
         return endpoint(request)
 
