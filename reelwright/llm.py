@@ -11,6 +11,9 @@ Mode (`auto`): strict JSON schemas until the endpoint rejects one (a 400/422 abo
 response format); then JSON mode with the schema in the prompt, for the rest of the run. A
 reply that fails validation never changes the mode. Every HTTP request is counted in
 `Usage.requests`, and per agent in `usage_by_agent`, failed calls included.
+
+A `Transcript` (eval record/replay) sits around each logical request with its retries: it
+sees the request and its final outcome, never a transient failure a retry got past.
 """
 
 from __future__ import annotations

@@ -253,7 +253,8 @@ class CassettePlayer:
             if recorded.get(what) != asked.get(what)
         ]
         rest = [k for k in sorted({*recorded, *asked}) if k not in ("model", "mode")]
-        differs += [k for k in rest if recorded.get(k) != asked.get(k)]
+        named = {"messages": "prompt (messages)"}
+        differs += [named.get(k, k) for k in rest if recorded.get(k) != asked.get(k)]
         diff = list(
             difflib.unified_diff(
                 _lines(recorded), _lines(asked), "recorded", "asked", n=2, lineterm=""
@@ -281,8 +282,21 @@ def _lines(request: dict[str, Any]) -> list[str]:
         out.append(f"{key}: {value}")
     for i, message in enumerate(request.get("messages") or []):
         out.append(f"[message {i + 1}: {message.get('role')}]")
-        out += str(message.get("content", "")).splitlines()
+        for line in str(message.get("content", "")).splitlines():
+            out += _expanded(line)
     return out
+
+
+def _expanded(line: str) -> list[str]:
+    """A line of JSON (an agent's data) one value a line, so a diff shows the value that
+    changed; any other line as it is."""
+    if not line.lstrip().startswith(("{", "[")):
+        return [line]
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return [line]
+    return json.dumps(data, indent=1, ensure_ascii=False).splitlines()
 
 
 def _replayed_error(error: RecordedError) -> Exception:

@@ -173,7 +173,7 @@ def test_a_replay_of_a_changed_prompt_misses_with_a_diff_of_the_request(
     suite.write_text(yaml.safe_dump(data, sort_keys=False))
     (case,) = run_suite(suite, EvalOptions(out=tmp_path / "rep", replay=cassette)).cases
     assert case.status == "error" and "holds no reply for writer" in case.error
-    assert "differs in messages" in case.error and "model (" not in case.error
+    assert "differs in prompt (messages)" in case.error and "model (" not in case.error
     assert "+" in case.error and "lose the map" in case.error  # the diff shows the new text
     assert "solve problem number 0" in case.error  # ... and the recorded one
 
