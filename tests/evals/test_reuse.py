@@ -3,6 +3,7 @@ result changed; any change runs it fresh (its old checkpoint too) and says what 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -131,6 +132,13 @@ def test_an_interrupted_case_resumes_only_with_the_same_inputs(tmp_path):
     case_dir = out / "cases" / "case-00"
     inputs = first["case-00"].inputs
     assert inputs is not None
+    assert decide(case_dir, inputs).action == "reuse"
+    recording = decide(case_dir, inputs, needs=("cassette.jsonl",))  # it recorded nothing
+    assert recording.action == "fresh" and recording.changed == ("no cassette.jsonl",)
+    result = json.loads((case_dir / "result.json").read_text())
+    older = {k: v for k, v in result.items() if k not in ("inputs", "changed")}
+    (case_dir / "result.json").write_text(json.dumps(older))  # as an older Reelwright wrote it
+    assert decide(case_dir, inputs).changed == ("result from an older Reelwright",)
     (case_dir / "result.json").unlink()  # as if stopped after its last checkpoint
     assert decide(case_dir, inputs).action == "resume"
     changed = inputs.model_copy(update={"seed": 9})
