@@ -333,8 +333,10 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
     settings = Settings(home=case_dir / "home")
     state = f"sqlite:///{case_dir / 'state.sqlite'}"
     llm = _case_llm(job, settings, case_dir)
-    with open_checkpointer(state) as saver:
-        exists = saver.get_tuple({"configurable": {"thread_id": case.id}}) is not None
+    exists = False
+    if not job["fresh"]:  # a fresh case's folder was emptied: it has no checkpoint
+        with open_checkpointer(state) as saver:
+            exists = saver.get_tuple({"configurable": {"thread_id": case.id}}) is not None
     if exists:  # interrupted earlier: continue from the checkpoint
         outcome = resume_run(case.id, checkpointer=state, llm=llm, settings=settings)
     else:
