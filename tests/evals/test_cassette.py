@@ -67,6 +67,10 @@ def test_a_recorded_run_replays_with_no_network_and_identical_outputs(
     rec_texts = package_texts(tmp_path / "rec")
     assert rec_texts and package_texts(tmp_path / "rep") == rec_texts
     assert replayed.llm.backend == "replay" and replayed.llm.model == "gpt-4o-mini"
+    in_workers = run_suite(  # each worker process reads the cassette for its cases
+        suite, EvalOptions(out=tmp_path / "par", replay=cassette, long_side=256, concurrency=2)
+    )
+    assert route.call_count == calls and results(in_workers) == results(recorded)
 
 
 def flaky(endpoint: ScriptedEndpoint):
