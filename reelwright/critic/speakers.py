@@ -99,12 +99,12 @@ def self_address(script: Script, bible: Bible) -> list[Defect]:
 
 
 def _addresses_self(pattern: re.Pattern[str], text: str) -> bool:
+    """The name said, in a line that is not an introduction ("I'm Juno. Juno Park.")."""
     for m in pattern.finditer(text):
-        before = text[: m.start()].lower().replace("\u2019", "'").rstrip(" ,")
+        before = text[: m.start()].lower().replace("\u2019", "'").rstrip(" ,.")
         if re.search(rf"\b{_INTRODUCTION}$", before):
-            continue
-        return True
-    return False
+            return False
+    return pattern.search(text) is not None
 
 
 def check_speakers(script: Script, bible: Bible) -> Iterable[Defect]:

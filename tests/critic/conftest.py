@@ -25,12 +25,16 @@ class Episode:
 
     def with_scene(self, scene_id: str, **changes: object) -> Episode:
         scenes = [
-            s.model_copy(update=changes) if s.id == scene_id else s for s in self.script.scenes
+            Scene.model_validate({**s.model_dump(), **changes}) if s.id == scene_id else s
+            for s in self.script.scenes
         ]
         return replace(self, script=self.script.model_copy(update={"scenes": scenes}))
 
     def with_shot(self, shot_id: str, **changes: object) -> Episode:
-        shots = [s.model_copy(update=changes) if s.id == shot_id else s for s in self.shots.shots]
+        shots = [
+            Shot.model_validate({**s.model_dump(), **changes}) if s.id == shot_id else s
+            for s in self.shots.shots
+        ]
         return replace(self, shots=ShotList(shots=shots))
 
     def scene(self, scene_id: str) -> Scene:
