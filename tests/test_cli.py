@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from reelwright.cli import app
-from tests.conftest import tree
+from tests.conftest import permissive_brief, tree
 
 runner = CliRunner()
 
@@ -31,9 +31,8 @@ def test_offline_run_publishes_with_auto_approve(project):
 
 
 def test_without_auto_approve_exits_3_and_prints_the_approve_command(project):
-    result = runner.invoke(
-        app, ["run", "briefs/first-light.yaml", "--out", "out", "--run-id", "ep1"]
-    )
+    brief = permissive_brief(project / "lenient")  # passes on its first iteration
+    result = runner.invoke(app, ["run", str(brief), "--out", "out", "--run-id", "ep1"])
     assert result.exit_code == 3, result.output
     assert "reelwright review approve ep1 --as " in result.output
     shown = runner.invoke(app, ["review", "show", "ep1"])
