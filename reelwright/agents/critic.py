@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from reelwright.agents import prompts
-from reelwright.agents.common import ask
-from reelwright.agents.replies import judgement_reply
+from reelwright.config import JudgeSettings
+from reelwright.critic.frames import FrameMeasurer, not_measured
+from reelwright.critic.judge import Judge, combine_scores
 from reelwright.llm import LLM
 from reelwright.models import (
     DIMENSIONS,
@@ -304,10 +304,20 @@ def measure_technical(
 
 
 class Critic:
-    """Scores an iteration. With an LLM, the rubric judge's scores are averaged in, notes added."""
+    """Scores an iteration: the measurements (frames included, with a `frames` measurer),
+    then, with an LLM, the rubric judge; each dimension's final score is the lower of the two
+    (`reelwright.critic.judge.combine_scores`)."""
 
-    def __init__(self, llm: LLM | None = None) -> None:
+    def __init__(
+        self,
+        llm: LLM | None = None,
+        *,
+        judge: JudgeSettings | None = None,
+        frames: FrameMeasurer | None = None,
+    ) -> None:
         self.llm = llm
+        self.judge_settings = judge or JudgeSettings()
+        self.frames = frames
 
     def critique(
         self,
@@ -329,29 +339,25 @@ class Critic:
         }
         scores = {d: round(measures[d].score, 2) for d in DIMENSIONS}
         notes = [n for d in DIMENSIONS for n in measures[d].notes]
+        # frames (reelwright.critic.frames): a measured dimension keeps the lower score
+        frames, frame_notes = (
+            self.frames.measure(bible, shots, renders)
+            if self.frames is not None
+            else (not_measured(), [])
+        )
+        scores = {d: min(scores[d], frames.scores.get(d, scores[d])) for d in DIMENSIONS}
+        notes += frame_notes
+        measured = dict(scores)
         usage = Usage()
         judge = "measurements"
-        if self.llm is not None:
-            reply, usage = ask(
-                self.llm,
-                prompts.judgement(brief, script, shots, scores),
-                judgement_reply(script, shots),
-                agent="critic",
-                where="the whole episode",
+        verdict = None
+        if self.llm is not None:  # the judge (reelwright.critic.judge): lower of the two
+            verdict = Judge(self.llm, self.judge_settings).judge(
+                brief, bible, script, shots, renders
             )
-            judged = reply.scores.model_dump()
-            scores = {d: round((scores[d] + judged[d]) / 2, 2) for d in DIMENSIONS}
-            notes += [
-                Note(
-                    target=n.target,
-                    dimension=n.dimension,
-                    text=n.text,
-                    scene_ids=tuple(n.scene_ids),
-                    shot_ids=tuple(n.shot_ids),
-                    source="judge",
-                )
-                for n in reply.notes
-            ]
+            usage = verdict.usage
+            scores = combine_scores(measured, verdict)
+            notes += verdict.notes
             judge = "measurements+llm"
         overall = round(sum(scores.values()) / len(scores), 2)
         critique = Critique(
@@ -361,6 +367,11 @@ class Critic:
             notes=notes,
             findings=findings,
             judge=judge,
+            measured_scores=measured,
+            judge_scores=verdict.scores if verdict else None,
+            judge_samples=verdict.samples if verdict else [],
+            judge_saw_frames=list(verdict.saw_frames) if verdict else [],
+            frames=frames,
         )
         return critique, usage
 

@@ -101,6 +101,7 @@ def build_context(
     from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
     from reelwright.agents.writer import LLMWriter
     from reelwright.config import Settings
+    from reelwright.critic.frames import clip_frames_from_settings
     from reelwright.errors import InputError
     from reelwright.llm import llm_from_settings
     from reelwright.trust import check_endpoint
@@ -135,7 +136,11 @@ def build_context(
     return EpisodeContext(
         writer=writer,
         director=director,
-        critic=Critic(llm if spec.agents == "llm" else None),
+        critic=Critic(
+            llm if spec.agents == "llm" else None,
+            judge=settings.judge,
+            frames=clip_frames_from_settings(settings.clip.model, settings.clip.device),
+        ),
         renderer=renderer,
         cache=RenderCache(settings.paths.cache),
         progress=progress or SilentProgress(),
