@@ -209,37 +209,33 @@ class ClipFrames:
     def _adherence(
         self, shots: Sequence[Shot], frames: dict[str, list[float]]
     ) -> tuple[dict[str, float], list[Note]]:
-        texts = self._embed_texts([s.prompt for s in shots])
-        t = self.thresholds
-        own: dict[str, float] = {}
+        prompts = [s.prompt for s in shots]
+        texts = self._embed_texts(prompts)
+        sims = [[_dot(frames[shot.id], text) for text in texts] for shot in shots]
+        own = {shot.id: sims[i][i] for i, shot in enumerate(shots)}
         notes: list[Note] = []
-        for i, shot in enumerate(shots):
-            sims = [_dot(frames[shot.id], text) for text in texts]
-            own[shot.id] = sims[i]
-            others = [sims[j] for j, s in enumerate(shots) if s.prompt != shot.prompt]
-            typical = statistics.median(others) if len(others) >= t.relative_from - 1 else None
-            if sims[i] < t.adherence_floor or (typical is not None and sims[i] <= typical):
-                against = (
-                    f", while other shots' prompts score {typical:.2f} on it"
-                    if typical is not None
-                    else ""
+        for i, typical in adherence_failures(prompts, sims, self.thresholds):
+            shot = shots[i]
+            against = (
+                f", while other shots' prompts score {typical:.2f} on it"
+                if typical is not None
+                else ""
+            )
+            notes.append(
+                Note(
+                    target="director",
+                    dimension="technical",
+                    shot_ids=(shot.id,),
+                    text=f"The frame of shot {shot.id} does not show its prompt (CLIP "
+                    f"similarity {sims[i][i]:.2f}{against}); make the prompt name what the "
+                    "shot must show, and re-render it.",
                 )
-                notes.append(
-                    Note(
-                        target="director",
-                        dimension="technical",
-                        shot_ids=(shot.id,),
-                        text=f"The frame of shot {shot.id} does not show its prompt (CLIP "
-                        f"similarity {sims[i]:.2f}{against}); make the prompt name what the "
-                        "shot must show, and re-render it.",
-                    )
-                )
+            )
         return own, notes
 
     def _consistency(
         self, bible: Bible, shots: Sequence[Shot], frames: dict[str, list[float]]
     ) -> tuple[dict[str, dict[str, float]], dict[str, str], list[Note]]:
-        t = self.thresholds
         sheets = {c.id: Path(c.sheet) for c in bible.characters if c.sheet}
         names = {c.id: c.name for c in bible.characters}
         appearances: dict[str, list[Shot]] = {}
@@ -260,27 +256,59 @@ class ClipFrames:
                 continue
             sims = {s.id: _dot(reference, frames[s.id]) for s in compared}
             out[character] = sims
-            median = statistics.median(sims.values()) if len(sims) >= t.relative_from else None
+            median, failing = consistency_failures(sims, self.thresholds)
             where = (
                 "their character sheet"
                 if references[character] == "sheet"
                 else f"their first appearance (shot {references[character]})"
             )
-            for shot_id, sim in sims.items():
-                outlier = median is not None and sim < median - t.consistency_drop
-                if sim < t.consistency_floor or outlier:
-                    typical = f"; their median is {median:.2f}" if median is not None else ""
-                    notes.append(
-                        Note(
-                            target="director",
-                            dimension="continuity",
-                            shot_ids=(shot_id,),
-                            text=f"In shot {shot_id}, {names.get(character, character)} looks "
-                            f"unlike {where} (CLIP image similarity {sim:.2f}{typical}); "
-                            "re-render it on-model.",
-                        )
+            for shot_id in failing:
+                sim = sims[shot_id]
+                typical = f"; their median is {median:.2f}" if median is not None else ""
+                notes.append(
+                    Note(
+                        target="director",
+                        dimension="continuity",
+                        shot_ids=(shot_id,),
+                        text=f"In shot {shot_id}, {names.get(character, character)} looks "
+                        f"unlike {where} (CLIP image similarity {sim:.2f}{typical}); "
+                        "re-render it on-model.",
                     )
+                )
         return out, references, notes
+
+
+def adherence_failures(
+    prompts: Sequence[str], sims: Sequence[Sequence[float]], thresholds: FrameThresholds
+) -> list[tuple[int, float | None]]:
+    """Frames that do not show their prompt. `sims[i][j]` is frame i against prompt j. Frame i
+    fails under the absolute floor, or (given enough other prompts) when it matches its own
+    prompt no better than the median of the other shots' (distinct) prompts. Returns
+    (i, that median or None) for each failure."""
+    out: list[tuple[int, float | None]] = []
+    for i, row in enumerate(sims):
+        others = [row[j] for j, p in enumerate(prompts) if p != prompts[i]]
+        enough = len(others) >= thresholds.relative_from - 1
+        typical = statistics.median(others) if enough else None
+        if row[i] < thresholds.adherence_floor or (typical is not None and row[i] <= typical):
+            out.append((i, typical))
+    return out
+
+
+def consistency_failures(
+    sims: dict[str, float], thresholds: FrameThresholds
+) -> tuple[float | None, list[str]]:
+    """The shots (by id) where a character is off-model: under the absolute floor, or (given
+    enough frames) more than `consistency_drop` below the character's median. Returns the
+    median (None when too few frames for one) and the failing shot ids."""
+    t = thresholds
+    median = statistics.median(sims.values()) if len(sims) >= t.relative_from else None
+    failing = [
+        shot_id
+        for shot_id, sim in sims.items()
+        if sim < t.consistency_floor or (median is not None and sim < median - t.consistency_drop)
+    ]
+    return median, failing
 
 
 def _share_score(values: dict[str, float], failures: Sequence[Note]) -> float:
@@ -310,6 +338,8 @@ def clip_frames_from_settings(folder: Path | None, device: str = "cpu") -> ClipF
 __all__ = [
     "NOT_CONFIGURED",
     "ClipFrames",
+    "adherence_failures",
+    "consistency_failures",
     "FrameMeasurer",
     "FrameThresholds",
     "check_model_folder",
