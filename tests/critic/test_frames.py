@@ -225,3 +225,15 @@ def script_for(shots: ShotList):
             )
         ],
     )
+
+
+def test_the_cli_exits_2_naming_a_missing_clip_folder_and_writes_nothing(project, monkeypatch):
+    from typer.testing import CliRunner
+
+    from reelwright.cli import app
+
+    monkeypatch.setenv("REELWRIGHT_CLIP_MODEL", str(project / "models" / "clip"))
+    result = CliRunner().invoke(app, ["run", "briefs/first-light.yaml", "--out", "out"])
+    assert result.exit_code == 2, result.output
+    assert "REELWRIGHT_CLIP_MODEL" in result.output and "no such folder" in result.output
+    assert not (project / "out").exists()
