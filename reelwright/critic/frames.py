@@ -81,14 +81,15 @@ def check_model_folder(folder: Path) -> None:
 class ClipFrames:
     """A `FrameMeasurer` with a local CLIP-family model (transformers `CLIPModel` and
     `CLIPProcessor`). The folder is checked at once; the model loads on first use. Image
-    embeddings are kept per render key (content-addressed), so a later iteration embeds only
-    the frames that changed."""
+    embeddings are kept per render key (content-addressed) and prompt embeddings per prompt,
+    so a later iteration embeds only the frames and prompts that changed."""
 
     folder: Path
     device: str = "cpu"
     thresholds: FrameThresholds = field(default_factory=FrameThresholds)
     _loaded: tuple[Any, Any] | None = field(default=None, init=False, repr=False)
     _images: dict[str, list[float]] = field(default_factory=dict, init=False, repr=False)
+    _texts: dict[str, list[float]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.folder = Path(self.folder)
@@ -210,7 +211,10 @@ class ClipFrames:
         self, shots: Sequence[Shot], frames: dict[str, list[float]]
     ) -> tuple[dict[str, float], list[Note]]:
         prompts = [s.prompt for s in shots]
-        texts = self._embed_texts(prompts)
+        new = list(dict.fromkeys(p for p in prompts if p not in self._texts))
+        if new:
+            self._texts.update(zip(new, self._embed_texts(new), strict=True))
+        texts = [self._texts[p] for p in prompts]
         sims = [[_dot(frames[shot.id], text) for text in texts] for shot in shots]
         own = {shot.id: sims[i][i] for i, shot in enumerate(shots)}
         notes: list[Note] = []

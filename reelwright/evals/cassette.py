@@ -38,11 +38,18 @@ def describe(request: httpx.Request) -> str:
     try:
         body = json.loads(request.content)
         schema = body.get("response_format", {}).get("json_schema", {}).get("name", "json")
-        user = [m["content"] for m in body.get("messages", []) if m.get("role") == "user"]
+        user = [_text(m["content"]) for m in body.get("messages", []) if m.get("role") == "user"]
         first = user[-1].splitlines()[0][:120] if user else ""
         return f"{request.method} {request.url.path} {schema}: {first!r}"
     except (ValueError, AttributeError, KeyError, IndexError):
         return f"{request.method} {request.url}"
+
+
+def _text(content: Any) -> str:
+    """A message's text: the content, or its text parts joined (image parts left out)."""
+    if isinstance(content, list):
+        return "\n".join(p.get("text", "") for p in content if p.get("type") == "text")
+    return str(content)
 
 
 class RecordingTransport(httpx.BaseTransport):
