@@ -53,12 +53,8 @@ def test_without_auto_approve_exits_3_and_prints_the_approve_command(project):
             "ep1",
             "--as",
             "sam",
-            "--to",
-            "writer",
-            "--note",
-            "Give scene 2 a sharper turn",
-            "--scene",
-            "s2",
+            "--add-beat",
+            "s2:Juno finds the lamp has been moved.",
         ],
     )
     assert rejected.exit_code == 3, rejected.output
@@ -291,9 +287,7 @@ def test_the_printed_decision_commands_use_a_token_once_reviewers_exist(project)
     result = runner.invoke(app, ["run", "briefs/first-light.yaml", "--out", "out", "--run-id", "w"])
     assert result.exit_code == 3
     assert "reelwright review approve w --token TOKEN" in result.output
-    assert "reelwright review reject w --token TOKEN --to writer|director --note TEXT" in (
-        result.output
-    )
+    assert "reelwright review reject w --token TOKEN --split SHOT:2" in result.output
 
 
 def test_version_prints_the_one_version():

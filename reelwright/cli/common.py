@@ -388,7 +388,11 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
         typer.echo(f"  approve: reelwright review approve {outcome.run_id} {who}{state_arg}")
         typer.echo(
             f"  reject:  reelwright review reject {outcome.run_id} {who} "
-            f"--to writer|director --note TEXT{state_arg}"
+            f"--split SHOT:2 --cut-line SCENE:LINE …{state_arg}"
+        )
+        typer.echo(
+            "           (structured changes: see `reelwright review reject --help`; with a "
+            "model configured, also --to writer|director --note TEXT)"
         )
         raise typer.Exit(EXIT_PAUSED)
     if outcome.status == "blocked":

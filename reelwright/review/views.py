@@ -12,7 +12,7 @@ from reelwright.errors import NotFoundError
 from reelwright.graphs.checkpoint import open_checkpointer
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState
-from reelwright.models import Approval, Finding, Script, Shot
+from reelwright.models import ActionOutcome, Approval, Finding, Script, Shot
 from reelwright.paths import check_id
 from reelwright.records import GateRequest, RunRecord
 
@@ -39,6 +39,10 @@ class RunView(BaseModel):
     shots: list[Shot]
     findings: list[Finding]
     approvals: list[Approval]
+    addressed: list[ActionOutcome] = Field(
+        default_factory=list,
+        description="Every structured note acted on, newest first, with whether it was addressed.",
+    )
     characters: dict[str, str] = Field(description="Character id → name.")
     out: str = Field(description="The package folder.")
     has_frames: bool
@@ -88,10 +92,23 @@ def run_view(run_id: str, settings: Settings) -> RunView:
         shots=state.shots.shots if state.shots else [],
         findings=state.findings,
         approvals=state.approvals,
+        addressed=_addressed(state),
         characters={c.id: c.name for c in state.bible.characters},
         out=state.run.out_dir,
         has_frames=(out / "contact_sheet.png").is_file(),
     )
+
+
+def _addressed(state: EpisodeState) -> list[ActionOutcome]:
+    """Acted-on notes, newest first: those awaiting their critique checked as things stand."""
+    from reelwright.revisions import check_outcomes
+
+    pending = (
+        check_outcomes(state.action_outcomes, state.script, state.shots)
+        if state.script is not None
+        else []
+    )
+    return [*pending, *(o for c in reversed(state.critiques) for o in c.addressed)]
 
 
 def _status(state: EpisodeState, record: RunRecord | None, settings: Settings) -> str:

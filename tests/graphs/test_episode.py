@@ -169,8 +169,7 @@ def test_offline_gate_reject_then_approve(examples, tmp_path, settings):
             "decision": "reject",
             "by": "sam",
             "to": "director",
-            "note": "recover scene 2",
-            "scene_ids": ["s2"],
+            "scene_ids": ["s2"],  # no note: the offline director re-plans the scene
         },
     )
     assert rejected.status == "awaiting_approval"

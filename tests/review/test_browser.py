@@ -1,5 +1,6 @@
-"""End to end in headless Chromium: queue, run page with frames and scores, reject with a note
-to the director, the run comes back after the revision, approve, published."""
+"""End to end in headless Chromium: queue, run page with frames and scores, a free-text note
+refused offline, a shot split into two through its action form, the run comes back with two
+shots marked addressed, approve, published."""
 
 from __future__ import annotations
 
@@ -53,18 +54,39 @@ def test_review_in_a_real_browser(server, tmp_path):
             page.wait_for_timeout(50)
         page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
 
+        # free text is refused offline, as an error that looks like one
         page.select_option("#reject-to", "director")
         page.fill("#reject-note", "Scene 2 needs closer coverage of Juno.")
-        page.fill("#reject-form input[name=scene_ids]", "s2")
         page.click("#reject")
+        assert "cannot read a free-text note" in page.inner_text("#flash")
+        assert "error" in (page.get_attribute("#flash", "class") or "")
+        error_bg = page.eval_on_selector("#flash", "e => getComputedStyle(e).backgroundColor")
+        assert error_bg == "rgb(253, 226, 228)"
+
+        # a structured note on one shot: split it into two close singles
+        shot = page.inner_text("#shots tr:nth-child(3) td:first-child")
+        form = f"#act-shot-{shot}"
+        page.click(f"{form} summary")
+        page.select_option(f"{form} select[name=action]", "split_shot")
+        page.fill(f"{form} input[name=into]", "2")
+        page.fill(f"{form} input[name=framings]", "close, close")
+        page.fill(f"{form} input[name=note]", "split into two singles under 6 s")
+        page.click(f"{form} button[type=submit]")
         assert page.inner_text("#flash") == "Decision recorded."
         assert "iteration 2" in page.inner_text("#status")  # back after the revision
         assert "Waiting at the final gate" in page.inner_text("#gate")
+        assert page.locator(f"#shot-{shot}").count() == 0
+        assert page.locator(f"#shot-{shot}a").count() == 1
+        assert page.locator(f"#shot-{shot}b").count() == 1
+        addressed = page.inner_text("#addressed")
+        assert f"split_shot {shot}" in addressed and "addressed" in addressed
+        assert "not addressed" not in addressed
+        page.screenshot(path=str(tmp_path / "revised.png"), full_page=True)
         history = page.inner_text("#history")
-        assert "reject" in history and "Scene 2 needs closer coverage" in history
+        assert "reject" in history and "split into two singles" in history
 
         page.click("#approve")
-        assert page.inner_text("#flash") == "Published."
+        assert page.inner_text("#flash").startswith("Published: the package is in ")
         assert "published" in page.inner_text("#status")
         flash_bg = page.eval_on_selector("#flash", "e => getComputedStyle(e).backgroundColor")
         assert flash_bg == "rgb(255, 244, 214)"  # the stylesheet loaded under the CSP

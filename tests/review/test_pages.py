@@ -90,12 +90,14 @@ def test_page_errors_are_an_error_page_with_their_status(client, project):
     sign_in(client, tokens["sam"])
     missing = client.get("/runs/nope")
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
-    assert '<p class="flash" id="flash">no run nope</p>' in missing.text
+    assert '<p class="flash error" id="flash" role="alert">no run nope</p>' in missing.text
     assert 'id="who">sam<' in missing.text  # still signed in: the nav shows who
     csrf = form_field(client.get("/runs/ep1").text, "csrf")
     bad = client.post("/runs/ep1/decision", data={"decision": "maybe", "csrf": csrf})
-    assert bad.status_code == 400 and "decision" in bad.text
-    assert '<a href="/runs/ep1">Back to the run</a>' in bad.text
+    # an invalid decision goes back to the run page with the reason shown as an error
+    assert bad.status_code == 200 and bad.url.path == "/runs/ep1"
+    assert '<p class="flash error" id="flash" role="alert">decision is invalid' in bad.text
+    assert "Waiting at the" in bad.text
     no_page = client.get("/no-such-page")
     assert no_page.status_code == 404 and no_page.headers["content-type"].startswith("text/html")
     for r in (missing, bad, no_page):
