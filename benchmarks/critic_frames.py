@@ -120,7 +120,7 @@ def main() -> None:
         started = time.perf_counter()
         parts = judge._frames(shots, renders)
         judge_s = time.perf_counter() - started
-        image_bytes = sum(len(p.url) for p in parts)
+        image_bytes = sum(len(p.url) for p in parts.values())
 
         if small:
             from reelwright.testing.clip import build_tiny_clip

@@ -43,6 +43,8 @@ class Verdict:
 
 
 class Judge:
+    """Asks the LLM for `settings.samples` independent judgements of one iteration."""
+
     def __init__(self, llm: LLM, settings: JudgeSettings | None = None) -> None:
         self.llm = llm
         self.settings = settings or JudgeSettings()
@@ -55,8 +57,10 @@ class Judge:
         shots: ShotList,
         renders: Sequence[RenderResult],
     ) -> Verdict:
-        frames = self._frames(shots, renders) if self.llm.vision != "off" else []
-        messages = prompts.judgement(brief, script, shots, bible=bible, frames=frames)
+        frames = self._frames(shots, renders) if self.llm.vision != "off" else {}
+        messages = prompts.judgement(
+            brief, script, shots, bible=bible, frames=tuple(frames.values())
+        )
         reply_type = judgement_reply(script, shots)
         n = self.settings.samples
 
@@ -69,9 +73,8 @@ class Judge:
         else:  # independent requests: concurrently (the port is thread-safe)
             with ThreadPoolExecutor(max_workers=n) as pool:
                 replies = list(pool.map(sample, range(n)))
-        saw = tuple(f.label.removeprefix("shot ") for f in frames)
-        if self.llm.vision == "off":  # the endpoint rejected the images: text only after all
-            saw = ()
+        # vision "off" now: the endpoint rejected the images, so the judge saw text only
+        saw = tuple(frames) if self.llm.vision != "off" else ()
         samples = [{d: float(v) for d, v in r.scores.model_dump().items()} for r, _ in replies]
         median = {d: round(statistics.median(s[d] for s in samples), 2) for d in DIMENSIONS}
         chosen = min(
@@ -80,14 +83,14 @@ class Judge:
         )
         notes = [
             Note(
-                target=n.target,
-                dimension=n.dimension,
-                text=n.text,
-                scene_ids=tuple(n.scene_ids),
-                shot_ids=tuple(n.shot_ids),
+                target=note.target,
+                dimension=note.dimension,
+                text=note.text,
+                scene_ids=tuple(note.scene_ids),
+                shot_ids=tuple(note.shot_ids),
                 source="judge",
             )
-            for n in replies[chosen][0].notes
+            for note in replies[chosen][0].notes
         ]
         return Verdict(
             scores=median,
@@ -97,24 +100,24 @@ class Judge:
             usage=total_usage(u for _, u in replies),
         )
 
-    def _frames(self, shots: ShotList, renders: Sequence[RenderResult]) -> list[ImagePart]:
+    def _frames(self, shots: ShotList, renders: Sequence[RenderResult]) -> dict[str, ImagePart]:
         """Up to `max_frames` frames spread evenly over the episode, downscaled, each labelled
         with its shot id; a frame that cannot be read is left out (technical QC reports it)."""
         by_shot = {r.shot_id: r for r in renders}
         ordered = [s.id for s in shots.shots if s.id in by_shot]
         k = min(self.settings.max_frames, len(ordered))
         if k == 0:
-            return []
+            return {}
         picked = (
             ordered
             if k == len(ordered)
             else [ordered[round(i * (len(ordered) - 1) / max(k - 1, 1))] for i in range(k)]
         )
-        out: list[ImagePart] = []
+        out: dict[str, ImagePart] = {}  # shot id -> its frame, in episode order
         for shot_id in dict.fromkeys(picked):
             try:
                 path = by_shot[shot_id].path
-                out.append(image_part(path, f"shot {shot_id}", max_px=self.settings.frame_px))
+                out[shot_id] = image_part(path, f"shot {shot_id}", max_px=self.settings.frame_px)
             except InputError as exc:
                 logger.warning("judge: %s; left out", exc)
         return out

@@ -234,3 +234,13 @@ def test_a_run_writes_both_score_sets_and_the_frames_shown_to_critique_json(
         assert record["frames"]["measured"] is False
     shown = [label for label, _ in fake.requests[-1].images]
     assert shown and second["judge_saw_frames"] == [x[len("Frame of shot ") : -1] for x in shown]
+
+
+def test_a_frame_that_cannot_be_read_is_left_out_of_the_judges_view(http, episode):
+    fake = endpoint(http)
+    renders = episode[4]
+    Path(renders[0].path).write_bytes(b"not an image")  # the first is always picked
+    critique, _ = Critic(make_llm("on"), judge=JudgeSettings(max_frames=3)).critique(1, *episode)
+    shown = [label for label, _ in fake.requests[0].images]
+    assert f"Frame of shot {renders[0].shot_id}:" not in shown and len(shown) == 2
+    assert renders[0].shot_id not in critique.judge_saw_frames
