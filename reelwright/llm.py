@@ -7,6 +7,11 @@ A reply that is not valid JSON or does not match the schema gets a bounded repai
 `<think>` blocks, fences and prose around the object are dropped first. A reply cut off at
 the token limit gets one re-ask at twice the limit.
 
+Images (`vision`): a message may carry image parts (`reelwright.messages.ChatMessage`). With
+`auto` they are sent until the endpoint rejects them (a 400/422); then that request and the
+rest of the run go text-only, each image replaced by a line naming what it showed. `on` fails
+clearly on such a rejection; `off` never sends an image.
+
 Mode (`auto`): strict JSON schemas until the endpoint rejects one (a 400/422 about the
 response format); then JSON mode with the schema in the prompt, for the rest of the run. A
 reply that fails validation never changes the mode. Every HTTP request is counted in
@@ -44,6 +49,7 @@ from reelwright.errors import (
     LLMUnavailable,
     ReelwrightError,
 )
+from reelwright.messages import ChatMessage
 from reelwright.models import Usage
 
 if TYPE_CHECKING:
@@ -53,24 +59,29 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("reelwright.llm")
 T = TypeVar("T", bound=BaseModel)
-Message = dict[str, str]
+Message = dict[str, str]  # a text message; `ChatMessage` also carries images
+Prompt = Sequence[Message | ChatMessage]
 Mode = Literal["auto", "strict", "json"]
+VisionMode = Literal["auto", "on", "off"]
 _DEFAULT_MAX_TOKENS = 4096
 
 
 class LLM(Protocol):
     """What agents call. `context` reaches the output model's validators (e.g. known ids);
     `where` ("scene s2", "shot s1-3") goes into log lines and errors. `model` and `base_url`
-    are recorded with a run (the key never is), so a resume can insist on the same endpoint."""
+    are recorded with a run (the key never is), so a resume can insist on the same endpoint.
+    `vision` says whether image parts are sent: "off" (never, or no longer: the endpoint
+    rejected them), "on", or "auto" (until the endpoint rejects them)."""
 
     backend: str
     model: str
     base_url: str | None
+    vision: VisionMode
     usage_by_agent: dict[str, Usage]  # every request it made, per agent, failed calls included
 
     def structured(
         self,
-        messages: Sequence[Message],
+        messages: Prompt,
         output_type: type[T],
         *,
         agent: str,
@@ -172,12 +183,14 @@ class OpenAILLM:
         retry: RetryPolicy | None = None,
         max_tokens: int | None = _DEFAULT_MAX_TOKENS,
         transcript: Transcript | None = None,
+        vision: VisionMode = "auto",
     ) -> None:
         import openai
 
         self.model = model
         self.base_url = base_url
         self.mode: Mode = mode
+        self.vision: VisionMode = vision
         self.max_repairs = max_repairs
         self.retry = retry or RetryPolicy()
         self.max_tokens = max_tokens
@@ -207,7 +220,7 @@ class OpenAILLM:
 
     def structured(
         self,
-        messages: Sequence[Message],
+        messages: Prompt,
         output_type: type[T],
         *,
         agent: str,
@@ -230,11 +243,11 @@ class OpenAILLM:
     def _structured(
         self,
         call: _Call,
-        messages: Sequence[Message],
+        messages: Prompt,
         output_type: type[T],
         context: dict[str, Any] | None,
     ) -> T:
-        convo: list[Message] = [dict(m) for m in messages]
+        convo = [ChatMessage.of(m) for m in messages]
         start = limit = self._limit
         repairs = 0
         truncated = False
@@ -274,14 +287,14 @@ class OpenAILLM:
                     self.max_repairs,
                 )
                 convo += [
-                    {"role": "assistant", "content": content},
-                    {
-                        "role": "user",
-                        "content": (
+                    ChatMessage(role="assistant", content=content),
+                    ChatMessage(
+                        role="user",
+                        content=(
                             f"Your reply was not valid: {exc}\nReply again with only a JSON "
                             f"object that matches the {output_type.__name__} schema."
                         ),
-                    },
+                    ),
                 ]
                 continue
             if limit is not None and limit > (self._limit or 0):
@@ -315,12 +328,19 @@ class OpenAILLM:
         return str(self._client.base_url)
 
     def _complete(
-        self, call: _Call, messages: list[Message], output_type: type[BaseModel], limit: int | None
+        self,
+        call: _Call,
+        messages: list[ChatMessage],
+        output_type: type[BaseModel],
+        limit: int | None,
     ) -> tuple[str, str | None]:
         import openai
 
         probe: openai.APIStatusError | None = None  # an unexplained rejection, tried in JSON mode
-        for _ in range(4):  # each rejection fixes one thing: the schema, the limit's name
+        for _ in range(6):  # each rejection fixes one thing: schema, limit's name, images
+            if self.vision == "off":
+                messages = [m.without_images() for m in messages]
+            has_images = any(m.images for m in messages)
             mode = "json" if probe is not None else self.mode
             if mode in ("auto", "strict"):
                 response_format: dict[str, Any] = {
@@ -349,6 +369,19 @@ class OpenAILLM:
                         detail[:200],
                     )
                     continue
+                if has_images and _about_images(exc):
+                    if self.vision == "on":
+                        raise LLMRequestError(
+                            f"the endpoint rejected the images in the request "
+                            f"({exc.status_code}): {detail}"
+                        ) from None
+                    self._drop_images(call, exc)
+                    probe = None
+                    continue
+                if has_images and probe is not None and self.vision == "auto":
+                    self._drop_images(call, probe)  # JSON mode refused too: try without images
+                    probe = None
+                    continue
                 if probe is not None:  # JSON mode is refused too: the request itself is wrong
                     raise LLMRequestError(
                         f"the endpoint rejected the request ({probe.status_code}): {_detail(probe)}"
@@ -372,6 +405,18 @@ class OpenAILLM:
             return reply
         raise LLMRequestError("the endpoint kept rejecting the request")
 
+    def _drop_images(self, call: _Call, exc: openai.APIStatusError) -> None:
+        """Remembered for the run: this endpoint takes no image content."""
+        self.vision = "off"
+        logger.warning(
+            "LLM %s: %s rejected image content (%d: %s); sending text only for the rest of the "
+            "run (REELWRIGHT_LLM_VISION=off skips the try)",
+            call.label,
+            self.endpoint,
+            exc.status_code,
+            _detail(exc)[:200],
+        )
+
     def _switch_to_json(self, call: _Call, exc: openai.APIStatusError) -> None:
         """Remembered for the run: this server has no strict JSON schemas."""
         self.mode = "json"
@@ -386,7 +431,7 @@ class OpenAILLM:
     def _send(
         self,
         call: _Call,
-        messages: list[Message],
+        messages: list[ChatMessage],
         response_format: dict[str, Any],
         limit: int | None,
         mode: Mode,
@@ -440,6 +485,7 @@ class OpenAILLM:
         max_tokens = limit if limit and not by_name else openai.omit
         max_completion_tokens = limit if limit and by_name else openai.omit
         completions: Any = self._client.chat.completions  # messages are plain dicts
+        wire = [m.wire() for m in messages]
         exchange = Exchange(
             request={
                 "model": self.model,
@@ -447,7 +493,7 @@ class OpenAILLM:
                 "response_format": response_format,
                 "token_param": self._token_param,
                 "max_tokens": limit,
-                "messages": messages,
+                "messages": wire,
             },
             label=label,
         )
@@ -456,7 +502,7 @@ class OpenAILLM:
             exchange.attempts += 1
             return completions.create(
                 model=self.model,
-                messages=messages,
+                messages=wire,
                 response_format=response_format,
                 max_tokens=max_tokens,
                 max_completion_tokens=max_completion_tokens,
@@ -585,6 +631,8 @@ def _hint(exc: LLMError, llm: OpenAILLM) -> str:
     if isinstance(exc, LLMAuthError):
         return "setting REELWRIGHT_LLM_API_KEY (or OPENAI_API_KEY)"
     if isinstance(exc, LLMRequestError):
+        if "images" in str(exc):
+            return "REELWRIGHT_LLM_VISION=auto or off, or a model that takes images"
         return f"{other_mode}, and check REELWRIGHT_LLM_MODEL"
     if isinstance(exc, LLMRefusal):
         return "rewording the brief"
@@ -645,16 +693,15 @@ def _validate(content: str, output_type: type[T], context: dict[str, Any] | None
 
 
 def _with_schema_instruction(
-    messages: list[Message], output_type: type[BaseModel]
-) -> list[Message]:
+    messages: list[ChatMessage], output_type: type[BaseModel]
+) -> list[ChatMessage]:
     """JSON mode: the schema goes into the (first) system message, where chat templates that
     allow one system message only still accept it."""
     schema = json.dumps(output_type.model_json_schema(), separators=(",", ":"))
     text = f"Reply with one JSON object only, matching this JSON schema:\n{schema}"
-    if messages and messages[0]["role"] == "system":
-        first = {"role": "system", "content": f"{messages[0]['content']}\n\n{text}"}
-        return [first, *messages[1:]]
-    return [{"role": "system", "content": text}, *messages]
+    if messages and messages[0].role == "system":
+        return [messages[0].with_text_appended(text), *messages[1:]]
+    return [ChatMessage(role="system", content=text), *messages]
 
 
 _SCHEMA_WORDS = ("response_format", "json_schema", "strict", "schema", "structured output")
@@ -664,6 +711,15 @@ def _unsupported_schema(exc: openai.APIStatusError) -> bool:
     """A 400/422 about the response format, whatever its wording."""
     text = _detail(exc).lower()
     return any(word in text for word in _SCHEMA_WORDS)
+
+
+_IMAGE_WORDS = ("image", "vision", "multimodal", "multi-modal")
+
+
+def _about_images(exc: openai.APIStatusError) -> bool:
+    """A 400/422 about image content, whatever its wording."""
+    text = _detail(exc).lower()
+    return any(word in text for word in _IMAGE_WORDS)
 
 
 def _reason(exc: BaseException | None) -> str:
@@ -708,6 +764,7 @@ def llm_from_settings(
         timeout_s=settings.timeout_s,
         mode=settings.mode,
         max_tokens=settings.max_tokens,
+        vision=settings.vision,
         retry=RetryPolicy(max_attempts=settings.max_attempts, max_wait_s=settings.max_retry_wait_s),
         transcript=transcript,
     )
@@ -718,7 +775,9 @@ __all__ = [
     "Exchange",
     "LLMError",
     "OpenAILLM",
+    "Prompt",
     "RetryPolicy",
     "Transcript",
+    "VisionMode",
     "llm_from_settings",
 ]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reelwright.agents import prompts
-from reelwright.agents.common import ask
-from reelwright.agents.replies import judgement_reply
+from reelwright.config import JudgeSettings, Settings
 from reelwright.critic import scoring
+from reelwright.critic.frames import FrameMeasurer, not_measured
+from reelwright.critic.judge import Judge, combine_scores
 from reelwright.critic.measure import measure
 from reelwright.llm import LLM
 from reelwright.models import (
@@ -19,7 +19,6 @@ from reelwright.models import (
     Bible,
     Brief,
     Critique,
-    Note,
     RenderResult,
     Script,
     ShotList,
@@ -28,11 +27,21 @@ from reelwright.models import (
 
 
 class Critic:
-    """Scores an iteration. With an LLM, the rubric judge's scores are averaged in (never over
-    the cap a measured defect sets), its notes added."""
+    """Scores an iteration: the deterministic checks (`reelwright.critic.measure`), frames
+    when a `frames` measurer is configured, then, with an LLM, the rubric judge. A dimension's
+    final score is the lowest of its measurements and the judge's
+    (`reelwright.critic.judge.combine_scores`): neither can lift what the other fails."""
 
-    def __init__(self, llm: LLM | None = None) -> None:
+    def __init__(
+        self,
+        llm: LLM | None = None,
+        *,
+        judge: JudgeSettings | None = None,
+        frames: FrameMeasurer | None = None,
+    ) -> None:
         self.llm = llm
+        self.judge_settings = judge or JudgeSettings()
+        self.frames = frames
 
     def critique(
         self,
@@ -43,46 +52,56 @@ class Critic:
         shots: ShotList,
         renders: Sequence[RenderResult],
     ) -> tuple[Critique, Usage]:
-        measured = measure(brief, bible, script, shots, renders)
-        scores = dict(measured.scores)
-        findings = measured.findings
-        notes = [d.note() for d in measured.defects]
+        checked = measure(brief, bible, script, shots, renders)
+        scores = dict(checked.scores)
+        findings = checked.findings
+        notes = [d.note() for d in checked.defects]
+        # frames (reelwright.critic.frames): a measured dimension keeps the lower score
+        frames, frame_notes = (
+            self.frames.measure(bible, shots, renders)
+            if self.frames is not None
+            else (not_measured(), [])
+        )
+        scores = {d: min(scores[d], frames.scores.get(d, scores[d])) for d in DIMENSIONS}
+        notes += frame_notes
+        measured = dict(scores)
         usage = Usage()
         judge = "measurements"
-        if self.llm is not None:
-            reply, usage = ask(
-                self.llm,
-                prompts.judgement(brief, script, shots, scores),
-                judgement_reply(script, shots),
-                agent="critic",
-                where="the whole episode",
+        verdict = None
+        if self.llm is not None:  # the judge (reelwright.critic.judge): lower of the two
+            verdict = Judge(self.llm, self.judge_settings).judge(
+                brief, bible, script, shots, renders
             )
-            judged = reply.scores.model_dump()
-            scores = {  # the judge never lifts a dimension over its measured defects' cap
-                d: round(min((scores[d] + judged[d]) / 2, measured.caps[d]), 2) for d in DIMENSIONS
-            }
-            notes += [
-                Note(
-                    target=n.target,
-                    dimension=n.dimension,
-                    text=n.text,
-                    scene_ids=tuple(n.scene_ids),
-                    shot_ids=tuple(n.shot_ids),
-                    source="judge",
-                )
-                for n in reply.notes
-            ]
+            usage = verdict.usage
+            scores = combine_scores(measured, verdict)
+            notes += verdict.notes
             judge = "measurements+llm"
-        overall = scoring.overall(scores)
         critique = Critique(
             iteration=iteration,
             scores=scores,
-            overall=overall,
+            overall=scoring.overall(scores),
             notes=notes,
             findings=findings,
             judge=judge,
+            measured_scores=measured,
+            judge_scores=verdict.scores if verdict else None,
+            judge_samples=verdict.samples if verdict else [],
+            judge_saw_frames=list(verdict.saw_frames) if verdict else [],
+            frames=frames,
         )
         return critique, usage
 
 
-__all__ = ["Critic"]
+def critic_from_settings(settings: Settings, llm: LLM | None = None) -> Critic:
+    """The critic a run uses: frames measured when REELWRIGHT_CLIP_MODEL names a model, the
+    judge's samples and frames from settings, the LLM judge when `llm` is given."""
+    from reelwright.critic.frames import clip_frames_from_settings
+
+    return Critic(
+        llm,
+        judge=settings.judge,
+        frames=clip_frames_from_settings(settings.clip.model, settings.clip.device),
+    )
+
+
+__all__ = ["Critic", "critic_from_settings"]

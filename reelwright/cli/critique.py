@@ -19,15 +19,30 @@ def critique(
         Path | None, typer.Option("--brief", help="Brief YAML (default: PACKAGE/brief.yaml).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    judge: Annotated[
+        bool,
+        typer.Option("--judge", help="Also ask the configured LLM judge (REELWRIGHT_LLM_*)."),
+    ] = False,
 ) -> None:
     """Score a package's script.json and shots.json (and frames/ if present) with the
-    measurement critic. Exit 0 whatever the verdict; 2 on bad input."""
+    critic's measurements (frames too when REELWRIGHT_CLIP_MODEL is set; the LLM judge with
+    --judge). Exit 0 whatever the verdict; 2 on bad input."""
     with user_errors("critique"):
-        from reelwright.agents.critic import Critic
+        from reelwright.agents.critic import critic_from_settings
+        from reelwright.cli.common import load_settings
         from reelwright.critic.package import read_package
+        from reelwright.errors import InputError
+        from reelwright.llm import llm_from_settings
 
+        settings = load_settings()
+        if judge and not settings.llm.configured:
+            raise InputError(
+                "--judge needs a model: set REELWRIGHT_LLM_BASE_URL (or REELWRIGHT_LLM_API_KEY "
+                "/ OPENAI_API_KEY) and REELWRIGHT_LLM_MODEL"
+            )
         given = read_package(package, bible, brief)
-        result, _ = Critic().critique(
+        critic = critic_from_settings(settings, llm_from_settings(settings.llm) if judge else None)
+        result, _ = critic.critique(
             1, given.brief, given.bible, given.script, given.shots, given.renders
         )
     thresholds = given.brief.thresholds

@@ -13,7 +13,8 @@ built from the request's data, so a test scripts only what it is about:
     endpoint.reset(ShotPlanReply)                                  # ... this
     assert endpoint.calls[SceneReply] == 3
 
-Thread-safe: agents call it concurrently."""
+`ScriptedEndpoint(vision=False)` answers any request carrying image content with a 400, as a
+text-only server does. Thread-safe: agents call it concurrently."""
 
 from __future__ import annotations
 
@@ -55,6 +56,19 @@ class ScriptedRequest:
     data: Any  # the JSON after that line, or None when there is none
     call: int  # 1 for the first request for this reply model, 2 for the next, ...
     body: dict[str, Any]  # the whole request body
+
+    @property
+    def images(self) -> list[tuple[str, str]]:
+        """Each image sent, as (the text part just before it, its URL), in order."""
+        out: list[tuple[str, str]] = []
+        for message in self.body["messages"]:
+            before = ""
+            for part in message["content"] if isinstance(message["content"], list) else []:
+                if part["type"] == "text":
+                    before = part["text"]
+                elif part["type"] == "image_url":
+                    out.append((before, part["image_url"]["url"]))
+        return out
 
 
 # What a test scripts: a reply model instance or a dict (checked against the reply model when
@@ -107,8 +121,10 @@ class ScriptedEndpoint:
     `reply()`, else the one set by `always()`, else the built-in default for that model.
     `calls` counts requests per reply model; `requests` lists them in arrival order."""
 
-    def __init__(self, latency_s: float = 0.0) -> None:
+    def __init__(self, latency_s: float = 0.0, *, vision: bool = True) -> None:
         self.latency_s = latency_s
+        self.vision = vision
+        self.rejected_images = 0  # requests answered 400 for carrying images
         self.calls: Counter[type[BaseModel]] = Counter()
         self.requests: list[ScriptedRequest] = []
         self._queued: defaultdict[type[BaseModel], deque[Reply | Responder]] = defaultdict(deque)
@@ -145,6 +161,14 @@ class ScriptedEndpoint:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
+        if not self.vision and any(
+            isinstance(m["content"], list) and any(p["type"] == "image_url" for p in m["content"])
+            for m in body["messages"]
+        ):
+            with self._lock:
+                self.rejected_images += 1
+            message = "This model does not support image input."
+            return httpx.Response(400, json={"error": {"message": message}})
         with self._lock:
             model = self._requested_model(body)
             if model is None:
@@ -172,7 +196,7 @@ class ScriptedEndpoint:
         if fmt.get("type") == "json_schema":
             name = fmt["json_schema"]["name"]
             return next((m for m in known if m.__name__ == name), None)
-        system = "\n".join(m["content"] for m in body["messages"] if m["role"] == "system")
+        system = "\n".join(_text(m["content"]) for m in body["messages"] if m["role"] == "system")
         title = _schema_title(system)  # an agent's per-call form keeps its shape's name
         if title is not None:
             return next((m for m in known if m.__name__ == title), None)
@@ -206,8 +230,15 @@ def _check(model: type[BaseModel], reply: object) -> None:
         model.model_validate(reply)  # a typo in a scripted reply fails here, not mid-run
 
 
+def _text(content: str | list[dict[str, Any]]) -> str:
+    """A message's text: the content, or its text parts joined."""
+    if isinstance(content, str):
+        return content
+    return "\n".join(p["text"] for p in content if p["type"] == "text")
+
+
 def _instruction(body: dict[str, Any]) -> tuple[str, Any]:
-    users = [m["content"] for m in body["messages"] if m["role"] == "user"]
+    users = [_text(m["content"]) for m in body["messages"] if m["role"] == "user"]
     head, _, rest = (users[0] if users else "").partition("\n")
     try:
         return head, json.loads(rest)
