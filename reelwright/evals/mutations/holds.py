@@ -69,8 +69,7 @@ def _scaled(scene_shots: list[Shot], factor: float) -> list[Shot]:
 
 def _budget(kind: str) -> Callable[[CleanEpisode], Iterator[Change]]:
     def changes(episode: CleanEpisode) -> Iterator[Change]:
-        scenes = episode.script.scenes
-        for i, scene in enumerate(scenes):
+        for scene in episode.script.scenes:
             scene_shots = episode.shots.for_scene(scene.id)
             length = sum(s.duration_s for s in scene_shots)
             if kind == "padded":  # the scene's shots run twice, as new shots after them
@@ -86,17 +85,16 @@ def _budget(kind: str) -> Callable[[CleanEpisode], Iterator[Change]]:
             elif kind == "starved":
                 shots = replace_shots(episode.shots, *_scaled(scene_shots, 0.35))
                 what = f"{scene.id} cut to 35% of its length ({0.35 * length:.1f} s)"
-            else:  # stretched, the next scene squeezed: the runtime is kept
-                other = scenes[i + 1] if i + 1 < len(scenes) else scenes[i - 1]
-                other_shots = episode.shots.for_scene(other.id)
-                other_len = sum(s.duration_s for s in other_shots)
-                gain = min(0.8 * length, 0.6 * other_len)
+            else:  # stretched by 80%, the other scenes squeezed: the runtime is kept
+                rest = [x for x in episode.shots.shots if x.scene_id != scene.id]
+                rest_len = sum(x.duration_s for x in rest)
+                gain = 0.8 * length
                 shots = replace_shots(
                     episode.shots,
-                    *_scaled(scene_shots, (length + gain) / length),
-                    *_scaled(other_shots, (other_len - gain) / other_len),
+                    *_scaled(scene_shots, 1.8),
+                    *_scaled(rest, (rest_len - gain) / rest_len),
                 )
-                what = f"{scene.id} stretched by {gain:.1f} s taken from {other.id}"
+                what = f"{scene.id} stretched by {gain:.1f} s taken from the other scenes"
             yield Change(
                 site=scene.id,
                 description=what,
