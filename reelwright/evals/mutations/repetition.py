@@ -4,6 +4,7 @@ paraphrase)."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 
@@ -12,6 +13,7 @@ from reelwright.evals.mutations.episode import (
     CleanEpisode,
     add_line,
     replace_scene,
+    replace_shots,
     shot_showing,
 )
 from reelwright.models import DialogueLine, Scene
@@ -141,47 +143,91 @@ def _line_copies(edit: Edit, *, same_scene: bool) -> Callable[[CleanEpisode], It
     return changes
 
 
-def _beat_copies(
-    whole_scene: bool, edit: Edit = exact
-) -> Callable[[CleanEpisode], Iterator[Change]]:
+def _beat_copies(share: float, edit: Edit = exact) -> Callable[[CleanEpisode], Iterator[Change]]:
+    """A later scene replays an earlier one: `share` of its beats (from the first) replaced
+    by the earlier scene's beats, edited by `edit`."""
+
     def changes(episode: CleanEpisode) -> Iterator[Change]:
         scenes = episode.script.scenes
         n = 0
         for i, source in enumerate(scenes):
             for target in scenes[i + 1 :]:
-                if whole_scene:
-                    beats = [edit(b, n) or b for b in source.beats]
-                    what = f"the beats of {source.id} reused as the beats of {target.id}"
-                    n += 1
-                    yield Change(
-                        site=f"{source.id}-{target.id}",
-                        description=what,
-                        script=replace_scene(
-                            episode.script, target.model_copy(update={"beats": beats})
-                        ),
-                        shots=episode.shots,
-                        scene_ids=(target.id,),
-                    )
-                    continue
-                for k, beat in enumerate(source.beats):
-                    text = edit(beat, n)
-                    if text is None:
-                        continue
-                    n += 1
-                    at = n % (len(target.beats) + 1)
-                    new = [*target.beats[:at], text, *target.beats[at:]]
-                    yield Change(
-                        site=f"{source.id}.{k + 1}-{target.id}",
-                        description=f"beat {k + 1} of {source.id} repeated in {target.id}: "
-                        f'"{text}"',
-                        script=replace_scene(
-                            episode.script, target.model_copy(update={"beats": new})
-                        ),
-                        shots=episode.shots,
-                        scene_ids=(target.id,),
-                    )
+                count = max(1, math.ceil(len(target.beats) * share))
+                copied = [edit(b, n + k) or b for k, b in enumerate(source.beats[:count])]
+                n += 1
+                beats = copied + target.beats[count:] if share < 1 else copied
+                yield Change(
+                    site=f"{source.id}-{target.id}",
+                    description=f"{len(copied)} beat(s) of {source.id} replayed in {target.id}"
+                    + ("" if edit is exact else ", lightly reworded"),
+                    script=replace_scene(
+                        episode.script, target.model_copy(update={"beats": beats})
+                    ),
+                    shots=episode.shots,
+                    scene_ids=(target.id,),
+                )
 
     return changes
+
+
+def _shapes_cloned(episode: CleanEpisode) -> Iterator[Change]:
+    """Every scene rebuilt on one scene's shape: same place, cast, turn order and beat count
+    (the "eight scenes of the same beat" episode), each keeping its own words."""
+    scenes = episode.script.scenes
+    if len(scenes) < 3:
+        return
+    for template in scenes:
+        turns = [d.character for d in template.dialogue]
+        script, shots = episode.script, episode.shots
+        for scene in scenes:
+            if scene.id == template.id:
+                continue
+            beats = (scene.beats + [scene.summary] * len(template.beats))[: len(template.beats)]
+            if len(scene.dialogue) < len(turns):
+                break
+            lines = [
+                d.model_copy(update={"character": who})
+                for d, who in zip(scene.dialogue, turns, strict=False)
+            ]
+            changed = {id(old): new for old, new in zip(scene.dialogue, lines, strict=False)}
+            script = replace_scene(
+                script,
+                scene.model_copy(
+                    update={
+                        "location": template.location,
+                        "characters": list(template.characters),
+                        "beats": beats,
+                        "dialogue": lines,
+                    }
+                ),
+            )
+            rebuilt = []
+            for shot in shots.for_scene(scene.id):
+                kept = [
+                    changed[id(d)] for d in _originals(scene, shot.dialogue) if id(d) in changed
+                ]
+                cast = [c for c in shot.characters if c in template.characters]
+                cast += [d.character for d in kept if d.character not in cast]
+                rebuilt.append(
+                    shot.model_copy(
+                        update={"location": template.location, "characters": cast, "dialogue": kept}
+                    )
+                )
+            shots = replace_shots(shots, *rebuilt)
+        else:
+            yield Change(
+                site=template.id,
+                description=f"every scene rebuilt on the shape of {template.id} (place, cast, "
+                "turns and beat count)",
+                script=script,
+                shots=shots,
+                scene_ids=(scenes[-1].id if template.id != scenes[-1].id else scenes[-2].id,),
+            )
+
+
+def _originals(scene: Scene, carried: list[DialogueLine]) -> list[DialogueLine]:
+    """The scene's own line objects for the lines a shot carries."""
+    return [d for d in scene.dialogue if d in carried]
 
 
 MUTATORS: tuple[Mutator, ...] = (
@@ -191,7 +237,8 @@ MUTATORS: tuple[Mutator, ...] = (
     Mutator(REPEATED_LINE, "reordered", _line_copies(reordered, same_scene=False)),
     Mutator(REPEATED_LINE, "paraphrased", _line_copies(paraphrased, same_scene=False)),
     Mutator(REPEATED_LINE, "same_scene", _line_copies(appended, same_scene=True)),
-    Mutator(REPEATED_BEAT, "beat_copied", _beat_copies(whole_scene=False)),
-    Mutator(REPEATED_BEAT, "beat_reworded", _beat_copies(whole_scene=False, edit=paraphrased)),
-    Mutator(REPEATED_BEAT, "scene_cloned", _beat_copies(whole_scene=True)),
+    Mutator(REPEATED_BEAT, "scene_replayed", _beat_copies(1.0)),
+    Mutator(REPEATED_BEAT, "scene_replayed_reworded", _beat_copies(1.0, edit=paraphrased)),
+    Mutator(REPEATED_BEAT, "half_replayed", _beat_copies(0.5)),
+    Mutator(REPEATED_BEAT, "shape_cloned", _shapes_cloned),
 )

@@ -40,6 +40,12 @@ def _has_defect(mutant: Mutant, ep: CleanEpisode) -> bool:  # noqa: C901 - one b
         return max(fuzz.token_set_ratio(new, t) for t in earlier) >= 75
     if mutant.defect == "repeated_beat":
         (sid,) = mutant.scene_ids
+        if mutant.variant == "shape_cloned":
+            shapes = [
+                (x.location, frozenset(x.characters), len(x.beats), len(x.dialogue))
+                for x in script.scenes
+            ]
+            return max(shapes.count(x) for x in shapes) * 2 > len(shapes)
         others = [b for s in script.scenes if s.id != sid for b in s.beats]
         return any(fuzz.token_set_ratio(b, o) >= 80 for b in scenes[sid].beats for o in others)
     if mutant.defect == "silent_speaker":
@@ -78,10 +84,24 @@ def _has_defect(mutant: Mutant, ep: CleanEpisode) -> bool:  # noqa: C901 - one b
         budget = scene_budgets(ep.brief, script.scenes)[sid]
         length = sum(s.duration_s for s in shots.for_scene(sid))
         return abs(length - budget) / budget > 0.5
-    if mutant.defect == "premise_missing":
+    if mutant.defect == "premise_noun_missing":
         story = _story(mutant).lower()
         nouns = mutant.id.split(":")[-1].split("+")
         return all(not re.search(rf"\b{n}", story) for n in nouns)
+    if mutant.defect == "premise_named_missing":
+        story = _story(mutant).lower()
+        gone = mutant.id.split(":")[-1]
+        places = {x.location for x in script.scenes} | {x.location for x in shots.shots}
+        cast = {c for x in script.scenes for c in x.characters}
+        cast |= {c for x in shots.shots for c in x.characters}
+        cast |= {d.character for x in script.scenes for d in x.dialogue}
+        if gone in {loc.id for loc in ep.bible.locations}:
+            name = ep.bible.location(gone).name.lower()
+            return gone not in places and name not in story
+        who = ep.bible.character(gone)
+        return gone not in cast and not any(
+            re.search(rf"\b{p.lower()}\b", story) for p in who.name.split()
+        )
     raise AssertionError(f"no property for {mutant.defect}")
 
 
@@ -121,7 +141,13 @@ def test_the_clean_episode_has_none_of_the_defects(episode):
     )
     for scene in episode.script.scenes:
         for defect in DEFECTS:
-            if defect.name in ("repeated_line", "premise_missing", "long_hold"):
+            if defect.name in (
+                "repeated_line",
+                "repeated_beat",
+                "premise_noun_missing",
+                "premise_named_missing",
+                "long_hold",
+            ):
                 continue  # these properties read what the mutant added
             probe = clean.model_copy(
                 update={"defect": defect.name, "scene_ids": (scene.id,), "shot_ids": ()}
