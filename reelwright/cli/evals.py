@@ -158,11 +158,14 @@ def eval_critic_mutations(
         for d in log.defects:
             mark = "ok" if d.passed else "LOW"
             typer.echo(
-                f"{d.defect:<22} {d.killed:>4}/{d.mutants:<4} kill rate {d.kill_rate:.2f}  {mark}"
+                f"{d.defect:<22} {d.killed:>4}/{d.mutants:<4} kill rate {d.kill_rate:.3f}  {mark}"
             )
         for c in log.clean:
             if c.false_alarm:
-                typer.echo(f"false alarm on clean episode {c.episode}: {', '.join(c.failing)}")
+                failing = f"fails {', '.join(c.failing)}; " if c.failing else ""
+                typer.echo(f"false alarm on clean episode {c.episode}: {failing}notes:")
+                for n in c.notes:
+                    typer.echo(f"  [{n.dimension} -> {n.target}] {n.text}")
         typer.echo(
             f"critic mutations: {'passed' if log.passed else 'FAILED'} — {len(log.mutants)} "
             f"mutants, {log.false_alarms} false alarm(s)"
