@@ -80,6 +80,9 @@ class MutantResult(BaseModel):
     score: float | None
     threshold: float
     survived_because: str = ""
+    killed_by: list[str] = Field(
+        default_factory=list, description="The detectors (`Note.check`) of the notes that named it."
+    )
 
 
 class VariantSummary(BaseModel):
@@ -94,6 +97,9 @@ class DefectSummary(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     defect: str
+    detectors: list[str] = Field(
+        default_factory=list, description="The detectors whose notes killed its mutants."
+    )
     check: str
     dimension: str
     target: Target
@@ -245,6 +251,7 @@ def judge_mutant(mutant: Mutant, critique: Critique, thresholds: Thresholds) -> 
         score=score,
         threshold=threshold,
         survived_because=why,
+        killed_by=sorted({n.check or n.source for n in naming}) if not why else [],
     )
 
 
@@ -299,6 +306,7 @@ def summarise(
         out.append(
             DefectSummary(
                 defect=defect.name,
+                detectors=sorted({c for r in mine for c in r.killed_by}),
                 check=defect.check,
                 dimension=defect.dimension,
                 target=defect.target,
