@@ -91,3 +91,16 @@ def test_the_original_briefs_and_bibles_are_also_in_examples():
 def test_an_unknown_episode_name_is_an_input_error_naming_the_shipped_ones():
     with pytest.raises(InputError, match="no clean episode named nope.*first-light"):
         load_episodes(["nope"])
+
+
+@pytest.mark.parametrize(
+    "brief", sorted((REPO / "examples").glob("*/briefs/*.yaml")), ids=lambda p: p.stem
+)
+def test_an_original_example_brief_finds_its_bible_and_rights_ledger(brief):
+    from reelwright.loading import load_inputs
+
+    loaded, bible = load_inputs(brief, None)
+    assert set(loaded.characters) <= {c.id for c in bible.characters}
+    ledger = (brief.parent.parent / "rights.yaml").read_text(encoding="utf-8")
+    for cid in loaded.characters + loaded.locations:
+        assert f"id: {cid}," in ledger
