@@ -21,6 +21,7 @@ from reelwright.models import (
     Bible,
     Brief,
     Critique,
+    Note,
     RenderResult,
     Script,
     ShotList,
@@ -211,15 +212,23 @@ def sample(mutator: Mutator, episode: CleanEpisode, per_variant: int, seed: int)
     return [every[i] for i in sorted(rng.sample(range(len(every)), per_variant))]
 
 
-def judge_mutant(mutant: Mutant, critique: Critique, thresholds: Thresholds) -> MutantResult:
+def judge_mutant(
+    mutant: Mutant, critique: Critique, thresholds: Thresholds, clean: Critique | None = None
+) -> MutantResult:
     """Killed: the mutant's dimension is below its threshold and one note on that dimension,
-    aimed at the mutant's agent, names every scene and shot id the mutant touched."""
+    aimed at the mutant's agent, names every scene and shot id the mutant touched. A note the
+    clean episode's critique also carries is no evidence that the defect was found."""
+    before = set() if clean is None else {_note_key(n) for n in clean.notes}
     limits = thresholds.dimensions()
     threshold = limits.get(mutant.dimension, 0.0)
     score = critique.scores.get(mutant.dimension)
     failing = critique.failing(thresholds)
     aimed = [
-        n for n in critique.notes if n.dimension == mutant.dimension and n.target == mutant.target
+        n
+        for n in critique.notes
+        if n.dimension == mutant.dimension
+        and n.target == mutant.target
+        and _note_key(n) not in before
     ]
     naming = [
         n
@@ -253,6 +262,10 @@ def judge_mutant(mutant: Mutant, critique: Critique, thresholds: Thresholds) -> 
         survived_because=why,
         killed_by=sorted({n.check or n.source for n in naming}) if not why else [],
     )
+
+
+def _note_key(note: Note) -> tuple[object, ...]:
+    return (note.check, note.dimension, note.target, note.scene_ids, note.shot_ids, note.text)
 
 
 def judge_clean(
@@ -345,7 +358,7 @@ def run_suite(
     clean: list[CleanResult] = []
     results: list[MutantResult] = []
     for episode in episodes:
-        critique, _ = critic.critique(
+        baseline, _ = critic.critique(
             1,
             episode.brief,
             episode.bible,
@@ -353,7 +366,7 @@ def run_suite(
             episode.shots,
             frames.renders(episode, episode.shots),
         )
-        clean.append(judge_clean(episode, critique, mutated))
+        clean.append(judge_clean(episode, baseline, mutated))
         mutants = [
             m
             for mutator in mutators
@@ -368,7 +381,7 @@ def run_suite(
                 mutant.shots,
                 frames.renders(episode, mutant.shots),
             )
-            results.append(judge_mutant(mutant, critique, episode.brief.thresholds))
+            results.append(judge_mutant(mutant, critique, episode.brief.thresholds, baseline))
             if progress is not None:
                 progress(episode.name, n, len(mutants))
         log.info("critic mutations: %s, %d mutants", episode.name, len(mutants))

@@ -15,7 +15,7 @@ SPEAKER_NOT_IN_SHOT = Defect(
     "speaker_not_in_shot", "continuity", "director", "line in a shot without its speaker"
 )
 SPEAKER_NEVER_SHOWN = Defect(
-    "speaker_never_shown", "continuity", "director", "coverage: a speaker no shot shows"
+    "speaker_never_shown", "shot_variety", "director", "coverage: a speaker no shot shows"
 )
 
 

@@ -70,6 +70,16 @@ def test_a_mutant_survives_when_the_critique_misses_any_part(critique, why):
     assert why in result.survived_because
 
 
+def test_a_note_the_clean_episode_also_got_is_no_evidence_of_a_kill():
+    note = _note()
+    clean = Critique(iteration=1, scores=SCORES, overall=9.0, notes=[note])
+    result = judge_mutant(MUTANT, _critique(4.0, note), Thresholds(), clean)
+    assert not result.killed
+    assert "no continuity note aimed at the director" in result.survived_because
+    fresh = _note(text="shot s1-4 carries juno's line but does not show juno")
+    assert judge_mutant(MUTANT, _critique(4.0, note, fresh), Thresholds(), clean).killed
+
+
 def test_a_clean_episode_raises_a_false_alarm_on_a_failing_score_or_a_mutated_kind_of_note():
     quiet = Critique(iteration=1, scores=SCORES, overall=9.0)
     assert not judge_clean(EPISODE, quiet, {"continuity"}).false_alarm
