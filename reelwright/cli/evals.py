@@ -1,4 +1,4 @@
-"""`reelwright eval run` and `reelwright eval calibrate`."""
+"""`reelwright eval run`, `eval calibrate` and `eval critic-mutations`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from reelwright.cli.common import (
 )
 
 eval_app = typer.Typer(
-    help="Eval suites (`eval run`) and critic calibration (`eval calibrate`).",
+    help="Eval suites (`eval run`), critic calibration (`eval calibrate`) and the critic's "
+    "mutation suite (`eval critic-mutations`).",
     no_args_is_help=True,
 )
 app.add_typer(eval_app, name="eval")
@@ -120,4 +121,59 @@ def eval_run(
         typer.echo(f"  {name}: {path}")
     if comparison and comparison.regressions:
         typer.echo(f"regressions beyond tolerance: {', '.join(comparison.regressions)}", err=True)
+        raise typer.Exit(EXIT_FAILED)
+
+
+@eval_app.command("critic-mutations")
+def eval_critic_mutations(
+    out: Annotated[
+        Path, typer.Option(help="Output folder: critic-mutations.json, .html and the frames.")
+    ] = Path("critic-mutations-out"),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the log (critic-mutations.json) on stdout.")
+    ] = False,
+    per_variant: Annotated[
+        int,
+        typer.Option(min=0, max=1000, help="Mutants per variant and episode (0: every site)."),
+    ] = 3,
+    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Sampling seed.")] = 0,
+    episode: Annotated[
+        list[str] | None,
+        typer.Option("--episode", help="Only this clean episode (repeatable); default: all."),
+    ] = None,
+) -> None:
+    """Check the critic against the mutation suite: every clean episode must pass with no
+    note of a mutated kind, and every defect class needs a kill rate of at least 0.95 (its
+    mutants fail on the right dimension with a note aimed at the right agent and ids).
+    Exit 0 when both hold, 1 when not."""
+    with user_errors("eval critic-mutations"):
+        from reelwright.evals.mutations.report import write_reports
+        from reelwright.evals.mutations.runner import SuiteOptions, run_suite
+
+        options = SuiteOptions(
+            out=out, seed=seed, per_variant=per_variant, episodes=tuple(episode or ())
+        )
+        log = run_suite(options)
+        files = write_reports(log, out)
+    if as_json:
+        typer.echo(log.to_json(indent=1))
+    else:
+        for d in log.defects:
+            mark = "ok" if d.passed else "LOW"
+            typer.echo(
+                f"{d.defect:<22} {d.killed:>4}/{d.mutants:<4} kill rate {d.kill_rate:.3f}  {mark}"
+            )
+        for c in log.clean:
+            if c.false_alarm:
+                failing = f"fails {', '.join(c.failing)}; " if c.failing else ""
+                typer.echo(f"false alarm on clean episode {c.episode}: {failing}notes:")
+                for n in c.notes:
+                    typer.echo(f"  [{n.dimension} -> {n.target}] {n.text}")
+        typer.echo(
+            f"critic mutations: {'passed' if log.passed else 'FAILED'} — {len(log.mutants)} "
+            f"mutants, {log.false_alarms} false alarm(s)"
+        )
+        for name, path in files.items():
+            typer.echo(f"  {name}: {path}")
+    if not log.passed:
         raise typer.Exit(EXIT_FAILED)

@@ -31,9 +31,12 @@ class Premise:
         return len(self.characters) + len(self.locations) + len(self.words)
 
 
-def _forms(name: str, entity_id: str) -> list[str]:
+def _forms(name: str, entity_id: str, person: bool = True) -> list[str]:
+    """How a text names a character (full name, first name, id) or a place (full name, id:
+    the first word alone, "Blue" of "The Blue Lantern", is not the place's name)."""
     bare = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
-    return [name, bare, bare.split()[0], entity_id.replace("_", " ").replace("-", " ")]
+    first = [bare.split()[0]] if person else []
+    return [name, bare, *first, entity_id.replace("_", " ").replace("-", " ")]
 
 
 def _mentions(forms: list[str], text: str) -> bool:
@@ -43,10 +46,11 @@ def _mentions(forms: list[str], text: str) -> bool:
 def premise(brief: Brief, bible: Bible) -> Premise:
     logline = brief.logline
     chars = [c for c in bible.characters if _mentions(_forms(c.name, c.id), logline)]
-    locs = [loc for loc in bible.locations if _mentions(_forms(loc.name, loc.id), logline)]
+    locs = [loc for loc in bible.locations if _mentions(_forms(loc.name, loc.id, False), logline)]
     named: set[str] = set()
-    for name, entity_id in [(c.name, c.id) for c in chars] + [(x.name, x.id) for x in locs]:
-        for form in _forms(name, entity_id):
+    entities = [(c.name, c.id, True) for c in chars] + [(x.name, x.id, False) for x in locs]
+    for name, entity_id, person in entities:
+        for form in _forms(name, entity_id, person):
             named |= content_stems(form)
     content = [w for w in text_words(logline) if w not in STOP_WORDS and len(w) > 2]
     words = dict.fromkeys(w for w in content if stem(w) not in named)
@@ -68,7 +72,7 @@ def check_premise(brief: Brief, bible: Bible, script: Script) -> Iterable[Defect
             yield _missing(f"{c.name}, whom the logline names,", ends)
     for lid in p.locations:
         loc = bible.location(lid)
-        if lid not in places and not _mentions(_forms(loc.name, loc.id), text):
+        if lid not in places and not _mentions(_forms(loc.name, loc.id, False), text):
             yield _missing(f"{loc.name}, where the logline is set,", ends)
     if p.words:
         stems = content_stems(text)
