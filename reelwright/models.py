@@ -226,6 +226,12 @@ class Brief(Record):
     distribution: Distribution = Field(default_factory=Distribution)
     thresholds: Thresholds = Field(default_factory=Thresholds)
     holds: HoldNorms = Field(default_factory=HoldNorms)
+    premise: list[Annotated[str, StringConstraints(min_length=2, max_length=60)]] | None = Field(
+        None,
+        max_length=30,
+        description="The logline's key things the story must show (words or short phrases); "
+        "unset: the critic takes the heads of the logline's noun phrases.",
+    )
     budget: Budget = Field(default_factory=Budget)
 
     @field_validator("aspect_ratio")

@@ -1,9 +1,14 @@
 """The premise: the logline's key people, places and things appear in the script.
 
 Key terms are found without a model: the bible's characters and locations the logline names
-(by full name, first name or id), then the logline's other content words (a small stop-word
-list, crude stemming). A named character or place must be in the script (in a scene's cast or
-location, or named in its beats, summaries or dialogue); the other words must mostly appear.
+(by full name, first name or id), then the logline's other things — the brief's `premise` list
+when it has one, else the head of each noun phrase of the logline ("a clockwork helper" gives
+"helper", "Odalys's boat" gives "boat"), so verbs ("builds", "returns") and modifiers are not
+taken for things. A named character or place
+must be in the script (in a scene's cast or location, or named in its beats, summaries or
+dialogue); so must every key thing (each content word of it; crude stemming: "lamps" is
+"lamp"); when most are missing
+the script has drifted from its premise.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from dataclasses import dataclass
 
 from reelwright.critic.defects import Defect
 from reelwright.critic.text import STOP_WORDS, content_stems, stem
-from reelwright.critic.text import words as text_words
 from reelwright.models import Bible, Brief, Script
 
 MIN_WORD_SHARE = 0.5  # below this share of the logline's other words, the script has drifted
@@ -43,6 +47,42 @@ def _mentions(forms: list[str], text: str) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text, re.IGNORECASE) for f in forms)
 
 
+DETERMINERS = frozenset(
+    "a an the his her their its our my your this that these those every each some two three "
+    "four five several".split()
+)
+ADVERBS = frozenset("home away tonight today tomorrow together alone again ago".split())
+PHRASE_LENGTH = 4  # words a noun phrase may run to after its determiner
+
+
+def noun_heads(text: str) -> list[str]:
+    """The head of each noun phrase in `text` — the last word of up to four after an article,
+    a possessive ("Odalys's") or a number, stopping at a stop word, an adverb or punctuation;
+    a word in -s followed by a stop word ends the phrase before it (a verb: "the fleet returns
+    at dusk" gives "fleet")."""
+    out: list[str] = []
+    for clause in re.split(r"[,.;:!?()\u2014]+", text.replace("\u2019", "'")):
+        tokens = clause.split()
+        for i, token in enumerate(tokens):
+            bare = token.lower()
+            if not (bare in DETERMINERS or bare.endswith("'s")):
+                continue
+            phrase: list[str] = []
+            for k, word in enumerate(tokens[i + 1 : i + 1 + PHRASE_LENGTH]):
+                w = re.sub(r"[^a-z0-9-]", "", word.lower().removesuffix("'s"))
+                if not w or w in STOP_WORDS or w in DETERMINERS or w in ADVERBS:
+                    break
+                after = tokens[i + 2 + k].lower() if i + 2 + k < len(tokens) else ""
+                if phrase and w.endswith("s") and not w.endswith("ss") and after in STOP_WORDS:
+                    break
+                phrase.append(w)
+                if word.lower().endswith("'s"):
+                    break  # "the club's final set": the possessive starts a phrase of its own
+            if phrase:
+                out.append(phrase[-1])
+    return out
+
+
 def premise(brief: Brief, bible: Bible) -> Premise:
     logline = brief.logline
     chars = [c for c in bible.characters if _mentions(_forms(c.name, c.id), logline)]
@@ -52,7 +92,10 @@ def premise(brief: Brief, bible: Bible) -> Premise:
     for name, entity_id, person in entities:
         for form in _forms(name, entity_id, person):
             named |= content_stems(form)
-    content = [w for w in text_words(logline) if w not in STOP_WORDS and len(w) > 2]
+    if brief.premise is not None:  # the brief says what the story must show
+        content = [t.strip().lower() for t in brief.premise]
+    else:
+        content = [w for w in noun_heads(logline) if len(w) > 2]
     words = dict.fromkeys(w for w in content if stem(w) not in named)
     return Premise(tuple(c.id for c in chars), tuple(loc.id for loc in locs), tuple(words))
 
@@ -76,7 +119,7 @@ def check_premise(brief: Brief, bible: Bible, script: Script) -> Iterable[Defect
             yield _missing(f"{loc.name}, where the logline is set,", ends)
     if p.words:
         stems = content_stems(text)
-        absent = [w for w in p.words if stem(w) not in stems]
+        absent = [w for w in p.words if not content_stems(w) <= stems]
         if len(absent) > len(p.words) * (1 - MIN_WORD_SHARE):
             yield Defect(
                 check="premise.drift",
@@ -94,9 +137,10 @@ def check_premise(brief: Brief, bible: Bible, script: Script) -> Iterable[Defect
                     check="premise.word",
                     dimension="structure",
                     target="writer",
-                    gravity="minor",
+                    gravity="major",
                     scene_ids=ends,
-                    text=f'The logline\'s "{w}" appears nowhere in the script.',
+                    text=f'The logline\'s "{w}" appears nowhere in the script; the story '
+                    "should show it.",
                 )
 
 

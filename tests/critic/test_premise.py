@@ -9,7 +9,29 @@ def test_key_terms_are_the_named_bible_entries_and_the_other_content_words(clean
     p = premise(clean.brief, clean.bible)
     assert p.characters == ("juno", "pip", "odalys")
     assert p.locations == ("harbour", "lighthouse")
-    assert p.words == ("storm", "knocks", "radio", "rig", "signal", "guide", "boat", "home")
+    # the heads of the logline's noun phrases: no verbs ("knocks", "rig"), no adverbs ("home")
+    assert p.words == ("storm", "radio", "signal", "boat")
+
+
+def test_a_brief_can_name_its_key_things(clean):
+    brief = clean.brief.model_copy(update={"premise": ["flare gun", "storm"]})
+    assert premise(brief, clean.bible).words == ("flare gun", "storm")
+    (d,) = check_premise(brief, clean.bible, clean.script)
+    assert (d.check, d.gravity) == ("premise.word", "major") and '"flare gun"' in d.text
+
+
+def test_noun_heads_skip_verbs_and_modifiers():
+    from reelwright.critic.premise import noun_heads
+
+    assert noun_heads(
+        "Juno builds a clockwork helper to repair the lighthouse lamp before the fishing fleet "
+        "returns at dusk."
+    ) == ["helper", "lamp", "fleet"]
+    assert noun_heads("Aboard a failing colony ship, the crew votes on the engines.") == [
+        "ship",
+        "crew",
+        "engines",
+    ]
 
 
 def test_the_clean_episode_keeps_its_premise(clean):
@@ -52,8 +74,9 @@ def test_a_script_about_something_else_has_drifted(clean):
     assert (d.check, d.gravity) == ("premise.drift", "major")
 
 
-def test_one_missing_word_is_a_minor_note(clean):
+def test_one_missing_key_thing_fails_structure(clean):
+    brief = clean.brief.model_copy(update={"premise": ["storm", "radio", "signal", "boat", "guide"]})
     ep = clean.with_scene("s3", summary="From the lighthouse they flash the signal to the boat.")
-    (d,) = check_premise(ep.brief, ep.bible, ep.script)
-    assert (d.check, d.gravity) == ("premise.word", "minor")
+    (d,) = check_premise(brief, ep.bible, ep.script)
+    assert (d.check, d.gravity, d.dimension) == ("premise.word", "major", "structure")
     assert '"guide"' in d.text

@@ -81,6 +81,8 @@ def load_episode(path: Path, root: Path | None = None) -> CleanEpisode:
         brief.check_against(bible)
     except ValueError as exc:
         raise InputError(f"clean episode {path}: {exc}") from None
+    if brief.premise is None:  # the episode's key nouns are what its story must show
+        brief = brief.model_copy(update={"premise": list(data.premise)})
     return CleanEpisode(
         name=path.stem,
         brief=brief,
