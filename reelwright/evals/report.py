@@ -4,11 +4,13 @@ JUnit XML for CI test tabs."""
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from reelwright.evals.verdict import run_verdict
 from reelwright.models import DIMENSIONS
-from reelwright.records import CaseResult, Comparison, EvalLog, SuiteSummary
+from reelwright.records import CaseResult, Comparison, ComparisonRow, EvalLog, SuiteSummary
 
 PALETTE = [
     "#2a6f97",
@@ -28,6 +30,34 @@ def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     return html.escape(str(value))
+
+
+def _num(value: float | None, fmt: str = ".4g") -> str:
+    return "–" if value is None else format(value, fmt)
+
+
+def _ci(ci: tuple[float, float] | None) -> str:
+    return "–" if ci is None else f"[{ci[0]:+.4g}, {ci[1]:+.4g}]"
+
+
+def _judgement(r: ComparisonRow) -> str:
+    if r.regression:
+        return "REGRESSION"
+    return "reported" if r.gate == "reported" else ""
+
+
+def legend(entries: list[tuple[str, str]], kind: str = "dot") -> str:
+    """An HTML legend naming a chart's series: (label, colour) pairs; `kind` draws the key
+    as a dot, a line or a bar."""
+    keys = []
+    for label, colour in entries:
+        key = (
+            f'<span class="key {kind}" style="background:{html.escape(colour)}"></span>'
+            if kind != "line"
+            else f'<span class="key line" style="border-color:{html.escape(colour)}"></span>'
+        )
+        keys.append(f"<li>{key}{html.escape(label)}</li>")
+    return f'<ul class="legend">{"".join(keys)}</ul>'
 
 
 # --------------------------------------------------------------------------- SVG plots
@@ -147,10 +177,62 @@ def pass_bar(summary: SuiteSummary) -> str:
 
 # --------------------------------------------------------------------------- documents
 
+PASS_SERIES = [
+    ("pass rate (critic thresholds met)", PALETTE[0]),
+    ("expectation rate (the suite's assertions)", PALETTE[1]),
+]
+
+
+def series_legends(cases: list[CaseResult]) -> dict[str, str]:
+    """The legend of each chart, by figure id: every series it draws, named."""
+    dims = [*DIMENSIONS, "overall"]
+    return {
+        "pass": legend(PASS_SERIES, "bar") + legend([("95% Wilson interval", "#111")], "line"),
+        "scores": legend([(d, PALETTE[i % len(PALETTE)]) for i, d in enumerate(dims)])
+        + legend([("mean over cases", "#111")], "line"),
+        "iterations": legend(
+            [
+                (c.id, PALETTE[k % len(PALETTE)])
+                for k, c in enumerate(x for x in cases if x.score_history)
+            ],
+            "line",
+        ),
+    }
+
+
+def comparison_html(comparison: Comparison) -> str:
+    crow = "".join(
+        f'<tr class="{"fail" if r.regression else ""}"><td>{html.escape(r.metric)}</td>'
+        f"<td>{html.escape(r.gate)}</td><td>{r.n}</td><td>{_num(r.baseline)}</td>"
+        f"<td>{_num(r.current)}</td><td>{_num(r.diff, '+.4g')}</td><td>{_ci(r.ci95)}</td>"
+        f"<td>{_num(r.p_value, '.3g')}</td><td>{_num(r.tolerance, 'g')}</td>"
+        f"<td>{html.escape(', '.join(r.worse_cases) if r.gate == 'cases' else '')}</td>"
+        f"<td>{html.escape(_judgement(r))} {html.escape(r.note)}</td></tr>"
+        for r in comparison.rows
+    )
+    differ = ""
+    if comparison.only_in_baseline or comparison.only_in_current:
+        differ = (
+            '<p class="warning">The case sets differ; compared on the shared cases only. '
+            f"Missing from this run: {html.escape(', '.join(comparison.only_in_baseline))}. "
+            f"New in this run: {html.escape(', '.join(comparison.only_in_current))}.</p>"
+        )
+    return (
+        f"<h2>Compared with the baseline of {html.escape(comparison.baseline_created)}</h2>"
+        f"<p>{comparison.cases_compared} cases paired by id; one-sided tests at "
+        f"α = {comparison.alpha}; operational metrics "
+        f"{'gated' if comparison.gate_operational else 'reported only'}.</p>{differ}"
+        "<table><tr><th>metric</th><th>gate</th><th>n</th><th>baseline</th><th>current</th>"
+        "<th>diff</th><th>95% CI of diff</th><th>p</th><th>tolerance</th>"
+        f"<th>cases worse</th><th></th></tr>{crow}</table>"
+    )
+
 
 def html_report(log: EvalLog, comparison: Comparison | None = None) -> str:
     cases = log.cases
     summary = log.summary
+    verdict = run_verdict(log, comparison)
+    legends = series_legends(cases)
     rows = []
     for c in cases:
         ok = c.expectations_met
@@ -170,30 +252,19 @@ def html_report(log: EvalLog, comparison: Comparison | None = None) -> str:
         )
     metric_rows = "".join(
         f"<tr><td>{html.escape(k)}</td><td>{v.mean:.4g}</td>"
-        f"<td>[{v.ci95[0]:.4g}, {v.ci95[1]:.4g}]</td><td>{v.n}</td></tr>"
+        f"<td>[{v.ci95[0]:.4g}, {v.ci95[1]:.4g}]</td><td>{v.ci}</td><td>{v.n}</td></tr>"
         for k, v in summary.metrics.items()
     )
-    compare_html = ""
-    if comparison:
-        crow = "".join(
-            f'<tr class="{"fail" if r.regression else ""}"><td>{html.escape(r.metric)}'
-            f"</td><td>{r.baseline:.4g}</td><td>{r.current:.4g}</td>"
-            f"<td>{r.diff:+.4g}</td><td>[{r.ci95[0]:+.4g}, {r.ci95[1]:+.4g}]</td>"
-            f"<td>{'REGRESSION' if r.regression else ''}</td></tr>"
-            for r in comparison.rows
-        )
-        compare_html = (
-            f"<h2>Compared with the baseline (tolerance {comparison.tolerance})</h2>"
-            "<table><tr><th>metric</th><th>baseline</th><th>current</th><th>diff</th>"
-            f"<th>95% CI</th><th></th></tr>{crow}</table>"
-        )
+    compare_html = comparison_html(comparison) if comparison else ""
     plots = ""
     if log.kind == "episode":
         plots = (
             f'<figure class="plot" id="scores">{strip_plot(cases)}'
-            "<figcaption>Score distributions (dots: cases; bar: mean)</figcaption></figure>"
+            "<figcaption>Score distributions: one dot per case, the bar is the mean"
+            f"{legends['scores']}</figcaption></figure>"
             f'<figure class="plot" id="iterations">{iteration_plot(cases)}'
-            "<figcaption>Overall score by iteration</figcaption></figure>"
+            f"<figcaption>Overall score by iteration, one line per case"
+            f"{legends['iterations']}</figcaption></figure>"
         )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -203,29 +274,87 @@ body {{ font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; max-wid
 table {{ border-collapse: collapse; margin: 8px 0 24px; }}
 td, th {{ border: 1px solid #ccc; padding: 4px 8px; text-align: left; }}
 tr.fail td {{ background: #fde8e4; }} tr.ok td {{ background: #eef7ee; }}
-figure {{ display: inline-block; margin: 8px 16px 16px 0; }}
-figcaption {{ font-size: 12px; color: #555; }}
+figure {{ display: inline-block; margin: 8px 16px 16px 0; vertical-align: top; }}
+figcaption {{ font-size: 12px; color: #555; max-width: 640px; }}
+.verdict {{ font-size: 18px; font-weight: 600; padding: 10px 14px; border-radius: 4px; }}
+.verdict.pass {{ background: #e3f4e3; border-left: 6px solid #2e7d32; }}
+.verdict.fail {{ background: #fde8e4; border-left: 6px solid #c62828; }}
+.warning {{ background: #fff4d6; padding: 6px 10px; }}
+ul.legend {{ list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; }}
+ul.legend li {{ margin: 0 14px 2px 0; }}
+.key {{ display: inline-block; width: 10px; height: 10px; margin-right: 5px; }}
+.key.dot {{ border-radius: 50%; }}
+.key.line {{ width: 16px; height: 0; border-top: 3px solid; vertical-align: middle; }}
 </style></head><body>
+<p class="verdict {"pass" if verdict.passed else "fail"}" id="verdict">
+{html.escape(verdict.line)}</p>
 <h1>Eval: {html.escape(log.suite)}</h1>
 <p>{summary.cases} cases · {summary.errors} errors · created {html.escape(log.created)}
 · log version {log.version}</p>
 <figure class="plot" id="pass">{pass_bar(summary)}
-<figcaption>Pass rates with bootstrap 95% intervals</figcaption></figure>
+<figcaption>Pass rates with Wilson 95% intervals{legends["pass"]}</figcaption></figure>
 {plots}
 <h2>Cases</h2>
 <table><tr><th>case</th><th>tags</th><th>status</th><th>passed thresholds</th>
 <th>expectations</th><th>iterations</th><th>overall</th><th>failures</th><th></th></tr>
 {"".join(rows)}</table>
 <h2>Suite metrics</h2>
-<table><tr><th>metric</th><th>mean</th><th>95% CI</th><th>n</th></tr>{metric_rows}</table>
+<table><tr><th>metric</th><th>mean</th><th>95% CI</th><th>interval</th><th>n</th></tr>
+{metric_rows}</table>
 {compare_html}
 </body></html>
 """
 
 
+def comparison_markdown(comparison: Comparison) -> list[str]:
+    lines = [
+        f"## Compared with the baseline of {comparison.baseline_created}",
+        "",
+        f"{comparison.cases_compared} cases paired by id; one-sided tests at "
+        f"alpha {comparison.alpha}; operational metrics "
+        f"{'gated' if comparison.gate_operational else 'reported only'}.",
+        "",
+    ]
+    if comparison.only_in_baseline or comparison.only_in_current:
+        lines += [
+            f"**The case sets differ**: missing from this run: "
+            f"{', '.join(comparison.only_in_baseline) or '-'}; new in this run: "
+            f"{', '.join(comparison.only_in_current) or '-'}.",
+            "",
+        ]
+    lines += [
+        "| metric | gate | n | baseline | current | diff | 95% CI | p | tolerance | |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in comparison.rows:
+        mark = "**REGRESSION**" if r.regression else _judgement(r)
+        worse = f" ({', '.join(r.worse_cases)})" if r.regression and r.gate == "cases" else ""
+        lines.append(
+            f"| {r.metric} | {r.gate} | {r.n} | {_num(r.baseline)} | {_num(r.current)} | "
+            f"{_num(r.diff, '+.4g')} | {_ci(r.ci95)} | {_num(r.p_value, '.3g')} | "
+            f"{_num(r.tolerance, 'g')} | {mark}{worse} {r.note} |"
+        )
+    return lines
+
+
+def comparison_text(comparison: Comparison) -> str:
+    """The comparison as a plain-text table for the console."""
+    head = f"{'metric':<22} {'gate':<11} {'n':>3} {'baseline':>9} {'current':>9} {'diff':>9}"
+    lines = [head + f"  {'95% CI of diff':<20} {'p':>6}"]
+    for r in comparison.rows:
+        lines.append(
+            f"{r.metric:<22} {r.gate:<11} {r.n:>3} {_num(r.baseline):>9} {_num(r.current):>9} "
+            f"{_num(r.diff, '+.4g'):>9}  {_ci(r.ci95):<20} {_num(r.p_value, '.3g'):>6}"
+            f"  {_judgement(r)} {r.note}".rstrip()
+        )
+    return "\n".join(lines)
+
+
 def markdown_report(log: EvalLog, comparison: Comparison | None = None) -> str:
     s = log.summary
     lines = [
+        f"**{run_verdict(log, comparison).line}**",
+        "",
         f"# Eval: {log.suite}",
         "",
         f"{s.cases} cases, {s.errors} errors.",
@@ -240,31 +369,31 @@ def markdown_report(log: EvalLog, comparison: Comparison | None = None) -> str:
             f"{'ok' if c.expectations_met else 'FAIL: ' + '; '.join(c.failures)}"
             f" | {iterations} | {c.scores.get('overall', '')} |"
         )
-    lines += ["", "| metric | mean | 95% CI | n |", "|---|---|---|---|"]
+    lines += ["", "| metric | mean | 95% CI | interval | n |", "|---|---|---|---|---|"]
     for k, v in s.metrics.items():
-        lines.append(f"| {k} | {v.mean:.4g} | [{v.ci95[0]:.4g}, {v.ci95[1]:.4g}] | {v.n} |")
+        lines.append(
+            f"| {k} | {v.mean:.4g} | [{v.ci95[0]:.4g}, {v.ci95[1]:.4g}] | {v.ci} | {v.n} |"
+        )
     if comparison:
-        lines += [
-            "",
-            f"## Compared with the baseline (tolerance {comparison.tolerance})",
-            "",
-            "| metric | baseline | current | diff | 95% CI | |",
-            "|---|---|---|---|---|---|",
-        ]
-        for r in comparison.rows:
-            lines.append(
-                f"| {r.metric} | {r.baseline:.4g} | {r.current:.4g} | "
-                f"{r.diff:+.4g} | [{r.ci95[0]:+.4g}, {r.ci95[1]:+.4g}] | "
-                f"{'**REGRESSION**' if r.regression else ''} |"
-            )
+        lines += ["", *comparison_markdown(comparison)]
     return "\n".join(lines) + "\n"
+
+
+# Characters XML 1.0 cannot carry at all (not even as character references).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` with every character XML 1.0 cannot hold shown as a visible escape (`\\x1b`),
+    so a case's error or failure text never breaks the report."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def junit_xml(log: EvalLog) -> str:
     cases = log.cases
     suite = ET.Element(
         "testsuite",
-        name=log.suite,
+        name=xml_text(log.suite),
         tests=str(len(cases)),
         failures=str(sum(not c.expectations_met and c.status != "error" for c in cases)),
         errors=str(sum(c.status == "error" for c in cases)),
@@ -274,14 +403,16 @@ def junit_xml(log: EvalLog) -> str:
         tc = ET.SubElement(
             suite,
             "testcase",
-            classname=f"reelwright.{log.suite}",
-            name=c.id,
+            classname=xml_text(f"reelwright.{log.suite}"),
+            name=xml_text(c.id),
             time=str(c.wall_s),
         )
         if c.status == "error":
-            ET.SubElement(tc, "error", message=c.error[:500]).text = c.error
+            error = xml_text(c.error)
+            ET.SubElement(tc, "error", message=error[:500]).text = error
         elif not c.expectations_met:
-            ET.SubElement(tc, "failure", message="; ".join(c.failures)[:500]).text = "\n".join(
-                c.failures
+            failures = [xml_text(f) for f in c.failures]
+            ET.SubElement(tc, "failure", message="; ".join(failures)[:500]).text = "\n".join(
+                failures
             )
     return ET.tostring(suite, encoding="unicode", xml_declaration=True)
