@@ -17,7 +17,6 @@ correlation that is undefined (a constant series, too few artefacts) is null wit
 from __future__ import annotations
 
 import json
-import math
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +33,7 @@ RATED = (*DIMENSIONS, "overall")
 SCALE = (0.0, 10.0)
 MIN_ARTEFACTS = 3
 BOOTSTRAP_SAMPLES = 1000
+MAX_UNDEFINED = 0.1  # withhold the interval when more resamples than this had no correlation
 
 
 class LabelledItem(BaseModel):
@@ -55,6 +55,7 @@ class Correlation(BaseModel):
 
     value: float | None = Field(description="None when undefined; `reason` says why.")
     ci95: tuple[float, float] | None = None
+    undefined_resamples: int = Field(0, description="Bootstrap resamples with no correlation.")
     reason: str | None = None
 
 
@@ -262,36 +263,36 @@ def correlation(name: str, human: list[float], critic: list[float], dim: str) ->
                 "rank correlation",
             )
     x, y = np.asarray(human), np.asarray(critic)
-    if name == "spearman":
-        value = float(_spearman(x, y))
+    value = float(_spearman(x, y)) if name == "spearman" else _kendall(x, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # undefined resamples are counted below
         result = bootstrap(
             (x, y),
-            _spearman,
+            _spearman if name == "spearman" else _kendall,
             paired=True,
-            vectorized=True,
+            vectorized=name == "spearman",
             n_resamples=BOOTSTRAP_SAMPLES,
             method="percentile",
             rng=np.random.default_rng(0),
         )
-    else:
-        value = _kendall(x, y)
-        result = bootstrap(
-            (x, y),
-            _kendall,
-            paired=True,
-            vectorized=False,
-            n_resamples=BOOTSTRAP_SAMPLES,
-            method="percentile",
-            rng=np.random.default_rng(0),
-        )
-    low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
-    if math.isnan(low) or math.isnan(high):
+    # A resample that drew a constant series has no correlation: the interval is taken over
+    # the defined resamples, and withheld when too many were undefined to trust it.
+    distribution = np.asarray(result.bootstrap_distribution, dtype=float)
+    defined = distribution[~np.isnan(distribution)]
+    undefined = len(distribution) - len(defined)
+    if undefined > MAX_UNDEFINED * len(distribution):
         return Correlation(
             value=round(value, 4),
-            reason="no bootstrap interval: some resamples had a constant series (too few "
-            "distinct values)",
+            undefined_resamples=undefined,
+            reason=f"no bootstrap interval: {undefined} of {len(distribution)} resamples "
+            "drew a constant series (too few distinct values)",
         )
-    return Correlation(value=round(value, 4), ci95=(round(low, 4), round(high, 4)))
+    low, high = np.percentile(defined, [2.5, 97.5])
+    return Correlation(
+        value=round(value, 4),
+        ci95=(round(float(low), 4), round(float(high), 4)),
+        undefined_resamples=undefined,
+    )
 
 
 def calibrate(
