@@ -5,12 +5,17 @@ Used by tests/evals/test_compare_false_alarms.py and benchmarks/compare_false_al
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from reelwright.agents.replies import JudgementReply, SceneReply
-from reelwright.testing import ScriptedEndpoint, ScriptedRequest
+from reelwright.evals.compare import compare
+from reelwright.records import EvalLog
+from reelwright.testing import BASE_URL, ScriptedEndpoint, ScriptedRequest
 from reelwright.testing.llm import JUDGE_DIMENSIONS
 
 WORDS = ["tide", "lamp", "gear", "rope", "storm", "bell", "map", "crate", "gull", "spark"]
@@ -46,3 +51,39 @@ def varying_endpoint(seed: int, latency_s: float = 0.0) -> ScriptedEndpoint:
         }
 
     return ScriptedEndpoint(latency_s).always(JudgementReply, judge).always(SceneReply, scene)
+
+
+def same_configuration_runs(folder: Path, cases: int, runs: int) -> list[EvalLog]:
+    """`runs` eval runs of one generated suite of `cases` cases, each against its own
+    `varying_endpoint(run)` mocked with respx (no network)."""
+    import os
+    from unittest import mock
+
+    import respx
+
+    from reelwright.evals.runner import EvalOptions, run_suite
+    from tests.evals.suites import make_suite
+
+    suite = make_suite(folder / "suite.yaml", cases, model_cleared="gpt-4o-mini")
+    logs = []
+    env = {"REELWRIGHT_LLM_BASE_URL": BASE_URL, "REELWRIGHT_LLM_API_KEY": "sk-test"}
+    for run in range(runs):
+        with mock.patch.dict(os.environ, env), respx.mock(assert_all_mocked=True) as router:
+            router.post(f"{BASE_URL}/chat/completions").mock(side_effect=varying_endpoint(run))
+            logs.append(run_suite(suite, EvalOptions(out=folder / f"run-{run}", long_side=128)))
+    return logs
+
+
+def false_alarms(
+    logs: list[EvalLog], tolerances: dict[str, float] | None = None
+) -> tuple[int, int, Counter[str]]:
+    """Every pair of runs compared both ways: (comparisons flagged, comparisons, how often
+    each metric was flagged)."""
+    flagged, total, metrics = 0, 0, Counter[str]()
+    for a, b in itertools.combinations(logs, 2):
+        for baseline, current in ((a, b), (b, a)):
+            total += 1
+            regressions = compare(baseline, current, tolerances).regressions
+            flagged += bool(regressions)
+            metrics.update(regressions)
+    return flagged, total, metrics
