@@ -3,8 +3,9 @@ JUnit XML for CI test tabs."""
 
 from __future__ import annotations
 
-import html
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -26,12 +27,6 @@ PALETTE = [
 ]
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return html.escape(str(value))
-
-
 def _num(value: float | None, fmt: str = ".4g") -> str:
     return "–" if value is None else format(value, fmt)
 
@@ -44,20 +39,6 @@ def _judgement(r: ComparisonRow) -> str:
     if r.regression:
         return "REGRESSION"
     return "reported" if r.gate == "reported" else ""
-
-
-def legend(entries: list[tuple[str, str]], kind: str = "dot") -> str:
-    """An HTML legend naming a chart's series: (label, colour) pairs; `kind` draws the key
-    as a dot, a line or a bar."""
-    keys = []
-    for label, colour in entries:
-        key = (
-            f'<span class="key {kind}" style="background:{html.escape(colour)}"></span>'
-            if kind != "line"
-            else f'<span class="key line" style="border-color:{html.escape(colour)}"></span>'
-        )
-        keys.append(f"<li>{key}{html.escape(label)}</li>")
-    return f'<ul class="legend">{"".join(keys)}</ul>'
 
 
 # --------------------------------------------------------------------------- SVG plots
@@ -181,129 +162,61 @@ PASS_SERIES = [
     ("pass rate (critic thresholds met)", PALETTE[0]),
     ("expectation rate (the suite's assertions)", PALETTE[1]),
 ]
+TEMPLATES = Path(__file__).parent / "templates"
 
 
-def series_legends(cases: list[CaseResult]) -> dict[str, str]:
-    """The legend of each chart, by figure id: every series it draws, named."""
+@lru_cache(maxsize=1)
+def _templates() -> Any:
+    """The report page's template: every value autoescaped; a name it gets wrong is an error."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def chart_series(cases: list[CaseResult]) -> dict[str, list[tuple[str, str]]]:
+    """Every series the charts draw, named with its colour, for their legends."""
     dims = [*DIMENSIONS, "overall"]
     return {
-        "pass": legend(PASS_SERIES, "bar") + legend([("95% Wilson interval", "#111")], "line"),
-        "scores": legend([(d, PALETTE[i % len(PALETTE)]) for i, d in enumerate(dims)])
-        + legend([("mean over cases", "#111")], "line"),
-        "iterations": legend(
-            [
-                (c.id, PALETTE[k % len(PALETTE)])
-                for k, c in enumerate(x for x in cases if x.score_history)
-            ],
-            "line",
-        ),
+        "pass": PASS_SERIES,
+        "interval": [("95% Wilson interval", "#111")],
+        "scores": [(d, PALETTE[i % len(PALETTE)]) for i, d in enumerate(dims)],
+        "mean": [("mean over cases", "#111")],
+        "iterations": [
+            (c.id, PALETTE[k % len(PALETTE)])
+            for k, c in enumerate(x for x in cases if x.score_history)
+        ],
     }
 
 
-def comparison_html(comparison: Comparison) -> str:
-    crow = "".join(
-        f'<tr class="{"fail" if r.regression else ""}"><td>{html.escape(r.metric)}</td>'
-        f"<td>{html.escape(r.gate)}</td><td>{r.n}</td><td>{_num(r.baseline)}</td>"
-        f"<td>{_num(r.current)}</td><td>{_num(r.diff, '+.4g')}</td><td>{_ci(r.ci95)}</td>"
-        f"<td>{_num(r.p_value, '.3g')}</td><td>{_num(r.tolerance, 'g')}</td>"
-        f"<td>{html.escape(', '.join(r.worse_cases) if r.gate == 'cases' else '')}</td>"
-        f"<td>{html.escape(_judgement(r))} {html.escape(r.note)}</td></tr>"
-        for r in comparison.rows
-    )
-    differ = ""
-    if comparison.only_in_baseline or comparison.only_in_current:
-        differ = (
-            '<p class="warning">The case sets differ; compared on the shared cases only. '
-            f"Missing from this run: {html.escape(', '.join(comparison.only_in_baseline))}. "
-            f"New in this run: {html.escape(', '.join(comparison.only_in_current))}.</p>"
-        )
-    return (
-        f"<h2>Compared with the baseline of {html.escape(comparison.baseline_created)}</h2>"
-        f"<p>{comparison.cases_compared} cases paired by id; one-sided tests at "
-        f"α = {comparison.alpha}; operational metrics "
-        f"{'gated' if comparison.gate_operational else 'reported only'}.</p>{differ}"
-        "<table><tr><th>metric</th><th>gate</th><th>n</th><th>baseline</th><th>current</th>"
-        "<th>diff</th><th>95% CI of diff</th><th>p</th><th>tolerance</th>"
-        f"<th>cases worse</th><th></th></tr>{crow}</table>"
-    )
-
-
 def html_report(log: EvalLog, comparison: Comparison | None = None) -> str:
+    """The self-contained report page (templates/report.html), led by the verdict."""
+    from markupsafe import Markup
+
     cases = log.cases
-    summary = log.summary
-    verdict = run_verdict(log, comparison)
-    legends = series_legends(cases)
-    rows = []
-    for c in cases:
-        ok = c.expectations_met
-        link = (
-            f'<a href="cases/{html.escape(c.id)}/package/">package</a>'
-            if c.kind == "episode" and c.status != "error"
-            else ""
+    plots = {  # SVG built from numbers and fixed names (see the plot functions)
+        "pass": Markup(pass_bar(log.summary)),
+        "scores": Markup(strip_plot(cases)),
+        "iterations": Markup(iteration_plot(cases)),
+    }
+    return str(
+        _templates()
+        .get_template("report.html")
+        .render(
+            log=log,
+            summary=log.summary,
+            cases=cases,
+            verdict=run_verdict(log, comparison),
+            plots=plots,
+            series=chart_series(cases),
+            comparison=comparison,
         )
-        overall = c.scores.get("overall", "")
-        iterations = c.iterations if "iterations" in c.model_fields_set else ""
-        rows.append(
-            f'<tr class="{"ok" if ok else "fail"}"><td>{html.escape(c.id)}</td>'
-            f"<td>{html.escape(', '.join(c.tags))}</td><td>{_fmt(c.status)}</td>"
-            f"<td>{'yes' if c.passed else 'no'}</td><td>{'✔' if ok else '✘'}</td>"
-            f"<td>{_fmt(iterations)}</td><td>{_fmt(overall)}</td>"
-            f"<td>{html.escape('; '.join(c.failures))}</td><td>{link}</td></tr>"
-        )
-    metric_rows = "".join(
-        f"<tr><td>{html.escape(k)}</td><td>{v.mean:.4g}</td>"
-        f"<td>[{v.ci95[0]:.4g}, {v.ci95[1]:.4g}]</td><td>{v.ci}</td><td>{v.n}</td></tr>"
-        for k, v in summary.metrics.items()
     )
-    compare_html = comparison_html(comparison) if comparison else ""
-    plots = ""
-    if log.kind == "episode":
-        plots = (
-            f'<figure class="plot" id="scores">{strip_plot(cases)}'
-            "<figcaption>Score distributions: one dot per case, the bar is the mean"
-            f"{legends['scores']}</figcaption></figure>"
-            f'<figure class="plot" id="iterations">{iteration_plot(cases)}'
-            f"<figcaption>Overall score by iteration, one line per case"
-            f"{legends['iterations']}</figcaption></figure>"
-        )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Reelwright eval: {html.escape(log.suite)}</title>
-<style>
-body {{ font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; max-width: 1100px; }}
-table {{ border-collapse: collapse; margin: 8px 0 24px; }}
-td, th {{ border: 1px solid #ccc; padding: 4px 8px; text-align: left; }}
-tr.fail td {{ background: #fde8e4; }} tr.ok td {{ background: #eef7ee; }}
-figure {{ display: inline-block; margin: 8px 16px 16px 0; vertical-align: top; }}
-figcaption {{ font-size: 12px; color: #555; max-width: 640px; }}
-.verdict {{ font-size: 18px; font-weight: 600; padding: 10px 14px; border-radius: 4px; }}
-.verdict.pass {{ background: #e3f4e3; border-left: 6px solid #2e7d32; }}
-.verdict.fail {{ background: #fde8e4; border-left: 6px solid #c62828; }}
-.warning {{ background: #fff4d6; padding: 6px 10px; }}
-ul.legend {{ list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; }}
-ul.legend li {{ margin: 0 14px 2px 0; }}
-.key {{ display: inline-block; width: 10px; height: 10px; margin-right: 5px; }}
-.key.dot {{ border-radius: 50%; }}
-.key.line {{ width: 16px; height: 0; border-top: 3px solid; vertical-align: middle; }}
-</style></head><body>
-<p class="verdict {"pass" if verdict.passed else "fail"}" id="verdict">
-{html.escape(verdict.line)}</p>
-<h1>Eval: {html.escape(log.suite)}</h1>
-<p>{summary.cases} cases · {summary.errors} errors · created {html.escape(log.created)}
-· log version {log.version}</p>
-<figure class="plot" id="pass">{pass_bar(summary)}
-<figcaption>Pass rates with Wilson 95% intervals{legends["pass"]}</figcaption></figure>
-{plots}
-<h2>Cases</h2>
-<table><tr><th>case</th><th>tags</th><th>status</th><th>passed thresholds</th>
-<th>expectations</th><th>iterations</th><th>overall</th><th>failures</th><th></th></tr>
-{"".join(rows)}</table>
-<h2>Suite metrics</h2>
-<table><tr><th>metric</th><th>mean</th><th>95% CI</th><th>interval</th><th>n</th></tr>
-{metric_rows}</table>
-{compare_html}
-</body></html>
-"""
 
 
 def comparison_markdown(comparison: Comparison) -> list[str]:

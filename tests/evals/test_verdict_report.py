@@ -105,3 +105,11 @@ def test_proportions_get_wilson_intervals_never_zero_width():
     cases = [CaseResult(id=f"c{i}", status="published", expectations_met=True) for i in range(5)]
     rate = summarise(cases).metrics["expectation_rate"]
     assert rate.ci == "wilson" and rate.ci95[0] < 0.6 and rate.ci95[1] == 1.0
+
+
+def test_the_html_report_escapes_case_text(suite_factory, tmp_path):
+    log = run_suite(suite_factory(1), EvalOptions(out=tmp_path / "o", offline=True, long_side=128))
+    hostile = CaseResult(id="x", status="published", failures=["<script>alert(1)</script> & co"])
+    page = html_report(log.model_copy(update={"cases": [*log.cases, hostile]}))
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
