@@ -96,7 +96,9 @@ def eval_compare(
         from reelwright.evals.verdict import comparison_verdict
 
         tolerances = parse_tolerances(tolerance or [])
-        comparison = compare(load_log(baseline), load_log(current), tolerances, gate_operational)
+        comparison = compare(
+            load_log(baseline), load_log(current, "current"), tolerances, gate_operational
+        )
     verdict = comparison_verdict(comparison)
     typer.echo(verdict.line, err=as_json)  # with --json, stdout holds the JSON alone
     _echo_comparison(comparison)
@@ -152,15 +154,19 @@ def eval_run(
     its expectations, or (with --compare) on a regression."""
     with user_errors("eval run"):
         from reelwright.errors import InputError
+        from reelwright.evals.compare import check_same_suite, load_log, parse_tolerances
         from reelwright.evals.compare import compare as compare_logs
-        from reelwright.evals.compare import load_log, parse_tolerances
-        from reelwright.evals.runner import EvalOptions, run_suite, write_outputs
+        from reelwright.evals.runner import EvalOptions, resolve_suite, run_suite, write_outputs
+        from reelwright.evals.suite import load_suite
         from reelwright.evals.verdict import run_verdict
         from reelwright.loading import read_yaml
         from reelwright.records import CaseResult
 
         tolerances = parse_tolerances(tolerance or [])
         baseline = load_log(compare) if compare else None
+        if baseline is not None:  # refused now, not after the whole suite has run
+            spec, _ = load_suite(resolve_suite(suite))
+            check_same_suite(baseline, spec.name, spec.kind)
         table: dict[str, Any] = {}
         if prices is not None:
             if not prices.is_file():

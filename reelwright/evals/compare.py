@@ -69,12 +69,21 @@ POLICIES: dict[str, MetricPolicy] = {
 }
 
 
-def load_log(path: Path | str) -> EvalLog:
-    """A baseline eval log; InputError (naming the file) for anything else."""
+def load_log(path: Path | str, role: str = "baseline") -> EvalLog:
+    """An eval log (`role` names it in errors); InputError naming the file for anything else."""
     try:
         return read_record(path, EvalLog)
     except InputError as exc:
-        raise InputError(f"baseline {path} is not a readable eval log: {exc}") from None
+        raise InputError(f"{role} {path} is not a readable eval log: {exc}") from None
+
+
+def check_same_suite(baseline: EvalLog, suite: str, kind: str) -> None:
+    """Refuse (InputError) a baseline of another suite, before a run is spent on it."""
+    if baseline.suite != suite or baseline.kind != kind:
+        raise InputError(
+            f"cannot compare runs of different suites: baseline is {baseline.suite!r} "
+            f"({baseline.kind}), current is {suite!r} ({kind})"
+        )
 
 
 def parse_tolerances(items: Sequence[str]) -> dict[str, float]:
@@ -120,11 +129,7 @@ def compare(
     """Every metric of `current` against `baseline`, paired by case id. Refuses (InputError)
     logs of different suites or kinds, or with no case in common; differing case sets are
     compared on the cases both have and listed in the result."""
-    if baseline.suite != current.suite or baseline.kind != current.kind:
-        raise InputError(
-            f"cannot compare runs of different suites: baseline is {baseline.suite!r} "
-            f"({baseline.kind}), current is {current.suite!r} ({current.kind})"
-        )
+    check_same_suite(baseline, current.suite, current.kind)
     base = {c.id: case_metrics(c) for c in baseline.cases}
     cur = {c.id: case_metrics(c) for c in current.cases}
     shared = [i for i in cur if i in base]

@@ -215,3 +215,21 @@ def test_eval_run_with_a_baseline_exits_1_on_a_regression(suite_factory, tmp_pat
         + ["--compare", str(bad)],
     )
     assert refused.exit_code == 2 and "not a readable eval log" in refused.output
+
+
+def test_eval_run_refuses_a_baseline_of_another_suite_before_running(suite_factory, tmp_path):
+    suite = suite_factory(2)
+    other = tmp_path / "other.json"
+    run = run_suite(suite, EvalOptions(out=tmp_path / "o", offline=True, long_side=128))
+    other.write_text(run.model_copy(update={"suite": "smoke"}).to_json(indent=1))
+    ran = CliRunner().invoke(
+        app,
+        ["eval", "run", str(suite), "--out", str(tmp_path / "o2"), "--offline"]
+        + ["--compare", str(other)],
+    )
+    assert ran.exit_code == 2 and "different suites" in ran.output
+    assert not (tmp_path / "o2").exists()  # refused before any case ran
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    refused = _compare_cli(other, bad)
+    assert refused.exit_code == 2 and f"current {bad} is not a readable eval log" in refused.output
