@@ -239,6 +239,9 @@ def sign_flip_p(diffs: Sequence[float], worse_is_negative: bool) -> float:
     cases, else 9999 seeded random ones)."""
     if not any(diffs):
         return 1.0
+    if len(diffs) == 1:  # two sign assignments: the observed one and its mirror
+        worse = diffs[0] < 0 if worse_is_negative else diffs[0] > 0
+        return 0.5 if worse else 1.0
     import numpy as np
     from scipy.stats import permutation_test
 

@@ -233,3 +233,16 @@ def test_eval_run_refuses_a_baseline_of_another_suite_before_running(suite_facto
     bad.write_text("{}")
     refused = _compare_cli(other, bad)
     assert refused.exit_code == 2 and f"current {bad} is not a readable eval log" in refused.output
+
+
+def test_a_metric_with_one_paired_case_is_judged_without_error(log):
+    def only_first_passed_late(i, c):
+        return c.model_copy(update={"iterations_to_pass": 1 if i == 0 else None})
+
+    base = _with_cases(log, only_first_passed_late)
+    worse = _with_cases(
+        base, lambda i, c: c.model_copy(update={"iterations_to_pass": 3}) if i == 0 else c
+    )
+    row = _row(compare(base, worse), "iterations_to_pass")
+    assert row.n == 1 and row.diff == 2 and row.p_value == 0.5 and not row.regression
+    assert _row(compare(worse, base), "iterations_to_pass").p_value == 1.0
