@@ -5,9 +5,10 @@ Used by tests/evals/test_compare_false_alarms.py and benchmarks/compare_false_al
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import random
-import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -22,31 +23,34 @@ WORDS = ["tide", "lamp", "gear", "rope", "storm", "bell", "map", "crate", "gull"
 
 
 def varying_endpoint(seed: int, latency_s: float = 0.0) -> ScriptedEndpoint:
-    """A `ScriptedEndpoint` answering judge and scene requests from `random.Random(seed)`."""
-    rng = random.Random(seed)
-    lock = threading.Lock()
+    """A `ScriptedEndpoint` whose judge and scene replies are drawn from a generator seeded
+    with `seed` and the request itself, so a run is reproducible even though scenes are
+    drafted concurrently (a shared stream would be drawn in thread order)."""
+
+    def rng(request: ScriptedRequest) -> random.Random:
+        body = json.dumps(request.body, sort_keys=True)
+        return random.Random(f"{seed}:{hashlib.sha256(body.encode()).hexdigest()}")
 
     def judge(request: ScriptedRequest) -> dict[str, Any]:
-        with lock:
-            scores = {d: round(rng.uniform(5.0, 10.0), 1) for d in JUDGE_DIMENSIONS}
+        draw = rng(request)
+        scores = {d: round(draw.uniform(5.0, 10.0), 1) for d in JUDGE_DIMENSIONS}
         return {"scores": scores, "notes": []}
 
     def scene(request: ScriptedRequest) -> dict[str, Any]:
         data = request.data["scene"]
         speakers = data["characters"]
-        with lock:
-            count = rng.randint(1, 4)
-            words = [rng.choice(WORDS) for _ in range(count)]
+        draw = rng(request)
+        words = [draw.choice(WORDS) for _ in range(draw.randint(1, 4))]
         return {
             "summary": data["summary"],
             "beats": data["beats"],
             "dialogue": [
                 {
                     "character": speakers[k % len(speakers)],
-                    "text": f"The {words[k]} again, line {k + 1} of scene {data['id']}.",
+                    "text": f"The {word} again, line {k + 1} of scene {data['id']}.",
                     "parenthetical": "",
                 }
-                for k in range(count)
+                for k, word in enumerate(words)
             ],
         }
 
