@@ -386,6 +386,9 @@ class MetricSummary(BaseModel):
     mean: float
     ci95: tuple[float, float]
     n: int
+    ci: Literal["wilson", "bootstrap"] = Field(
+        "bootstrap", description="How ci95 was found: Wilson score (proportions) or bootstrap."
+    )
 
 
 class SuiteSummary(BaseModel):
@@ -398,22 +401,43 @@ class SuiteSummary(BaseModel):
 
 
 class ComparisonRow(BaseModel):
+    """One metric of two eval logs, paired by case id: the means over the cases both runs
+    have, the mean paired difference with a bootstrap 95% interval, and the gate's decision.
+    A metric on one side only has that side's mean and no difference."""
+
     model_config = ConfigDict(extra="forbid")
 
     metric: str
-    baseline: float
-    current: float
-    diff: float
-    ci95: tuple[float, float]
-    regression: bool
+    gate: Literal["cases", "exact", "permutation", "reported"] = Field(
+        description="cases: any case newly failing counts; exact: McNemar's exact test; "
+        "permutation: paired sign-flip test of the mean; reported: shown, never gated."
+    )
+    higher_is_better: bool | None = None
+    n: int = Field(0, description="Cases with a value on both sides.")
+    baseline: float | None = None
+    current: float | None = None
+    diff: float | None = None
+    ci95: tuple[float, float] | None = None
+    p_value: float | None = Field(None, description="One-sided, toward the worse direction.")
+    tolerance: float | None = Field(None, description="Absolute, in the metric's units.")
+    worse_cases: list[str] = Field(default_factory=list, description="Cases that got worse.")
+    regression: bool = False
+    note: str = ""
 
 
 class Comparison(BaseModel):
-    """Two eval logs compared: each metric's difference and the regressions."""
+    """Two eval logs of one suite compared case by case: each metric's paired difference and
+    the regressions (what `--compare` and `eval compare` exit 1 on)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    tolerance: float
+    suite: str = ""
+    baseline_created: str = ""
+    alpha: float = 0.05
+    gate_operational: bool = False
+    cases_compared: int = 0
+    only_in_baseline: list[str] = Field(default_factory=list)
+    only_in_current: list[str] = Field(default_factory=list)
     rows: list[ComparisonRow] = Field(default_factory=list)
     regressions: list[str] = Field(default_factory=list)
 

@@ -1,10 +1,10 @@
-"""Metrics per case (read from its episode package) and per suite, with bootstrap 95% CIs."""
+"""Metrics per case (read from its episode package) and per suite: Wilson 95% intervals for
+proportions of cases, percentile-bootstrap 95% intervals (scipy) for everything else."""
 
 from __future__ import annotations
 
 import json
-import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from statistics import fmean
 from typing import Any
@@ -21,25 +21,9 @@ from reelwright.records import (
     read_record,
 )
 
-BOOTSTRAP_SAMPLES = 1000
-# metric -> True when higher is better (used by compare to find regressions)
-HIGHER_IS_BETTER: dict[str, bool] = {
-    "pass_rate": True,
-    "expectation_rate": True,
-    "error_rate": False,
-    "iterations": False,
-    "iterations_to_pass": False,
-    "overall": True,
-    "compliance_recall": True,
-    "false_positive_rate": False,
-    "llm_calls": False,
-    "llm_tokens": False,
-    "cost": False,
-    "cache_hit_rate": True,
-    "wall_s": False,
-    **{f"score.{d}": True for d in DIMENSIONS},
-    **{f"delta.{d}": True for d in DIMENSIONS},
-}
+BOOTSTRAP_SAMPLES = 2000
+# Metrics whose case values are 0 or 1: the suite figure is a proportion of cases.
+PROPORTIONS = frozenset({"pass_rate", "expectation_rate", "error_rate", "false_positive_rate"})
 
 
 def _read(path: Path) -> Any:
@@ -121,71 +105,90 @@ def package_metrics(out: Path, prices: dict[str, dict[str, float]] | None = None
     }
 
 
-def bootstrap_ci(
-    values: Sequence[float],
-    stat: Callable[[Sequence[float]], float] = fmean,
-    seed: int = 0,
-    samples: int = BOOTSTRAP_SAMPLES,
-) -> tuple[float, float]:
-    """Percentile bootstrap 95% interval of `stat` over cases (seeded: reproducible)."""
-    if not values:
-        return (float("nan"), float("nan"))
-    if len(values) == 1:
-        return (float(values[0]), float(values[0]))
-    rng = random.Random(seed)
-    n = len(values)
-    stats = sorted(stat([values[rng.randrange(n)] for _ in range(n)]) for _ in range(samples))
-    return (round(stats[int(0.025 * samples)], 4), round(stats[int(0.975 * samples) - 1], 4))
+def case_metrics(c: CaseResult) -> dict[str, float]:
+    """One case's value of every metric that applies to it (the unit both the suite intervals
+    and the paired comparison work on). An errored case has only the outcome rates."""
+    out: dict[str, float] = {
+        "expectation_rate": float(c.expectations_met),
+        "error_rate": float(c.status == "error"),
+    }
+    if c.status == "error":
+        return out
+    out["pass_rate"] = float(c.passed)
+    out["wall_s"] = float(c.wall_s)
+    if c.compliance.recall is not None:
+        out["compliance_recall"] = float(c.compliance.recall)
+    if c.compliance.false_positive is not None:
+        out["false_positive_rate"] = float(c.compliance.false_positive)
+    if c.kind != "episode":
+        return out
+    out["iterations"] = float(c.iterations)
+    if c.iterations_to_pass:
+        out["iterations_to_pass"] = float(c.iterations_to_pass)
+    if c.scores:
+        out["overall"] = float(c.scores.get("overall", 0))
+    for d in DIMENSIONS:
+        if d in c.scores:
+            out[f"score.{d}"] = float(c.scores[d])
+        if d in c.score_delta_per_iteration:
+            out[f"delta.{d}"] = float(c.score_delta_per_iteration[d])
+    out["llm_calls"] = float(c.llm.calls)
+    out["llm_tokens"] = float(c.llm.prompt_tokens + c.llm.completion_tokens)
+    if c.llm.cost is not None:
+        out["cost"] = float(c.llm.cost)
+    out["cache_hit_rate"] = c.renders.cached / max(1, c.renders.cached + c.renders.rendered)
+    return out
 
 
 def case_values(cases: Sequence[CaseResult]) -> dict[str, list[float]]:
-    """Per-metric lists of case-level values (the unit the bootstrap resamples)."""
-    done = [c for c in cases if c.status != "error"]
-    out: dict[str, list[float]] = {
-        "pass_rate": [float(c.passed) for c in done],
-        "expectation_rate": [float(c.expectations_met) for c in cases],
-        "error_rate": [float(c.status == "error") for c in cases],
-    }
-    episodes = [c for c in done if c.kind == "episode"]
-    if episodes:
-        out["iterations"] = [float(c.iterations) for c in episodes]
-        out["iterations_to_pass"] = [
-            float(c.iterations_to_pass) for c in episodes if c.iterations_to_pass
-        ]
-        out["overall"] = [float(c.scores.get("overall", 0)) for c in episodes if c.scores]
-        for d in DIMENSIONS:
-            out[f"score.{d}"] = [float(c.scores[d]) for c in episodes if d in c.scores]
-            out[f"delta.{d}"] = [
-                float(c.score_delta_per_iteration[d])
-                for c in episodes
-                if d in c.score_delta_per_iteration
-            ]
-        out["llm_calls"] = [float(c.llm.calls) for c in episodes]
-        out["llm_tokens"] = [float(c.llm.prompt_tokens + c.llm.completion_tokens) for c in episodes]
-        costs = [c.llm.cost for c in episodes if c.llm.cost is not None]
-        if costs:
-            out["cost"] = [float(x) for x in costs]
-        out["cache_hit_rate"] = [
-            c.renders.cached / max(1, c.renders.cached + c.renders.rendered) for c in episodes
-        ]
-    out["wall_s"] = [float(c.wall_s) for c in done]
-    positives = [c.compliance.recall for c in done if c.compliance.recall is not None]
-    if positives:
-        out["compliance_recall"] = [float(x) for x in positives]
-    negatives = [
-        c.compliance.false_positive for c in done if c.compliance.false_positive is not None
-    ]
-    if negatives:
-        out["false_positive_rate"] = [float(x) for x in negatives]
-    return {k: v for k, v in out.items() if v}
+    """Per-metric lists of case-level values, in case order."""
+    out: dict[str, list[float]] = {}
+    for c in cases:
+        for name, value in case_metrics(c).items():
+            out.setdefault(name, []).append(value)
+    return out
+
+
+def wilson_ci(successes: int, n: int) -> tuple[float, float]:
+    """Wilson score 95% interval of a proportion: 5 of 5 is [0.566, 1], never zero-width."""
+    from scipy.stats import binomtest
+
+    ci = binomtest(successes, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return (round(float(ci.low), 4), round(float(ci.high), 4))
+
+
+def bootstrap_ci(values: Sequence[float], seed: int = 0) -> tuple[float, float]:
+    """Percentile-bootstrap 95% interval of the mean over cases (scipy, seeded). One value or
+    all values equal: the sample says nothing about spread, so the interval is that value."""
+    if len(set(values)) <= 1:
+        return (float(values[0]), float(values[0]))
+    import numpy as np
+    from scipy.stats import bootstrap
+
+    result = bootstrap(
+        (np.asarray(values, dtype=float),),
+        np.mean,
+        n_resamples=BOOTSTRAP_SAMPLES,
+        method="percentile",
+        rng=np.random.default_rng(seed),
+        vectorized=True,
+    )
+    ci = result.confidence_interval
+    return (round(float(ci.low), 4), round(float(ci.high), 4))
+
+
+def metric_summary(name: str, values: Sequence[float]) -> MetricSummary:
+    mean = round(fmean(values), 4)
+    if name in PROPORTIONS:
+        return MetricSummary(
+            mean=mean, ci95=wilson_ci(round(sum(values)), len(values)), n=len(values), ci="wilson"
+        )
+    return MetricSummary(mean=mean, ci95=bootstrap_ci(values), n=len(values), ci="bootstrap")
 
 
 def summarise(cases: Sequence[CaseResult]) -> SuiteSummary:
-    """Suite figures: mean and bootstrap 95% CI for every metric, plus node wall times."""
-    metrics = {}
-    for name, values in case_values(cases).items():
-        lo, hi = bootstrap_ci(values)
-        metrics[name] = MetricSummary(mean=round(fmean(values), 4), ci95=(lo, hi), n=len(values))
+    """Suite figures: mean and 95% interval for every metric, plus node wall times."""
+    metrics = {name: metric_summary(name, values) for name, values in case_values(cases).items()}
     nodes: dict[str, list[float]] = {}
     for c in cases:
         for node, seconds in c.timings.items():

@@ -3,12 +3,15 @@ JUnit XML for CI test tabs."""
 
 from __future__ import annotations
 
-import html
+import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from reelwright.evals.verdict import run_verdict
 from reelwright.models import DIMENSIONS
-from reelwright.records import CaseResult, Comparison, EvalLog, SuiteSummary
+from reelwright.records import CaseResult, Comparison, ComparisonRow, EvalLog, SuiteSummary
 
 PALETTE = [
     "#2a6f97",
@@ -24,10 +27,18 @@ PALETTE = [
 ]
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return html.escape(str(value))
+def _num(value: float | None, fmt: str = ".4g") -> str:
+    return "–" if value is None else format(value, fmt)
+
+
+def _ci(ci: tuple[float, float] | None) -> str:
+    return "–" if ci is None else f"[{ci[0]:+.4g}, {ci[1]:+.4g}]"
+
+
+def _judgement(r: ComparisonRow) -> str:
+    if r.regression:
+        return "REGRESSION"
+    return "reported" if r.gate == "reported" else ""
 
 
 # --------------------------------------------------------------------------- SVG plots
@@ -147,85 +158,116 @@ def pass_bar(summary: SuiteSummary) -> str:
 
 # --------------------------------------------------------------------------- documents
 
+PASS_SERIES = [
+    ("pass rate (critic thresholds met)", PALETTE[0]),
+    ("expectation rate (the suite's assertions)", PALETTE[1]),
+]
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Any:
+    """The report page's template: every value autoescaped; a name it gets wrong is an error."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def chart_series(cases: list[CaseResult]) -> dict[str, list[tuple[str, str]]]:
+    """Every series the charts draw, named with its colour, for their legends."""
+    dims = [*DIMENSIONS, "overall"]
+    return {
+        "pass": PASS_SERIES,
+        "interval": [("95% Wilson interval", "#111")],
+        "scores": [(d, PALETTE[i % len(PALETTE)]) for i, d in enumerate(dims)],
+        "mean": [("mean over cases", "#111")],
+        "iterations": [
+            (c.id, PALETTE[k % len(PALETTE)])
+            for k, c in enumerate(x for x in cases if x.score_history)
+        ],
+    }
+
 
 def html_report(log: EvalLog, comparison: Comparison | None = None) -> str:
+    """The self-contained report page (templates/report.html), led by the verdict."""
+    from markupsafe import Markup
+
     cases = log.cases
-    summary = log.summary
-    rows = []
-    for c in cases:
-        ok = c.expectations_met
-        link = (
-            f'<a href="cases/{html.escape(c.id)}/package/">package</a>'
-            if c.kind == "episode" and c.status != "error"
-            else ""
+    plots = {  # SVG built from numbers and fixed names (see the plot functions)
+        "pass": Markup(pass_bar(log.summary)),
+        "scores": Markup(strip_plot(cases)),
+        "iterations": Markup(iteration_plot(cases)),
+    }
+    return str(
+        _templates()
+        .get_template("report.html")
+        .render(
+            log=log,
+            summary=log.summary,
+            cases=cases,
+            verdict=run_verdict(log, comparison),
+            plots=plots,
+            series=chart_series(cases),
+            comparison=comparison,
         )
-        overall = c.scores.get("overall", "")
-        iterations = c.iterations if "iterations" in c.model_fields_set else ""
-        rows.append(
-            f'<tr class="{"ok" if ok else "fail"}"><td>{html.escape(c.id)}</td>'
-            f"<td>{html.escape(', '.join(c.tags))}</td><td>{_fmt(c.status)}</td>"
-            f"<td>{'yes' if c.passed else 'no'}</td><td>{'✔' if ok else '✘'}</td>"
-            f"<td>{_fmt(iterations)}</td><td>{_fmt(overall)}</td>"
-            f"<td>{html.escape('; '.join(c.failures))}</td><td>{link}</td></tr>"
-        )
-    metric_rows = "".join(
-        f"<tr><td>{html.escape(k)}</td><td>{v.mean:.4g}</td>"
-        f"<td>[{v.ci95[0]:.4g}, {v.ci95[1]:.4g}]</td><td>{v.n}</td></tr>"
-        for k, v in summary.metrics.items()
     )
-    compare_html = ""
-    if comparison:
-        crow = "".join(
-            f'<tr class="{"fail" if r.regression else ""}"><td>{html.escape(r.metric)}'
-            f"</td><td>{r.baseline:.4g}</td><td>{r.current:.4g}</td>"
-            f"<td>{r.diff:+.4g}</td><td>[{r.ci95[0]:+.4g}, {r.ci95[1]:+.4g}]</td>"
-            f"<td>{'REGRESSION' if r.regression else ''}</td></tr>"
-            for r in comparison.rows
+
+
+def comparison_markdown(comparison: Comparison) -> list[str]:
+    lines = [
+        f"## Compared with the baseline of {comparison.baseline_created}",
+        "",
+        f"{comparison.cases_compared} cases paired by id; one-sided tests at "
+        f"alpha {comparison.alpha}; operational metrics "
+        f"{'gated' if comparison.gate_operational else 'reported only'}.",
+        "",
+    ]
+    if comparison.only_in_baseline or comparison.only_in_current:
+        lines += [
+            f"**The case sets differ**: missing from this run: "
+            f"{', '.join(comparison.only_in_baseline) or '-'}; new in this run: "
+            f"{', '.join(comparison.only_in_current) or '-'}.",
+            "",
+        ]
+    lines += [
+        "| metric | gate | n | baseline | current | diff | 95% CI | p | tolerance | |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in comparison.rows:
+        mark = "**REGRESSION**" if r.regression else _judgement(r)
+        worse = f" ({', '.join(r.worse_cases)})" if r.regression and r.gate == "cases" else ""
+        lines.append(
+            f"| {r.metric} | {r.gate} | {r.n} | {_num(r.baseline)} | {_num(r.current)} | "
+            f"{_num(r.diff, '+.4g')} | {_ci(r.ci95)} | {_num(r.p_value, '.3g')} | "
+            f"{_num(r.tolerance, 'g')} | {mark}{worse} {r.note} |"
         )
-        compare_html = (
-            f"<h2>Compared with the baseline (tolerance {comparison.tolerance})</h2>"
-            "<table><tr><th>metric</th><th>baseline</th><th>current</th><th>diff</th>"
-            f"<th>95% CI</th><th></th></tr>{crow}</table>"
+    return lines
+
+
+def comparison_text(comparison: Comparison) -> str:
+    """The comparison as a plain-text table for the console."""
+    head = f"{'metric':<22} {'gate':<11} {'n':>3} {'baseline':>9} {'current':>9} {'diff':>9}"
+    lines = [head + f"  {'95% CI of diff':<20} {'p':>6}"]
+    for r in comparison.rows:
+        lines.append(
+            f"{r.metric:<22} {r.gate:<11} {r.n:>3} {_num(r.baseline):>9} {_num(r.current):>9} "
+            f"{_num(r.diff, '+.4g'):>9}  {_ci(r.ci95):<20} {_num(r.p_value, '.3g'):>6}"
+            f"  {_judgement(r)} {r.note}".rstrip()
         )
-    plots = ""
-    if log.kind == "episode":
-        plots = (
-            f'<figure class="plot" id="scores">{strip_plot(cases)}'
-            "<figcaption>Score distributions (dots: cases; bar: mean)</figcaption></figure>"
-            f'<figure class="plot" id="iterations">{iteration_plot(cases)}'
-            "<figcaption>Overall score by iteration</figcaption></figure>"
-        )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Reelwright eval: {html.escape(log.suite)}</title>
-<style>
-body {{ font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; max-width: 1100px; }}
-table {{ border-collapse: collapse; margin: 8px 0 24px; }}
-td, th {{ border: 1px solid #ccc; padding: 4px 8px; text-align: left; }}
-tr.fail td {{ background: #fde8e4; }} tr.ok td {{ background: #eef7ee; }}
-figure {{ display: inline-block; margin: 8px 16px 16px 0; }}
-figcaption {{ font-size: 12px; color: #555; }}
-</style></head><body>
-<h1>Eval: {html.escape(log.suite)}</h1>
-<p>{summary.cases} cases · {summary.errors} errors · created {html.escape(log.created)}
-· log version {log.version}</p>
-<figure class="plot" id="pass">{pass_bar(summary)}
-<figcaption>Pass rates with bootstrap 95% intervals</figcaption></figure>
-{plots}
-<h2>Cases</h2>
-<table><tr><th>case</th><th>tags</th><th>status</th><th>passed thresholds</th>
-<th>expectations</th><th>iterations</th><th>overall</th><th>failures</th><th></th></tr>
-{"".join(rows)}</table>
-<h2>Suite metrics</h2>
-<table><tr><th>metric</th><th>mean</th><th>95% CI</th><th>n</th></tr>{metric_rows}</table>
-{compare_html}
-</body></html>
-"""
+    return "\n".join(lines)
 
 
 def markdown_report(log: EvalLog, comparison: Comparison | None = None) -> str:
     s = log.summary
     lines = [
+        f"**{run_verdict(log, comparison).line}**",
+        "",
         f"# Eval: {log.suite}",
         "",
         f"{s.cases} cases, {s.errors} errors.",
@@ -240,31 +282,31 @@ def markdown_report(log: EvalLog, comparison: Comparison | None = None) -> str:
             f"{'ok' if c.expectations_met else 'FAIL: ' + '; '.join(c.failures)}"
             f" | {iterations} | {c.scores.get('overall', '')} |"
         )
-    lines += ["", "| metric | mean | 95% CI | n |", "|---|---|---|---|"]
+    lines += ["", "| metric | mean | 95% CI | interval | n |", "|---|---|---|---|---|"]
     for k, v in s.metrics.items():
-        lines.append(f"| {k} | {v.mean:.4g} | [{v.ci95[0]:.4g}, {v.ci95[1]:.4g}] | {v.n} |")
+        lines.append(
+            f"| {k} | {v.mean:.4g} | [{v.ci95[0]:.4g}, {v.ci95[1]:.4g}] | {v.ci} | {v.n} |"
+        )
     if comparison:
-        lines += [
-            "",
-            f"## Compared with the baseline (tolerance {comparison.tolerance})",
-            "",
-            "| metric | baseline | current | diff | 95% CI | |",
-            "|---|---|---|---|---|---|",
-        ]
-        for r in comparison.rows:
-            lines.append(
-                f"| {r.metric} | {r.baseline:.4g} | {r.current:.4g} | "
-                f"{r.diff:+.4g} | [{r.ci95[0]:+.4g}, {r.ci95[1]:+.4g}] | "
-                f"{'**REGRESSION**' if r.regression else ''} |"
-            )
+        lines += ["", *comparison_markdown(comparison)]
     return "\n".join(lines) + "\n"
+
+
+# Characters XML 1.0 cannot carry at all (not even as character references).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` with every character XML 1.0 cannot hold shown as a visible escape (`\\x1b`),
+    so a case's error or failure text never breaks the report."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def junit_xml(log: EvalLog) -> str:
     cases = log.cases
     suite = ET.Element(
         "testsuite",
-        name=log.suite,
+        name=xml_text(log.suite),
         tests=str(len(cases)),
         failures=str(sum(not c.expectations_met and c.status != "error" for c in cases)),
         errors=str(sum(c.status == "error" for c in cases)),
@@ -274,14 +316,16 @@ def junit_xml(log: EvalLog) -> str:
         tc = ET.SubElement(
             suite,
             "testcase",
-            classname=f"reelwright.{log.suite}",
-            name=c.id,
+            classname=xml_text(f"reelwright.{log.suite}"),
+            name=xml_text(c.id),
             time=str(c.wall_s),
         )
         if c.status == "error":
-            ET.SubElement(tc, "error", message=c.error[:500]).text = c.error
+            error = xml_text(c.error)
+            ET.SubElement(tc, "error", message=error[:500]).text = error
         elif not c.expectations_met:
-            ET.SubElement(tc, "failure", message="; ".join(c.failures)[:500]).text = "\n".join(
-                c.failures
+            failures = [xml_text(f) for f in c.failures]
+            ET.SubElement(tc, "failure", message="; ".join(failures)[:500]).text = "\n".join(
+                failures
             )
     return ET.tostring(suite, encoding="unicode", xml_declaration=True)

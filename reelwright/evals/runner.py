@@ -123,12 +123,18 @@ def run_suite(
         if on_case:
             on_case(result, len(results), total)
 
+    if todo:
+        # imports paid once here (forked workers inherit them), not by the first case
+        warm_worker(not options.offline)
     started = time.perf_counter()
     if options.concurrency == 1 or len(todo) <= 1:
         for job in todo:
             finished(run_case(job))
     else:
-        with ProcessPoolExecutor(max_workers=min(options.concurrency, len(todo))) as pool:
+        workers = min(options.concurrency, len(todo))
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=warm_worker, initargs=(not options.offline,)
+        ) as pool:
             futures = [pool.submit(run_case, job) for job in todo]
             try:
                 for future in as_completed(futures):
@@ -227,6 +233,18 @@ def _job(
 
 
 # --------------------------------------------------------------------------- one case
+
+
+def warm_worker(llm: bool = True) -> None:
+    """Import what a case needs before any case starts, so that no case's wall time counts
+    a worker's start-up (a no-op in a forked worker that inherited the modules)."""
+    if llm:
+        import openai  # noqa: F401 - the LLM client, imported on its first use otherwise
+    import reelwright.api  # noqa: F401
+    import reelwright.evals.metrics  # noqa: F401
+    from reelwright.tools.screening import default_screener
+
+    default_screener()  # builds and caches the watchlist
 
 
 def run_case(job: dict[str, Any]) -> CaseResult:

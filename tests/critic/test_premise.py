@@ -75,7 +75,9 @@ def test_a_script_about_something_else_has_drifted(clean):
 
 
 def test_one_missing_key_thing_fails_structure(clean):
-    brief = clean.brief.model_copy(update={"premise": ["storm", "radio", "signal", "boat", "guide"]})
+    brief = clean.brief.model_copy(
+        update={"premise": ["storm", "radio", "signal", "boat", "guide"]}
+    )
     ep = clean.with_scene("s3", summary="From the lighthouse they flash the signal to the boat.")
     (d,) = check_premise(brief, ep.bible, ep.script)
     assert (d.check, d.gravity, d.dimension) == ("premise.word", "major", "structure")

@@ -114,7 +114,7 @@ def test_log_and_reports_are_written(suite_factory, tmp_path):
         "wall_s",
         "false_positive_rate",
     ):
-        assert set(metrics[name]) == {"mean", "ci95", "n"}, name
+        assert set(metrics[name]) == {"mean", "ci95", "n", "ci"}, name
     assert "| case-00 | published |" in files["markdown"].read_text()
     page = files["html"].read_text()
     assert page.count("<svg") == 3 and "cases/case-00/package/" in page
