@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serial
 from pydantic.functional_serializers import SerializerFunctionWrapHandler
 
 from reelwright.errors import InputError
-from reelwright.models import Approval, Finding, Thresholds, Usage
+from reelwright.models import Approval, Finding, Note, Thresholds, Usage
 
 RunStatus = Literal["running", "awaiting_approval", "published", "failed", "blocked"]
 GateName = Literal["script", "shots", "final"]
@@ -341,7 +341,7 @@ class CaseResult(BaseModel):
 
     id: str
     tags: list[str] = Field(default_factory=list)
-    kind: Literal["episode", "screening"] = "episode"
+    kind: Literal["episode", "screening", "critique"] = "episode"
     fingerprint: str = ""  # CaseInputs.digest() of `inputs`
     inputs: CaseInputs | None = None
     changed: list[str] = Field(
@@ -366,6 +366,9 @@ class CaseResult(BaseModel):
     llm: CaseLLM = Field(default_factory=CaseLLM)
     renders: CaseRenders = Field(default_factory=CaseRenders)
     characters_present: list[str] = Field(default_factory=list)
+    # critique cases: the dimensions below threshold and the critic's notes
+    failing: list[str] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
     # expectations
     expectations_met: bool = False
     failures: list[str] = Field(default_factory=list)

@@ -57,7 +57,7 @@ POLICIES: dict[str, MetricPolicy] = {
     "false_positive_rate": MetricPolicy("exact", False, 0.05),
     "compliance_recall": MetricPolicy("permutation", True, 0.05),
     "overall": MetricPolicy("permutation", True, 1.0),
-    **{f"score.{d}": MetricPolicy("permutation", True, 1.5) for d in DIMENSIONS},
+    **{f"score.{d}": MetricPolicy("permutation", True, 2.5) for d in DIMENSIONS},
     "iterations": MetricPolicy("permutation", False, 0.5),
     "iterations_to_pass": MetricPolicy("permutation", False, 0.5),
     **{f"delta.{d}": MetricPolicy("reported", True) for d in DIMENSIONS},

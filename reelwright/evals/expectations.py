@@ -49,6 +49,15 @@ def check_expectations(case: Case, result: CaseResult) -> CaseResult:
         score = result.scores.get(dim)
         if score is None or score < minimum:
             failures.append(f"{dim} {score} < {minimum}")
+    for dim in e.fails:
+        if dim not in result.failing:
+            failures.append(f"the critic did not fail {dim} ({result.scores.get(dim)})")
+        elif not any(
+            n.dimension == dim and (e.notes_to is None or n.target == e.notes_to)
+            for n in result.notes
+        ):
+            to = f" aimed at the {e.notes_to}" if e.notes_to else ""
+            failures.append(f"no {dim} note{to}")
     if e.max_iterations is not None and result.iterations > e.max_iterations:
         failures.append(f"{result.iterations} iterations > {e.max_iterations}")
     return result.model_copy(

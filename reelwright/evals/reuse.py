@@ -92,6 +92,7 @@ def case_inputs(
                 if case.decisions is not None
                 else None,
                 case.tags,
+                case.critique.model_dump(mode="json") if case.critique else None,
                 suite.kind,
                 options.long_side,
                 options.prices,

@@ -272,7 +272,9 @@ def run_case(job: dict[str, Any]) -> CaseResult:
     }
     started = time.perf_counter()
     try:
-        if job["kind"] == "screening":
+        if case.critique is not None:
+            result.update(_critique_case(case, case_dir))
+        elif job["kind"] == "screening":
             result.update(_screen_case(case))
         else:
             result.update(_episode_case(case, case_dir, job))
@@ -294,6 +296,35 @@ def run_case(job: dict[str, Any]) -> CaseResult:
     typed = check_expectations(case, typed)
     atomic_write(case_dir / "result.json", typed.to_json().encode())
     return typed
+
+
+def _critique_case(case: Case, case_dir: Path) -> dict[str, Any]:
+    """Score a clean episode of the critic's suite, or one with a defect put in, with the
+    critic a run would use (measurements, frames when a CLIP model is configured)."""
+    from reelwright.agents.critic import critic_from_settings
+    from reelwright.config import Settings
+    from reelwright.evals.mutations.critique_case import subject
+    from reelwright.evals.mutations.runner import FrameStore
+    from reelwright.paths import OutputDir
+
+    assert case.critique is not None
+    episode, script, shots, what = subject(case.critique)
+    renders = FrameStore(OutputDir(case_dir / "frames")).renders(episode, shots)
+    critique, _ = critic_from_settings(Settings()).critique(
+        1, episode.brief, episode.bible, script, shots, renders
+    )
+    failing = critique.failing(episode.brief.thresholds)
+    return {
+        "kind": "critique",
+        "status": "critiqued",
+        "verdict": "fail" if failing else "pass",
+        "failing": sorted(failing),
+        "passed": not failing,
+        "scores": {**critique.scores, "overall": critique.overall},
+        "stop_reason": what,
+        "notes": critique.notes,
+        "characters_present": sorted({c for sc in script.scenes for c in sc.characters}),
+    }
 
 
 def _screen_case(case: Case) -> dict[str, Any]:
@@ -331,6 +362,7 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
     from reelwright.models import Bible, Brief
 
     base = Path(job["base"])
+    assert case.brief is not None  # a case without one is a critique case
     brief, brief_path = _load(case.brief, base, f"case {case.id} brief", Brief)
     bible_src = case.bible if case.bible is not None else job["bible"]
     if bible_src is None:

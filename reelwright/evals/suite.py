@@ -18,7 +18,8 @@ class Expectations(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     verdict: (
-        Literal["published", "blocked", "awaiting_approval", "block", "review", "pass"] | None
+        Literal["published", "blocked", "awaiting_approval", "block", "review", "pass", "fail"]
+        | None
     ) = None
     characters: list[str] = Field(default_factory=list, description="Must appear in the script.")
     blocked_entities: list[str] = Field(
@@ -27,6 +28,12 @@ class Expectations(BaseModel):
     clean: bool | None = Field(None, description="A labelled negative: no entity may be caught.")
     min_scores: dict[str, float] = Field(default_factory=dict)
     max_iterations: int | None = None
+    fails: list[str] = Field(
+        default_factory=list,
+        description="Critique cases: dimensions the critic must score below threshold, each "
+        "with a note on that dimension (aimed at `notes_to` when given).",
+    )
+    notes_to: Literal["writer", "director"] | None = None
 
 
 class Decision(BaseModel):
@@ -39,19 +46,44 @@ class Decision(BaseModel):
     note: str = ""
     scene_ids: list[str] = Field(default_factory=list)
     shot_ids: list[str] = Field(default_factory=list)
+    actions: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Structured notes (split_shot, cut_line…), as `review reject` takes them.",
+    )
+
+
+class CritiqueCase(BaseModel):
+    """A case that scores a fixed episode with the critic instead of running the loop: a clean
+    episode of the critic's mutation suite (`reelwright eval critic-mutations`), optionally
+    with one defect put in by its mutator, so a critic that passes everything fails the
+    suite."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    episode: SafeId
+    defect: str | None = Field(None, description="A defect class of the mutation suite.")
+    variant: str | None = Field(None, description="The defect's variant (default: its first).")
+    site: int = Field(0, ge=0, description="Which of the variant's sites (0: the first).")
 
 
 class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: SafeId
-    brief: dict[str, Any] | str
+    brief: dict[str, Any] | str | None = Field(None, description="Required unless `critique`.")
+    critique: CritiqueCase | None = None
     bible: dict[str, Any] | str | None = None
     tags: list[str] = Field(default_factory=list)
     expect: Expectations = Field(default_factory=Expectations)
     decisions: list[Decision] | None = Field(
         None, description="Gate decisions in order; none: the auto-approve policy."
     )
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> Case:
+        if (self.brief is None) == (self.critique is None):
+            raise ValueError(f"case {self.id}: give a brief or a critique, not both or neither")
+        return self
 
 
 class Suite(BaseModel):

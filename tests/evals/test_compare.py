@@ -91,7 +91,7 @@ def test_one_newly_crashing_case_is_a_regression(log, tmp_path):
 
 def test_a_planted_score_drop_is_flagged_and_an_improvement_is_not(log):
     def drop(i, c):
-        scores = {k: v - 2.5 for k, v in c.scores.items()}
+        scores = {k: v - 3.0 for k, v in c.scores.items()}
         return c.model_copy(update={"scores": scores})
 
     worse = _with_cases(log, drop)
