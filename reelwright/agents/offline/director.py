@@ -1,0 +1,407 @@
+"""The offline director: coverage a script supervisor would accept.
+
+Each scene opens on an establishing shot, then covers its lines in groups of one or two, each
+in a shot that shows whoever speaks (a single, or a two-shot when two people trade lines); a
+silent character gets a reaction insert; when the scene's time budget needs more picture than
+that, a cutaway of the place fills it. Every hold stays within its framing's norm, adjacent
+shots never share framing and angle, and a scene's shots add up to its budget. The register
+(tone) picks angles and camera moves: handheld for a tense story, locked-off for deadpan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reelwright.agents.common import (
+    compliance_phrases,
+    redact_shot,
+    scene_budgets,
+    shot_id,
+    to_shot,
+)
+from reelwright.agents.director import merge, retimed, revision_targets, scenes_changed
+from reelwright.agents.offline.registers import Register, register_for
+from reelwright.agents.offline.story import stage_plan
+from reelwright.agents.replies import PlannedShot
+from reelwright.models import (
+    Angle,
+    Bible,
+    Brief,
+    CameraMove,
+    DialogueLine,
+    Framing,
+    Note,
+    Scene,
+    Script,
+    Shot,
+    ShotList,
+    Usage,
+)
+
+# longest hold by framing (seconds): what an audience reads in one shot
+HOLD_MAX = {
+    Framing.extreme_close: 4.0,
+    Framing.close: 6.0,
+    Framing.medium: 10.0,
+    Framing.wide: 12.0,
+    Framing.extreme_wide: 15.0,
+}
+MIN_HOLD = 1.0
+PAIR_MAX = 5.5  # two short lines share a two-shot; longer ones get a shot each
+LENS = {
+    Framing.extreme_wide: 18,
+    Framing.wide: 24,
+    Framing.medium: 35,
+    Framing.close: 50,
+    Framing.extreme_close: 85,
+}
+# the register's camera: angles for singles, the move of moving shots
+ANGLES = {
+    "tense": (Angle.low, Angle.eye_level, Angle.high, Angle.dutch),
+    "warm": (Angle.eye_level, Angle.high, Angle.eye_level, Angle.low),
+    "deadpan": (Angle.eye_level, Angle.eye_level, Angle.high, Angle.eye_level),
+    "noir": (Angle.low, Angle.dutch, Angle.high, Angle.low),
+}
+MOVES = {
+    "tense": (CameraMove.handheld, CameraMove.dolly_in, CameraMove.tracking),
+    "warm": (CameraMove.pan, CameraMove.dolly_in, CameraMove.static),
+    "deadpan": (CameraMove.static, CameraMove.static, CameraMove.pan),
+    "noir": (CameraMove.dolly_in, CameraMove.static, CameraMove.tracking),
+}
+ESTABLISHING_MOVE = {
+    "opening": CameraMove.pan,
+    "climax": CameraMove.crane,
+    "closing": CameraMove.dolly_out,
+}
+ALTERNATIVES = [
+    (Framing.wide, Angle.high),
+    (Framing.medium, Angle.low),
+    (Framing.close, Angle.eye_level),
+    (Framing.extreme_close, Angle.eye_level),
+    (Framing.medium, Angle.dutch),
+    (Framing.wide, Angle.low),
+    (Framing.medium, Angle.eye_level),
+]
+
+
+def speaking_time(lines: Sequence[DialogueLine]) -> float:
+    """Seconds to say the lines: 2.5 words a second and a breath each."""
+    return sum(len(line.text.split()) / 2.5 + 0.6 for line in lines)
+
+
+def hold_max(framing: Framing) -> float:
+    return HOLD_MAX[framing]
+
+
+class ProceduralDirector:
+    name = "procedural"
+
+    def plan(self, script: Script, brief: Brief, bible: Bible) -> tuple[ShotList, Usage]:
+        budgets = scene_budgets(brief, script.scenes)
+        shots: list[Shot] = []
+        for scene in script.scenes:
+            shots += self._cover(scene, budgets[scene.id], script, brief, bible, 0, shots[-1:])
+        return ShotList(shots=shots), Usage()
+
+    def revise(
+        self,
+        shots: ShotList,
+        script: Script,
+        notes: Sequence[Note],
+        rewritten_scenes: Sequence[str],
+        brief: Brief,
+        bible: Bible,
+    ) -> tuple[ShotList, Usage]:
+        scene_ids, per_shot = revision_targets(shots, notes, rewritten_scenes, script)
+        budgets = scene_budgets(brief, script.scenes)
+        replanned: dict[str, list[Shot]] = {}
+        for scene in script.scenes:
+            if scene.id not in scene_ids:
+                continue
+            prev = max((s.revision for s in shots.for_scene(scene.id)), default=-1)
+            before = _shot_before(shots, script, scene.id)
+            replanned[scene.id] = self._cover(
+                scene, budgets[scene.id], script, brief, bible, prev + 1, before
+            )
+        single = {
+            sid: self._replan_shot(shots, sid, script, budgets, brief, bible) for sid in per_shot
+        }
+        phrases = compliance_phrases(notes)
+        replanned = {k: [redact_shot(s, phrases) for s in v] for k, v in replanned.items()}
+        single = {k: redact_shot(v, phrases) for k, v in single.items()}
+        merged = merge(shots, script, replanned, single)
+        if scenes_changed(shots, script):
+            merged = retimed(merged, script, brief, keep=set(replanned))
+            merged = _within_holds(merged, script, budgets, keep=set(replanned))
+        return merged, Usage()
+
+    def _cover(
+        self,
+        scene: Scene,
+        seconds: float,
+        script: Script,
+        brief: Brief,
+        bible: Bible,
+        rev: int,
+        before: Sequence[Shot],
+    ) -> list[Shot]:
+        register = register_for(brief.tone)
+        stage = _stage(scene, script)
+        plans = _coverage(scene, stage, register, bible, rev)
+        plans = _filled(plans, scene, seconds, bible)
+        plans = _varied(plans, before[-1] if before else None)
+        plans = timed(plans, [_need(p, scene) for p in plans], seconds)
+        return [
+            to_shot(
+                p, sid=shot_id(scene.id, n), scene=scene, brief=brief, bible=bible, revision=rev
+            )
+            for n, p in enumerate(plans, start=1)
+        ]
+
+    def _replan_shot(
+        self,
+        shots: ShotList,
+        sid: str,
+        script: Script,
+        budgets: dict[str, float],
+        brief: Brief,
+        bible: Bible,
+    ) -> Shot:
+        """A noted shot re-planned alone: a framing and angle unlike its neighbours' and its
+        old one, with room for its lines, timed to what its scene still needs."""
+        idx = next(i for i, s in enumerate(shots.shots) if s.id == sid)
+        old = shots.shots[idx]
+        scene = script.scene(old.scene_id)
+        neighbours = {
+            (s.framing, s.angle) for s in shots.shots[max(0, idx - 1) : idx + 2] if s.id != sid
+        }
+        siblings = shots.for_scene(scene.id)
+        others = sum(s.duration_s for s in siblings if s.id != sid)
+        need = speaking_time(old.dialogue) + 0.5
+        want = max(need, budgets[scene.id] - others, MIN_HOLD)
+        start = (old.revision + idx) % len(ALTERNATIVES)
+        ring = ALTERNATIVES[start:] + ALTERNATIVES[:start]
+        fresh = [fa for fa in ring if fa not in neighbours and fa != (old.framing, old.angle)]
+        fits = [fa for fa in fresh if hold_max(fa[0]) >= min(want, HOLD_MAX[Framing.wide])]
+        framing, angle = (fits or fresh or ring)[0]
+        lines = [i for i, d in enumerate(scene.dialogue) if d in old.dialogue]
+        planned = PlannedShot(
+            framing=framing,
+            angle=angle,
+            camera_move=old.camera_move,
+            lens_mm=LENS[framing],
+            duration_s=round(min(want, hold_max(framing)), 2),
+            characters=[c for c in old.characters if c in scene.characters] or scene.characters[:1],
+            description=old.description,
+            dialogue_lines=lines,
+        )
+        return to_shot(
+            planned, sid=sid, scene=scene, brief=brief, bible=bible, revision=old.revision + 1
+        )
+
+
+def _stage(scene: Scene, script: Script) -> str:
+    plan = stage_plan(len(script.scenes))
+    index = min(max(scene.number, 1), len(plan)) - 1
+    return plan[index][0]
+
+
+def _shot_before(shots: ShotList, script: Script, scene_id: str) -> list[Shot]:
+    ids = [s.id for s in script.scenes]
+    at = ids.index(scene_id)
+    for prev in reversed(ids[:at]):
+        prior = shots.for_scene(prev)
+        if prior:
+            return prior[-1:]
+    return []
+
+
+def _groups(scene: Scene) -> list[list[int]]:
+    """Consecutive lines that share a shot: at most two, and only while they fit a medium."""
+    groups: list[list[int]] = []
+    for i, line in enumerate(scene.dialogue):
+        if groups:
+            last = groups[-1]
+            lines = [scene.dialogue[j] for j in last] + [line]
+            if len(last) < 2 and speaking_time(lines) <= PAIR_MAX:
+                last.append(i)
+                continue
+        groups.append([i])
+    return groups
+
+
+def _coverage(
+    scene: Scene, stage: str, register: Register, bible: Bible, rev: int
+) -> list[PlannedShot]:
+    """Establishing shot, then the line groups (singles and two-shots), with a silent
+    character's reaction after the first exchange. A re-plan (`rev`) turns the angles and
+    swaps which groups are close and which are medium, so the scene is covered anew."""
+    angles, moves = ANGLES[register.name], MOVES[register.name]
+    place = bible.location(scene.location).name
+    establishing = Framing.extreme_wide if scene.number == 1 else Framing.wide
+    plans = [
+        PlannedShot(
+            framing=establishing,
+            angle=(Angle.high, Angle.eye_level, Angle.low)[(rev + (stage == "climax")) % 3],
+            camera_move=ESTABLISHING_MOVE.get(stage, moves[0]),
+            lens_mm=LENS[establishing],
+            duration_s=1.0,
+            characters=list(scene.characters),
+            dialogue_lines=[],
+            description=f"{place}: {scene.beats[0]}",
+        )
+    ]
+    silent = [c for c in scene.characters if not bible.character(c).speaks]
+    for k, group in enumerate(_groups(scene)):
+        lines = [scene.dialogue[i] for i in group]
+        speakers = list(dict.fromkeys(d.character for d in lines))
+        fits_close = speaking_time(lines) + 0.5 <= HOLD_MAX[Framing.close]
+        if len(speakers) > 1 or not fits_close:
+            framing = Framing.medium
+        else:
+            framing = (Framing.close, Framing.medium)[(k + rev) % 2]
+        if stage == "climax" and k == 0 and speaking_time(lines) + 0.5 <= 4:
+            framing = Framing.extreme_close
+        who = " and ".join(bible.character(c).name for c in speakers)
+        told = [b for b in scene.beats if not b.startswith("(")] or scene.beats
+        beat = told[min(k + 1, len(told) - 1)]
+        plans.append(
+            PlannedShot(
+                framing=framing,
+                angle=angles[(k + scene.number + rev) % len(angles)],
+                camera_move=CameraMove.static if k % 2 == 0 else moves[k % len(moves)],
+                lens_mm=LENS[framing],
+                duration_s=1.0,
+                characters=speakers,
+                dialogue_lines=group,
+                description=f"{who} {'trade lines' if len(speakers) > 1 else 'speaks'}; {beat}",
+            )
+        )
+        if k == 0 and silent:
+            plans.append(_reaction(scene, silent[0], bible, angles))
+    if silent and len(plans) == 1:
+        plans.append(_reaction(scene, silent[0], bible, angles))
+    return plans
+
+
+def _reaction(scene: Scene, who: str, bible: Bible, angles: Sequence[Angle]) -> PlannedShot:
+    name = bible.character(who).name
+    cue = next((b for b in scene.beats if name in b), f"{name} reacts")
+    return PlannedShot(
+        framing=Framing.close,
+        angle=angles[-1],
+        camera_move=CameraMove.static,
+        lens_mm=LENS[Framing.close],
+        duration_s=1.0,
+        characters=[who],
+        dialogue_lines=[],
+        description=f"{name} reacts; {cue.strip('()')}",
+    )
+
+
+def _need(plan: PlannedShot, scene: Scene) -> float:
+    lines = [scene.dialogue[i] for i in plan.dialogue_lines]
+    return speaking_time(lines) + 0.5 if lines else 2.5
+
+
+def _filled(
+    plans: list[PlannedShot], scene: Scene, seconds: float, bible: Bible
+) -> list[PlannedShot]:
+    """Cutaways of the place (its details, wide and close in turn) until the shots can hold
+    the scene's budget without breaking a framing's norm."""
+    loc = bible.location(scene.location)
+    details = [d.strip() for d in loc.description.split(",") if d.strip()] or [loc.name]
+    k = 0
+    while sum(hold_max(p.framing) for p in plans) < seconds and k < 40:
+        framing = (Framing.wide, Framing.extreme_close)[k % 2]
+        detail = details[k % len(details)]
+        plans.insert(
+            max(1, len(plans) - 1),
+            PlannedShot(
+                framing=framing,
+                angle=(Angle.low, Angle.eye_level)[k % 2],
+                camera_move=CameraMove.tracking if framing == Framing.wide else CameraMove.static,
+                lens_mm=LENS[framing],
+                duration_s=1.0,
+                characters=list(scene.characters) if framing == Framing.wide else [],
+                dialogue_lines=[],
+                description=f"cutaway: {detail}, {loc.name}",
+            ),
+        )
+        k += 1
+    return plans
+
+
+def _varied(plans: list[PlannedShot], before: Shot | None) -> list[PlannedShot]:
+    """No shot shares framing and angle with the one before it (the previous scene's last
+    shot included): a clash takes the next angle."""
+    out: list[PlannedShot] = []
+    prev = (before.framing, before.angle) if before else None
+    order = list(Angle)
+    for p in plans:
+        if (p.framing, p.angle) == prev:
+            angle = order[(order.index(p.angle) + 1) % len(order)]
+            p = p.model_copy(update={"angle": angle})
+        out.append(p)
+        prev = (p.framing, p.angle)
+    return out
+
+
+def timed(plans: list[PlannedShot], needs: list[float], seconds: float) -> list[PlannedShot]:
+    """Durations that add up to `seconds`: each shot starts from what it needs (its lines'
+    speaking time), then the difference is shared in proportion, never past a framing's
+    longest hold nor below the shortest."""
+    caps = [hold_max(p.framing) for p in plans]
+    durations = [min(max(n, MIN_HOLD), c) for n, c in zip(needs, caps, strict=True)]
+    for _ in range(8):
+        gap = seconds - sum(durations)
+        if abs(gap) < 0.01:
+            break
+        if gap > 0:
+            room = [c - d for d, c in zip(durations, caps, strict=True)]
+        else:
+            room = [d - MIN_HOLD for d in durations]
+        total = sum(room)
+        if total <= 0:
+            break
+        share = min(1.0, abs(gap) / total)
+        sign = 1 if gap > 0 else -1
+        durations = [d + sign * r * share for d, r in zip(durations, room, strict=True)]
+    return [
+        p.model_copy(update={"duration_s": round(max(0.5, min(d, 60.0)), 2)})
+        for p, d in zip(plans, durations, strict=True)
+    ]
+
+
+def _within_holds(
+    shots: ShotList, script: Script, budgets: dict[str, float], keep: set[str]
+) -> ShotList:
+    """Kept scenes scaled to new budgets, re-shared so no hold passes its framing's norm
+    (framings, prompts and seeds untouched: their frames stay cached)."""
+    out: list[Shot] = []
+    for scene in script.scenes:
+        scene_shots = shots.for_scene(scene.id)
+        if scene.id in keep or not scene_shots:
+            out += scene_shots
+            continue
+        plans = [_as_plan(s) for s in scene_shots]
+        needs = [speaking_time(s.dialogue) + 0.5 if s.dialogue else 2.5 for s in scene_shots]
+        retimed_plans = timed(plans, needs, budgets[scene.id])
+        out += [
+            s.model_copy(update={"duration_s": p.duration_s})
+            for s, p in zip(scene_shots, retimed_plans, strict=True)
+        ]
+    return ShotList(shots=out)
+
+
+def _as_plan(shot: Shot) -> PlannedShot:
+    return PlannedShot(
+        framing=shot.framing,
+        angle=shot.angle,
+        camera_move=shot.camera_move,
+        lens_mm=shot.lens_mm,
+        duration_s=shot.duration_s,
+        characters=list(shot.characters),
+        description=shot.description,
+        dialogue_lines=[],
+    )
