@@ -155,6 +155,24 @@ class Thresholds(Frozen):
 DIMENSIONS: tuple[str, ...] = tuple(Thresholds().dimensions())
 
 
+class HoldNorms(Frozen):
+    """How long a shot may hold, by framing: the longest static shot with nothing said, in
+    seconds. A moving camera may hold `moving_factor` times longer; the time its lines take to
+    say (at `words_per_second`) is added. The critic's pacing holds check measures every shot
+    against these."""
+
+    extreme_wide: float = Field(12.0, gt=0, le=60)
+    wide: float = Field(10.0, gt=0, le=60)
+    medium: float = Field(8.0, gt=0, le=60)
+    close: float = Field(6.0, gt=0, le=60)
+    extreme_close: float = Field(4.0, gt=0, le=60)
+    moving_factor: float = Field(1.5, ge=1, le=5)
+    words_per_second: float = Field(2.5, gt=0, le=10)
+
+    def longest(self, framing: str) -> float:
+        return float(getattr(self, framing))
+
+
 class Budget(Frozen):
     """Limits on one run: critic iterations, LLM spend and renders."""
 
@@ -185,6 +203,7 @@ class Brief(Record):
     seed: int = Field(7, ge=0, le=MAX_SEED)
     distribution: Distribution = Field(default_factory=Distribution)
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    holds: HoldNorms = Field(default_factory=HoldNorms)
     budget: Budget = Field(default_factory=Budget)
 
     @field_validator("aspect_ratio")
@@ -238,6 +257,9 @@ class DialogueLine(Record):
 
 
 class Scene(Record):
+    """One scene. A line by a character the scene does not list is allowed here (a person's
+    script may have one) and flagged by the critic (`speakers.absent`)."""
+
     id: SafeId
     number: int = Field(ge=1)
     location: SafeId
@@ -247,15 +269,6 @@ class Scene(Record):
     characters: list[SafeId] = Field(min_length=1)
     dialogue: list[DialogueLine] = Field(default_factory=list)
     revision: int = 0
-
-    @model_validator(mode="after")
-    def _speakers_present(self) -> Scene:
-        missing = sorted({d.character for d in self.dialogue} - set(self.characters))
-        if missing:
-            raise ValueError(
-                f"scene {self.id}: speakers {missing} are not in the scene's characters"
-            )
-        return self
 
 
 class Script(Record):
@@ -422,6 +435,12 @@ class Note(Frozen):
     shot_ids: tuple[SafeId, ...] = ()
     source: Literal["critic", "judge", "reviewer", "compliance"] = "critic"
     replace: tuple[str, ...] = Field((), description="Exact phrases that must not survive.")
+    check: str = Field(
+        "",
+        max_length=64,
+        description="The critic's detector that raised it (e.g. `dialogue.near_repeat`); the "
+        "next iteration's same detector re-measures the defect.",
+    )
 
 
 class Critique(Record):
