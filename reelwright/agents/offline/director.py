@@ -30,6 +30,7 @@ from reelwright.models import (
     CameraMove,
     DialogueLine,
     Framing,
+    HoldNorms,
     Note,
     Scene,
     Script,
@@ -89,10 +90,6 @@ def speaking_time(lines: Sequence[DialogueLine]) -> float:
     return sum(len(line.text.split()) / 2.5 + 0.6 for line in lines)
 
 
-def hold_max(framing: Framing) -> float:
-    return HOLD_MAX[framing]
-
-
 class ProceduralDirector:
     name = "procedural"
 
@@ -132,7 +129,7 @@ class ProceduralDirector:
         merged = merge(shots, script, replanned, single)
         if scenes_changed(shots, script):
             merged = retimed(merged, script, brief, keep=set(replanned))
-            merged = _within_holds(merged, script, budgets, keep=set(replanned))
+            merged = _within_holds(merged, script, budgets, set(replanned), brief.holds)
         return merged, Usage()
 
     def _cover(
@@ -147,10 +144,18 @@ class ProceduralDirector:
     ) -> list[Shot]:
         register = register_for(brief.tone)
         stage = _stage(scene, script)
+        norms = brief.holds
         plans = _coverage(scene, stage, register, bible, rev)
-        plans = _filled(plans, scene, seconds, bible)
+        plans = _filled(plans, scene, seconds, bible, norms)
+        plans = _fitted(plans, scene, seconds, norms)
         plans = _varied(plans, before[-1] if before else None)
-        plans = timed(plans, [_need(p, scene) for p in plans], seconds)
+        plans = timed(
+            plans,
+            [_need(p, scene) for p in plans],
+            [floor(_lines_of(p, scene), norms) for p in plans],
+            [cap(p, _lines_of(p, scene), norms) for p in plans],
+            seconds,
+        )
         return [
             to_shot(
                 p, sid=shot_id(scene.id, n), scene=scene, brief=brief, bible=bible, revision=rev
@@ -182,15 +187,29 @@ class ProceduralDirector:
         start = (old.revision + idx) % len(ALTERNATIVES)
         ring = ALTERNATIVES[start:] + ALTERNATIVES[:start]
         fresh = [fa for fa in ring if fa not in neighbours and fa != (old.framing, old.angle)]
-        fits = [fa for fa in fresh if hold_max(fa[0]) >= min(want, HOLD_MAX[Framing.wide])]
-        framing, angle = (fits or fresh or ring)[0]
         lines = [i for i, d in enumerate(scene.dialogue) if d in old.dialogue]
+
+        def room(fa: tuple[Framing, Angle]) -> float:
+            probe = PlannedShot(
+                framing=fa[0],
+                angle=fa[1],
+                camera_move=old.camera_move,
+                lens_mm=LENS[fa[0]],
+                duration_s=1.0,
+                characters=[],
+                description="probe",
+                dialogue_lines=[],
+            )
+            return cap(probe, old.dialogue, brief.holds)
+
+        fits = [fa for fa in fresh if room(fa) >= min(want, HOLD_MAX[Framing.wide])]
+        framing, angle = (fits or fresh or ring)[0]
         planned = PlannedShot(
             framing=framing,
             angle=angle,
             camera_move=old.camera_move,
             lens_mm=LENS[framing],
-            duration_s=round(min(want, hold_max(framing)), 2),
+            duration_s=round(max(0.5, min(want, room((framing, angle)))), 2),
             characters=[c for c in old.characters if c in scene.characters] or scene.characters[:1],
             description=old.description,
             dialogue_lines=lines,
@@ -299,20 +318,38 @@ def _reaction(scene: Scene, who: str, bible: Bible, angles: Sequence[Angle]) -> 
     )
 
 
+def _lines_of(plan: PlannedShot, scene: Scene) -> list[DialogueLine]:
+    return [scene.dialogue[i] for i in plan.dialogue_lines]
+
+
+def _fitted(
+    plans: list[PlannedShot], scene: Scene, seconds: float, norms: HoldNorms
+) -> list[PlannedShot]:
+    """A scene too short for all its shots loses its silent inserts (last first) until the
+    lines can be said in the time it has."""
+    out = list(plans)
+    while sum(floor(_lines_of(p, scene), norms) for p in out) > seconds:
+        silent = [i for i, p in enumerate(out) if i > 0 and not p.dialogue_lines]
+        if not silent:
+            break
+        del out[silent[-1]]
+    return out
+
+
 def _need(plan: PlannedShot, scene: Scene) -> float:
     lines = [scene.dialogue[i] for i in plan.dialogue_lines]
     return speaking_time(lines) + 0.5 if lines else 2.5
 
 
 def _filled(
-    plans: list[PlannedShot], scene: Scene, seconds: float, bible: Bible
+    plans: list[PlannedShot], scene: Scene, seconds: float, bible: Bible, norms: HoldNorms
 ) -> list[PlannedShot]:
     """Cutaways of the place (its details, wide and close in turn) until the shots can hold
     the scene's budget without breaking a framing's norm."""
     loc = bible.location(scene.location)
     details = [d.strip() for d in loc.description.split(",") if d.strip()] or [loc.name]
     k = 0
-    while sum(hold_max(p.framing) for p in plans) < seconds and k < 40:
+    while sum(cap(p, _lines_of(p, scene), norms) for p in plans) < seconds and k < 40:
         framing = (Framing.wide, Framing.extreme_close)[k % 2]
         detail = details[k % len(details)]
         plans.insert(
@@ -347,20 +384,41 @@ def _varied(plans: list[PlannedShot], before: Shot | None) -> list[PlannedShot]:
     return out
 
 
-def timed(plans: list[PlannedShot], needs: list[float], seconds: float) -> list[PlannedShot]:
+def cap(plan: PlannedShot, lines: Sequence[DialogueLine], norms: HoldNorms) -> float:
+    """The longest this shot may hold: its framing's norm (longer with a moving camera), and
+    under the brief's norms plus the time its lines take."""
+    moving = plan.camera_move != CameraMove.static
+    factor = norms.moving_factor if moving else 1.0
+    words = sum(len(d.text.split()) for d in lines)
+    by_brief = norms.longest(plan.framing.value) * factor + words / norms.words_per_second
+    return min(HOLD_MAX[plan.framing] * factor, by_brief)
+
+
+def floor(lines: Sequence[DialogueLine], norms: HoldNorms) -> float:
+    """The shortest this shot may be: time to say its lines, briskly."""
+    words = sum(len(d.text.split()) for d in lines)
+    return max(MIN_HOLD, words / (norms.words_per_second * 1.4) + 0.3) if lines else MIN_HOLD
+
+
+def timed(
+    plans: list[PlannedShot],
+    needs: list[float],
+    floors: list[float],
+    caps: list[float],
+    seconds: float,
+) -> list[PlannedShot]:
     """Durations that add up to `seconds`: each shot starts from what it needs (its lines'
-    speaking time), then the difference is shared in proportion, never past a framing's
-    longest hold nor below the shortest."""
-    caps = [hold_max(p.framing) for p in plans]
-    durations = [min(max(n, MIN_HOLD), c) for n, c in zip(needs, caps, strict=True)]
+    speaking time), then the difference is shared in proportion to each shot's room, never
+    past its cap nor below its floor."""
+    durations = [min(max(n, f), c) for n, f, c in zip(needs, floors, caps, strict=True)]
     for _ in range(8):
         gap = seconds - sum(durations)
         if abs(gap) < 0.01:
             break
         if gap > 0:
-            room = [c - d for d, c in zip(durations, caps, strict=True)]
+            room = [max(0.0, c - d) for d, c in zip(durations, caps, strict=True)]
         else:
-            room = [d - MIN_HOLD for d in durations]
+            room = [max(0.0, d - f) for d, f in zip(durations, floors, strict=True)]
         total = sum(room)
         if total <= 0:
             break
@@ -374,7 +432,7 @@ def timed(plans: list[PlannedShot], needs: list[float], seconds: float) -> list[
 
 
 def _within_holds(
-    shots: ShotList, script: Script, budgets: dict[str, float], keep: set[str]
+    shots: ShotList, script: Script, budgets: dict[str, float], keep: set[str], norms: HoldNorms
 ) -> ShotList:
     """Kept scenes scaled to new budgets, re-shared so no hold passes its framing's norm
     (framings, prompts and seeds untouched: their frames stay cached)."""
@@ -386,7 +444,9 @@ def _within_holds(
             continue
         plans = [_as_plan(s) for s in scene_shots]
         needs = [speaking_time(s.dialogue) + 0.5 if s.dialogue else 2.5 for s in scene_shots]
-        retimed_plans = timed(plans, needs, budgets[scene.id])
+        floors = [floor(s.dialogue, norms) for s in scene_shots]
+        caps = [cap(p, s.dialogue, norms) for p, s in zip(plans, scene_shots, strict=True)]
+        retimed_plans = timed(plans, needs, floors, caps, budgets[scene.id])
         out += [
             s.model_copy(update={"duration_s": p.duration_s})
             for s, p in zip(scene_shots, retimed_plans, strict=True)

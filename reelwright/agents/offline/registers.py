@@ -21,6 +21,7 @@ class Register:
     name: str
     cues: tuple[str, ...]  # words in a brief's tone that choose this register
     lines: dict[str, tuple[str, ...]]  # stage -> line templates
+    openings: tuple[str, ...]  # the episode's first beat: {intro} is the lead as introduced
     moods: tuple[str, ...]  # action beats that set the mood, one a scene at most
     parentheticals: tuple[str, ...]  # how lines are delivered
     lines_per_scene: tuple[int, int]  # rhythm: fewest, most lines a scene
@@ -34,7 +35,7 @@ TENSE = Register(
     lines={
         "middle": (
             "Which way, {other}? Left or right?",
-            "I can't hear you over the wind!",
+            "Say that again. Slowly.",
             "Stay behind me. Watch your footing.",
             "If this falls, we fall with it.",
             "Count with me, {other}. Three, two...",
@@ -50,6 +51,7 @@ TENSE = Register(
             "{other}, check the {detail}. Quickly.",
             "Keep your eyes open, {other}. Something's coming.",
             "We don't have long. We never do.",
+            "Where was the {lost} last seen? Think.",
         ),
         "trouble": (
             "The {broken} is dead. Completely dead.",
@@ -90,16 +92,20 @@ TENSE = Register(
             "Look who made it home. Hello, {saved}!",
         ),
     },
+    openings=(
+        "{intro} is hard at work at {place}, one eye on the {detail}",
+        "{intro} checks the {detail} at {place} for the third time",
+    ),
     moods=(
-        "the wind rattles every shutter",
+        "every sound seems too loud",
         "a clock ticks somewhere, too loud",
-        "rain starts to drive sideways",
+        "somewhere, metal groans under strain",
         "the lights flicker and hold",
         "nobody stops to catch their breath",
-        "thunder rolls in from the sea",
+        "an alarm starts, then cuts out",
         "the floor shudders underfoot",
     ),
-    parentheticals=("urgent", "breathless", "shouting over the wind", "through gritted teeth"),
+    parentheticals=("urgent", "breathless", "shouting", "through gritted teeth"),
     lines_per_scene=(3, 5),
     times={
         "opening": "day",
@@ -136,6 +142,7 @@ WARM = Register(
         ),
         "trouble": (
             "Oh no. The {broken} isn't supposed to do that.",
+            "Who would take the {lost}? It doesn't make sense.",
             "We have until {deadline}. That's enough time, if we're clever.",
             "Maybe we could {goal}. Together?",
             "Someone has to {purpose}. Why not us?",
@@ -145,7 +152,7 @@ WARM = Register(
             "Let's try it slowly this time, {other}.",
             "If we borrow the {detail}, it might just fit.",
             "Here, you hold this end and I'll hold the other.",
-            "I think the {target} likes you, {other}.",
+            "You're better at this than you think, {other}.",
             "One small piece at a time. That's the secret.",
         ),
         "setback": (
@@ -164,12 +171,16 @@ WARM = Register(
         ),
         "closing": (
             "Thank you, {other}. I couldn't have done it alone.",
-            "The {target} will need a name, you know.",
+            "We should celebrate. Something small. Maybe a biscuit.",
             "Same time tomorrow?",
             "I think this place feels a little different now.",
             "Let's go home. I'll make cocoa.",
         ),
     },
+    openings=(
+        "{intro} tinkers at {place} among the {detail}",
+        "{intro} hums at {place}, sorting the {detail}",
+    ),
     moods=(
         "sunlight spills across the floor",
         "a kettle hums in the corner",
@@ -215,6 +226,7 @@ DEADPAN = Register(
         ),
         "trouble": (
             "So the {broken} is broken. Great. Love that.",
+            "The {lost} is missing. I've checked under my desk. Twice.",
             "We have until {deadline}. Which is, I'm told, a problem.",
             "Fine. We {goal}. How hard can it be.",
             "Somebody has to {purpose}. I was hoping it would be someone else.",
@@ -239,7 +251,7 @@ DEADPAN = Register(
             "On my mark. That was the mark. Go.",
             "It works. Nobody breathe on it.",
             "{other}, this is my excited face. Enjoy it.",
-            "Against all odds, and one or two rules, the {target} works.",
+            "Against all odds, and one or two rules, we did the thing.",
         ),
         "closing": (
             "So. That happened.",
@@ -249,6 +261,10 @@ DEADPAN = Register(
             "Put it on my desk, next to the other miracles.",
         ),
     },
+    openings=(
+        "{intro} sits at {place}, staring at the {detail}",
+        "{intro} arrives at {place} exactly on time, as always",
+    ),
     moods=(
         "nobody reacts",
         "a long pause; somebody coughs",
@@ -295,6 +311,7 @@ NOIR = Register(
         ),
         "trouble": (
             "The {broken} didn't break itself. Somebody helped it.",
+            "Nobody takes the {lost} by accident, {other}.",
             "We have until {deadline}. After that, the trail goes cold.",
             "So we {goal}. Quietly.",
             "Somebody has to {purpose}. It might as well be us.",
@@ -329,6 +346,10 @@ NOIR = Register(
             "Next time somebody calls, {other}, let it ring.",
         ),
     },
+    openings=(
+        "{intro} waits at {place}, under the {detail}",
+        "{intro} lights nothing and watches the {detail} at {place}",
+    ),
     moods=(
         "rain streaks the windows",
         "a neon sign buzzes on and off outside",

@@ -42,63 +42,56 @@ DIALOGUE_STAGES = {
 
 def stage_plan(n: int) -> list[list[str]]:
     """The stages of each of `n` scenes. Stages a short episode has no room for fold into a
-    neighbour (the trouble into the opening, the first try into the climax); an episode
-    longer than the nine stages repeats 'complication' scenes, each with its own obstacle."""
+    neighbour (the decision into the trouble, the first try into the climax); an episode
+    longer than the nine stages adds 'complication' scenes before the low point, each with
+    its own obstacle."""
     if n == 1:
         return [["opening", "trouble", "climax", "closing"]]
     if n == 2:
         return [["opening", "trouble", "decision"], ["climax", "closing"]]
     if n == 3:
         return [["opening", "trouble", "decision"], ["attempt", "climax"], ["closing"]]
-    middle_count = n - 3
-    chosen = set(MIDDLE_PRIORITY[:middle_count])
-    middle = [[s] for s in ORDER if s in chosen]
-    middle += [["complication"] for _ in range(middle_count - len(middle))]
-    if "trouble" not in chosen:
-        first = ["opening", "trouble"]
-    else:
-        first = ["opening"]
+    chosen = set(MIDDLE_PRIORITY[: n - 3])
+    core = [[s] for s in ORDER if s in chosen]
     if "decision" not in chosen:
-        middle[0] = [*middle[0], "decision"]
-    if len(middle) > 6:  # complications sit between the setback and the low point
-        at = next((i for i, m in enumerate(middle) if m[0] == "low"), len(middle))
-        extra = [m for m in middle if m == ["complication"]]
-        core = [m for m in middle if m != ["complication"]]
-        at = next((i for i, m in enumerate(core) if m[0] == "low"), len(core))
-        middle = core[:at] + extra + core[at:]
-    return [first, *middle, ["climax"], ["closing"]]
+        core[0] = [*core[0], "decision"]
+    extra = [["complication"] for _ in range(n - 3 - len(core))]
+    at = next((i for i, m in enumerate(core) if m[0] == "low"), len(core))
+    return [["opening"], *core[:at], *extra, *core[at:], ["climax"], ["closing"]]
 
 
 _FORMATTER = string.Formatter()
 
-# Beat templates per stage. Slots: {lead}, {other}, {silent}, {sound}, {place}, {detail},
-# {target}, {broken}, {threat}, {goal}, {purpose}, {deadline}, {trouble}, {away}, {saved}.
+# Beat templates per stage; the slots are the fields of `Slots`.
 BEATS: dict[str, tuple[str, ...]] = {
     "opening": (
-        "{lead} tinkers at {place} among the {detail}",
-        "{lead} shows {other} the {broken}, which is not behaving",
+        "{lead} shows {other} the {broken}; something about it is not right",
         "{silent} {sound} and trundles after {lead}",
-        "{lead} and {other} go about an ordinary morning at {place}",
+        "{lead} and {other} go about an ordinary {time} at {place}",
     ),
     "trouble": (
         "{trouble}, and {place} falls silent",
+        "the {lost} is gone, and nobody saw a thing",
         "the {broken} gives out in front of everyone",
-        "word comes that {deadline}: there is no time to waste",
+        "word comes that {when}: there is no time to waste",
+        "it all has to be done before {by}, and the clock is running",
         "{other} says aloud what everyone fears: no one is coming to help",
     ),
     "decision": (
-        "{lead} resolves to {goal}, whatever it takes",
+        "{lead} makes a decision and will not be talked out of it",
+        "meanwhile, {side}",
         "{other} agrees to help, against all good sense",
-        "they work out what it will take to {purpose}",
+        "{other} asks what it will cost them, and gets no answer",
     ),
     "attempt": (
         "{lead} and {other} make a first try for the {target} at {place}",
-        "the {target} takes shape, piece by stubborn piece",
+        "meanwhile, {side}",
+        "they get closer to the {target}, one stubborn step at a time",
         "{silent} {sound}, holding the last part steady",
     ),
     "setback": (
         "the {threat} hits {place} harder than anyone expected",
-        "the first try fails; the {target} falls apart in their hands",
+        "the first try fails, and the {target} seems further away than ever",
         "{other} blames {lead}, and for a moment nobody speaks",
     ),
     "low": (
@@ -130,8 +123,10 @@ BEATS: dict[str, tuple[str, ...]] = {
     "climax": (
         "with time running out, {lead} and {other} {goal}",
         "it works: they {purpose}",
-        "just as {deadline}, the {target} comes to life",
+        "just as {when}, it is done",
+        "with {by} almost upon them, they make it",
         "{silent} {sound} in triumph at the last moment",
+        "at the last possible moment, it all comes together",
     ),
     "closing": (
         "back at {place}, {lead} and {other} take stock of the day",
@@ -154,13 +149,19 @@ class Slots:
     detail: str = ""
     target: str = ""
     broken: str = ""
+    lost: str = ""
     threat: str = ""
     goal: str = ""
     purpose: str = ""
     deadline: str = ""
+    when: str = ""
+    by: str = ""
     trouble: str = ""
     away: str = ""
     saved: str = ""
+    side: str = ""
+    time: str = ""
+    intro: str = ""  # the lead as the logline introduces them; the first scene only
 
     def fill(self, template: str) -> str | None:
         """The template filled, or None when it needs a slot this story leaves empty."""
@@ -176,10 +177,30 @@ class Slots:
         return template.format(**values)
 
 
-PREMISE_SLOTS = frozenset(("trouble", "deadline", "goal", "purpose", "broken", "threat", "target"))
+PREMISE_SLOTS = frozenset(
+    (
+        "trouble",
+        "deadline",
+        "when",
+        "by",
+        "goal",
+        "purpose",
+        "broken",
+        "lost",
+        "threat",
+        "target",
+        "side",
+    )
+)
 
 
-IMPLIES = {"trouble": {"threat", "broken"}, "goal": {"target"}}
+IMPLIES = {
+    "trouble": {"threat", "broken", "lost"},
+    "goal": {"target"},
+    "when": {"deadline", "by"},
+    "by": {"deadline", "when"},
+    "deadline": {"when", "by"},
+}
 
 
 def premise_slots(template: str) -> set[str]:

@@ -11,11 +11,13 @@ revision redraws a noted scene the same way, avoiding everything the other scene
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from reelwright.agents.common import notes_by_scene, redacted_script, scene_id
+from reelwright.agents.names import TITLES as NAME_TITLES
 from reelwright.agents.offline.lines import near_repeat, norm
 from reelwright.agents.offline.premise import Premise, content_words, parse_premise
 from reelwright.agents.offline.registers import Register, register_for
@@ -32,14 +34,29 @@ from reelwright.models import Bible, Brief, Character, DialogueLine, Note, Scene
 
 
 def short_name(character: Character) -> str:
-    """What others call a character: the first word of the name ('Juno Park' -> 'Juno')."""
-    return character.name.split()[0]
+    """What others call a character: the first word of the name that is not a title
+    ('Juno Park' -> 'Juno', 'Queen Sable' -> 'Sable')."""
+    words = character.name.split()
+    return next((w for w in words if w.lower().strip(".") not in TITLES), words[0])
+
+
+TITLES = NAME_TITLES | frozenset(
+    "queen king prince princess commander detective officer sergeant agent chief inspector "
+    "father mother sister brother saint lieutenant colonel general admiral chef warden nurse "
+    "judge mayor".split()
+)
 
 
 def sound_of(character: Character, register: Register) -> str:
-    """A silent character's sound verb from its voice ('chimes and short beeps' -> 'chimes')."""
-    first = character.voice.split()[0].strip(",.;") if character.voice.strip() else ""
-    return first.lower() if first.lower().endswith("s") and first.isalpha() else register.sound
+    """A silent character's sound as a verb, from its voice: 'chimes and short beeps' ->
+    'chimes', 'a purr, a hiss' -> 'purrs'; the register's default without a voice."""
+    words = [w.strip(",.;").lower() for w in character.voice.split()]
+    first = next((w for w in words if w.isalpha() and w not in ("a", "an", "the", "soft")), "")
+    if not first:
+        return register.sound
+    if first.endswith("s"):
+        return first if not first.endswith("ss") else first + "es"
+    return first + ("es" if first.endswith(("sh", "ch", "x")) else "s")
 
 
 @dataclass
@@ -84,7 +101,9 @@ class ProceduralWriter:
             )
             for i in range(1, n + 1)
         ]
-        scenes = _cover_premise(scenes, parse_premise(brief, bible), bible)
+        premise = parse_premise(brief, bible)
+        scenes = _introduce(scenes, premise, bible)
+        scenes = _cover_premise(scenes, premise, bible)
         return Script(title=brief.title, logline=brief.logline, scenes=scenes), Usage()
 
     def revise(
@@ -179,14 +198,18 @@ class ProceduralWriter:
         register = register_for(brief.tone)
         premise = parse_premise(brief, bible)
         cast = _cast(brief, bible, cast_ids or _pick_cast(brief, bible, premise, number, stages))
-        slots = _slots(brief, bible, premise, cast, location, register, rng)
+        time = _time_of_day(register, stages[0])
+        slots = _slots(brief, bible, premise, cast, location, register, rng, time)
+        if number == 1:  # the lead as the logline introduces them
+            who = f"{premise.role} {cast.names[cast.ids[0]]}".strip()
+            slots = replace(slots, intro=f"{premise.setting}, {who}" if premise.setting else who)
         beats = _beats(stages, slots, register, used, rng)
         lines = _lines(stages, slots, cast, register, used, rng, stale)
         return Scene(
             id=sid or scene_id(number),
             number=number,
             location=location,
-            time_of_day=_time_of_day(register, stages[0]),
+            time_of_day=time,
             summary=sentence(beats[0]) + ".",
             beats=beats,
             characters=cast.ids,
@@ -238,6 +261,25 @@ def _cast(brief: Brief, bible: Bible, ids: list[str]) -> Cast:
     )
 
 
+DETAIL_STOP = frozenset(
+    "with on in at behind along under over of showing covered from by near above below".split()
+)
+
+
+def _detail(feature: str) -> str:
+    """A location feature as a noun phrase: 'a wide main screen showing the ship's schematic'
+    -> 'wide main screen'."""
+    words = feature.strip().split()
+    if words and words[0].lower() in ("a", "an", "the", "some"):
+        words = words[1:]
+    out: list[str] = []
+    for word in words:
+        if word.lower() in DETAIL_STOP or len(out) == 3:
+            break
+        out.append(word)
+    return " ".join(out)
+
+
 def _place(name: str) -> str:
     return "the " + name[4:] if name.startswith("The ") else name
 
@@ -250,10 +292,11 @@ def _slots(
     location: str,
     register: Register,
     rng: random.Random,
+    time: str,
 ) -> Slots:
     loc = bible.location(location)
-    features = [f.strip() for f in loc.description.split(",") if f.strip()]
-    details = features[1:] or features
+    features = [d for d in (_detail(f) for f in loc.description.split(",")) if d]
+    details = features[1:] or features or [loc.name.lower()]
     silent = [c for c in cast.ids if c not in cast.speakers]
     away = [c for c in brief.characters if c not in cast.ids]
     lead = cast.ids[0]
@@ -267,18 +310,44 @@ def _slots(
         detail=rng.choice(details),
         target=premise.target,
         broken=premise.broken,
+        lost=premise.lost,
         threat=premise.threat,
         goal=premise.goal,
         purpose=premise.purpose,
         deadline=premise.deadline,
+        when=premise.when,
+        by=premise.by,
         trouble=premise.trouble,
         away=cast.names[away[0]] if away else "",
         saved=", ".join(cast.names[c] for c in premise.rescued if c in cast.ids),
+        side=premise.side,
+        time={"day": "day", "dusk": "evening", "night": "night", "dawn": "morning"}[time],
     )
 
 
+# how a silent character's sound is made, one a scene, never twice in an episode
+CUES = (
+    "twice",
+    "once, quietly",
+    "in alarm",
+    "and spins round",
+    "and tugs at a sleeve",
+    "a warning",
+    "and backs away",
+    "happily",
+    "and points",
+    "and goes very still",
+)
+# beats that set a scene in its place and time, for scenes the story has little left to say
+SETTING_BEATS = (
+    "{place} in the {time}: the {detail}, and nobody else about",
+    "{other} keeps watch by the {detail}",
+    "{lead} looks around {place} as if seeing it for the first time",
+    "{lead} and {other} catch their breath by the {detail}",
+    "the {detail} at {place} catches the last of the light",
+)
 FIXED_ORDER = frozenset(("opening", "trouble", "climax", "closing"))
-BEATS_WANTED = {"opening": 2, "trouble": 2, "decision": 1, "climax": 2, "closing": 2}
+BEATS_WANTED = {"opening": 2, "trouble": 2, "decision": 2, "climax": 2, "closing": 2}
 
 
 def _beats(
@@ -292,6 +361,8 @@ def _beats(
         if stage == "opening" and len(stages) > 1:
             want = 1
         options = list(BEATS[stage])
+        if stage == "opening":
+            options = [*register.openings, *options] if slots.intro else options
         if stage not in FIXED_ORDER:
             rng.shuffle(options)
             options.sort(key=lambda t: -len(premise_slots(t) - used.told))  # untold first
@@ -300,9 +371,9 @@ def _beats(
             if want == 0:
                 break
             text = slots.fill(template)
-            key = f"beat:{template}"
+            key = "beat:{intro}" if "{intro}" in template else f"beat:{template}"
             told = premise_slots(template)
-            if text is None or key in used.templates or near_repeat(text, used.beats):
+            if text is None or key in used.templates or near_repeat(text, used.beats, loose=True):
                 continue
             if told and told <= here:  # the scene already told this part
                 continue
@@ -319,9 +390,22 @@ def _beats(
             used.templates.add(f"mood:{mood}")
             used.beats.append(norm(mood))
             out.insert(rng.randrange(1, len(out) + 1) if out else 0, mood)
+    for template in SETTING_BEATS:  # a scene always has a turn: at least two beats
+        if len(out) >= 2:
+            break
+        text = slots.fill(template)
+        if text and not near_repeat(text, used.beats, loose=True):
+            out.append(text)
+            used.beats.append(norm(text))
     if slots.silent and not any(slots.silent in b for b in out):
-        cue = f"({slots.silent} {slots.sound} {rng.choice(('twice', 'once', 'softly'))})"
-        out.append(cue)
+        manners = list(CUES)
+        rng.shuffle(manners)
+        for manner in manners:
+            cue = f"({slots.silent} {slots.sound} {manner})"
+            if not near_repeat(cue, used.beats, loose=True):
+                out.append(cue)
+                used.beats.append(norm(cue))
+                break
     return out or [f"{slots.lead} waits at {slots.place}"]
 
 
@@ -408,6 +492,26 @@ def _speak(
     return None
 
 
+def _introduce(scenes: list[Scene], premise: Premise, bible: Bible) -> list[Scene]:
+    """The first beat that names a character the logline describes ('old knight Oskar')
+    names them that way too."""
+    out = list(scenes)
+    for cid, role in premise.roles.items():
+        name = short_name(bible.character(cid))
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}\b")
+        if any(role.lower() in b.lower() for s in out for b in s.beats):
+            continue  # already introduced (the lead's opening beat)
+        for k, scene in enumerate(out):
+            at = next((i for i, b in enumerate(scene.beats) if pattern.search(b)), None)
+            if at is None:
+                continue
+            beats = list(scene.beats)
+            beats[at] = pattern.sub(f"{role} {name}", beats[at], count=1)
+            out[k] = scene.model_copy(update={"beats": beats})
+            break
+    return out
+
+
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -422,7 +526,13 @@ def _cover_premise(scenes: list[Scene], premise: Premise, bible: Bible) -> list[
         " ".join([s.summary, *s.beats, *(d.text for d in s.dialogue)]) for s in scenes
     ).lower()
     have = {_stem(w) for w in content_words(text)}
-    missing = [w for w in premise.words if _stem(w) not in have]
+    labels = [(c.name, c.id) for c in bible.characters] + [(x.name, x.id) for x in bible.locations]
+    named = {
+        _stem(w)
+        for name, ident in labels
+        for w in content_words(f"{name} {ident.replace('_', ' ')}")
+    }
+    missing = [w for w in premise.words if _stem(w) not in have | named]
     if not missing:
         return scenes
     first = scenes[0]
