@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -150,6 +151,27 @@ class Thresholds(Frozen):
 
     def dimensions(self) -> dict[str, float]:
         return {k: v for k, v in self.model_dump().items() if k != "overall"}
+
+    def failing(self, scores: Mapping[str, float]) -> dict[str, tuple[float, float]]:
+        """What fails among `scores` (per dimension and `overall`): name -> (score, threshold).
+        A dimension missing from `scores` fails. The overall passes only when nothing does."""
+        out = {
+            d: (scores.get(d, 0.0), t)
+            for d, t in self.dimensions().items()
+            if scores.get(d, 0.0) < t
+        }
+        if scores.get("overall", 0.0) < self.overall:
+            out["overall"] = (scores.get("overall", 0.0), self.overall)
+        return out
+
+    def marks(self, scores: Mapping[str, float]) -> dict[str, str]:
+        """The mark shown beside each score: "ok" or "below"; the overall is "ok" only when
+        every dimension is too (else "below" even when its own number meets its threshold)."""
+        failing = self.failing(scores)
+        marks = {d: "below" if d in failing else "ok" for d in [*self.dimensions(), "overall"]}
+        if failing:
+            marks["overall"] = "below"
+        return marks
 
 
 DIMENSIONS: tuple[str, ...] = tuple(Thresholds().dimensions())
@@ -453,14 +475,7 @@ class Critique(Record):
 
     def failing(self, thresholds: Thresholds) -> dict[str, tuple[float, float]]:
         """Dimensions below threshold: name -> (score, threshold)."""
-        out = {
-            d: (self.scores.get(d, 0.0), t)
-            for d, t in thresholds.dimensions().items()
-            if self.scores.get(d, 0.0) < t
-        }
-        if self.overall < thresholds.overall:
-            out["overall"] = (self.overall, thresholds.overall)
-        return out
+        return thresholds.failing({**self.scores, "overall": self.overall})
 
 
 class Edit(Frozen):

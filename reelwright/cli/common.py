@@ -351,21 +351,20 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
         typer.echo(as_flags(note, FLAGS), err=True)
     rec = outcome.record
     scores = rec.scores if rec else {}
-    thresholds = rec.thresholds.model_dump() if rec else {}
     if rec and scores:
+        marks = rec.thresholds.marks(scores)
+        failing = [d for d in rec.thresholds.failing(scores) if d != "overall"]
+        limits = {**rec.thresholds.dimensions(), "overall": rec.thresholds.overall}
         table = Table(title=f"run {outcome.run_id} · iteration {rec.iterations}")
         table.add_column("dimension")
         table.add_column("score", justify="right")
         table.add_column("threshold", justify="right")
         table.add_column("")
         for dim, score in scores.items():
-            limit = thresholds.get(dim, 0)
-            table.add_row(
-                dim,
-                f"{score:.2f}",
-                f"{limit:.2f}",
-                "[green]ok[/]" if score >= limit else "[red]below[/]",
-            )
+            mark = "[green]ok[/]" if marks.get(dim, "ok") == "ok" else "[red]below[/]"
+            if dim == "overall" and failing:  # never "ok" while a dimension fails
+                mark = f"[red]below[/] ({', '.join(failing)} failing)"
+            table.add_row(dim, f"{score:.2f}", f"{limits.get(dim, 0):.2f}", mark)
         console.print(table)
     if rec and rec.shots:
         console.print(

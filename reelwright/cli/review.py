@@ -83,7 +83,7 @@ def review_show(
     if view.scores:
         latest = view.scores[-1]
         for dim, limit in view.thresholds.items():
-            mark = "ok" if latest.get(dim, 0) >= limit else "below"
+            mark = view.marks.get(dim, "below")  # the overall is "ok" only if all are
             typer.echo(f"  {dim:13} {latest.get(dim, 0):5.2f} / {limit:.2f} {mark}")
     if view.script:
         for scene in view.script.scenes:

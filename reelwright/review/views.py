@@ -35,6 +35,11 @@ class RunView(BaseModel):
     iteration: int
     thresholds: dict[str, float]
     scores: list[dict[str, float]] = Field(description="Per iteration, `overall` included.")
+    marks: dict[str, str] = Field(
+        default_factory=dict,
+        description='The latest scores\' marks, "ok" or "below"; the overall is "ok" only when '
+        "every dimension is.",
+    )
     script: Script | None
     shots: list[Shot]
     findings: list[Finding]
@@ -84,6 +89,11 @@ def run_view(run_id: str, settings: Settings) -> RunView:
         iteration=state.iteration,
         thresholds=state.brief.thresholds.model_dump(),
         scores=[{**c.scores, "overall": c.overall} for c in state.critiques],
+        marks=state.brief.thresholds.marks(
+            {**state.critiques[-1].scores, "overall": state.critiques[-1].overall}
+        )
+        if state.critiques
+        else {},
         script=state.script,
         shots=state.shots.shots if state.shots else [],
         findings=state.findings,
