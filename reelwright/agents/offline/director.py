@@ -48,7 +48,7 @@ HOLD_MAX = {
     Framing.extreme_wide: 15.0,
 }
 MIN_HOLD = 1.0
-PAIR_MAX = 5.5  # two short lines share a two-shot; longer ones get a shot each
+PAIR_MAX = 7.5  # up to three short lines share a two-shot; longer ones get a shot each
 LENS = {
     Framing.extreme_wide: 18,
     Framing.wide: 24,
@@ -236,13 +236,13 @@ def _shot_before(shots: ShotList, script: Script, scene_id: str) -> list[Shot]:
 
 
 def _groups(scene: Scene) -> list[list[int]]:
-    """Consecutive lines that share a shot: at most two, and only while they fit a medium."""
+    """Consecutive lines that share a shot: at most three, and only while they are short."""
     groups: list[list[int]] = []
     for i, line in enumerate(scene.dialogue):
         if groups:
             last = groups[-1]
             lines = [scene.dialogue[j] for j in last] + [line]
-            if len(last) < 2 and speaking_time(lines) <= PAIR_MAX:
+            if len(last) < 3 and speaking_time(lines) <= PAIR_MAX:
                 last.append(i)
                 continue
         groups.append([i])

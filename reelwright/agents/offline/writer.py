@@ -68,6 +68,7 @@ class Used:
     lines: list[str] = field(default_factory=list)
     beats: list[str] = field(default_factory=list)
     most_lines: int = 99  # a long episode spreads the register's lines thinner
+    premise: Premise | None = None  # parsed once an episode
 
     @classmethod
     def of(cls, scenes: Sequence[Scene]) -> Used:
@@ -94,14 +95,19 @@ class ProceduralWriter:
         plan = stage_plan(n)
         register = register_for(brief.tone)
         capacity = sum(len(pool) for pool in register.lines.values())
-        used = Used(most_lines=max(1, int(capacity * 0.9) // n))
+        premise = parse_premise(brief, bible)
+        used = Used(most_lines=max(1, int(capacity * 0.9) // n), premise=premise)
         scenes = [
             self._draft(
-                brief, bible, i, plan[i - 1], self._location(brief, bible, i, plan[i - 1]), used
+                brief,
+                bible,
+                i,
+                plan[i - 1],
+                self._location(brief, bible, premise, i, plan[i - 1]),
+                used,
             )
             for i in range(1, n + 1)
         ]
-        premise = parse_premise(brief, bible)
         scenes = _introduce(scenes, premise, bible)
         scenes = _cover_premise(scenes, premise, bible)
         return Script(title=brief.title, logline=brief.logline, scenes=scenes), Usage()
@@ -117,10 +123,12 @@ class ProceduralWriter:
         by_scene = notes_by_scene(writer_notes, [s.id for s in script.scenes])
         scenes = list(script.scenes)
         plan = stage_plan(len(scenes))
+        premise = parse_premise(brief, bible)
         for idx, scene in enumerate(scenes):
             if scene.id not in by_scene or scene.id in changed:
                 continue
             used = Used.of([s for s in scenes if s.id != scene.id])
+            used.premise = premise
             scenes[idx] = self._draft(
                 brief,
                 bible,
@@ -136,11 +144,12 @@ class ProceduralWriter:
             changed.append(scene.id)
         return redacted_script(script, scenes, notes), changed, Usage()
 
-    def _location(self, brief: Brief, bible: Bible, number: int, stages: list[str]) -> str:
+    def _location(
+        self, brief: Brief, bible: Bible, premise: Premise, number: int, stages: list[str]
+    ) -> str:
         """The brief's locations in turn; the trouble and the climax happen where the
         logline puts them ('a storm knocks out the harbour radio' -> the harbour)."""
         locations = brief.locations or [loc.id for loc in bible.locations]
-        premise = parse_premise(brief, bible)
         for stage, clause in (("climax", premise.goal), ("trouble", premise.trouble)):
             if stage in stages:
                 named = [p for p in premise.places_in(clause, bible) if p in locations]
@@ -158,6 +167,7 @@ class ProceduralWriter:
         kept = script.model_copy(update={"scenes": scenes})
         ids = fresh_ids(kept, want - len(scenes))
         used = Used.of(scenes)
+        used.premise = parse_premise(brief, bible)
         plan = stage_plan(want)
         added: list[Scene] = []
         at = max(len(scenes) - 1, 1)  # new scenes go before the closing scene
@@ -170,7 +180,7 @@ class ProceduralWriter:
                     bible,
                     number,
                     stages,
-                    self._location(brief, bible, number, stages),
+                    self._location(brief, bible, used.premise, number, stages),
                     used,
                     sid=sid,
                     cast_ids=None,
@@ -196,7 +206,7 @@ class ProceduralWriter:
         """One scene, drawing only text the episode has not used (recorded in `used`)."""
         rng = random.Random(f"{brief.seed}:{number}:{revision}")
         register = register_for(brief.tone)
-        premise = parse_premise(brief, bible)
+        premise = used.premise or parse_premise(brief, bible)
         cast = _cast(brief, bible, cast_ids or _pick_cast(brief, bible, premise, number, stages))
         time = _time_of_day(register, stages[0])
         slots = _slots(brief, bible, premise, cast, location, register, rng, time)
