@@ -213,7 +213,7 @@ class ProceduralWriter:
         if number == 1:  # the lead as the logline introduces them
             who = f"{premise.role} {cast.names[cast.ids[0]]}".strip()
             slots = replace(slots, intro=f"{premise.setting}, {who}" if premise.setting else who)
-        beats = _beats(stages, slots, register, used, rng)
+        beats = _beats(stages, slots, register, used, rng, bible.location(location).interior)
         lines = _lines(stages, slots, cast, register, used, rng, stale)
         return Scene(
             id=sid or scene_id(number),
@@ -348,6 +348,10 @@ CUES = (
     "and points",
     "and goes very still",
 )
+# a mood beat with one of these words belongs indoors
+INDOOR_WORDS = frozenset(
+    "floor kettle pages window windows bulb blinds wall chair room shutter lights clock".split()
+)
 # beats that set a scene in its place and time, for scenes the story has little left to say
 SETTING_BEATS = (
     "{place} in the {time}: the {detail}, and nobody else about",
@@ -361,7 +365,12 @@ BEATS_WANTED = {"opening": 2, "trouble": 2, "decision": 2, "climax": 2, "closing
 
 
 def _beats(
-    stages: list[str], slots: Slots, register: Register, used: Used, rng: random.Random
+    stages: list[str],
+    slots: Slots,
+    register: Register,
+    used: Used,
+    rng: random.Random,
+    indoors: bool,
 ) -> list[str]:
     """One or two beats a stage (the scene's main stage gets two when it has room), and a
     mood beat in the register's voice when the scene has fewer than four."""
@@ -394,7 +403,11 @@ def _beats(
             used.beats.append(norm(text))
             want -= 1
     if "closing" not in stages and (len(out) < 4 and rng.random() < 0.7 or len(out) < 2):
-        moods = [m for m in register.moods if f"mood:{m}" not in used.templates]
+        moods = [
+            m
+            for m in register.moods
+            if f"mood:{m}" not in used.templates and (indoors or not INDOOR_WORDS & set(m.split()))
+        ]
         if moods:
             mood = rng.choice(moods)
             used.templates.add(f"mood:{mood}")
