@@ -142,7 +142,9 @@ def test_a_package_whose_run_json_is_another_version_is_not_taken_for_this_runs(
 
 
 def test_read_record_refuses_another_models_file(published):
-    with pytest.raises(InputError, match="is not a Reelwright eval log|eval log version"):
+    with pytest.raises(
+        InputError, match=r"is not a Reelwright eval log|eval log version|\(eval log\) is invalid"
+    ):
         read_record(published.out / "run.json", EvalLog)
 
 

@@ -9,6 +9,8 @@ same run: nothing was done, try again later).
 from __future__ import annotations
 
 import logging
+import os
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -337,7 +339,19 @@ def _reviewer_flag(state_flag: str) -> str:
         configured = bool(ReviewConfig.load(load_settings(state_flag or None).home).reviewers)
     except Exception:  # a hint only: never let it hide the outcome
         configured = False
-    return "--token TOKEN" if configured else "--as NAME"
+    if configured:  # the token from the environment works as printed
+        return "" if os.environ.get("REELWRIGHT_REVIEW_TOKEN") else "--token TOKEN"
+    return "--as " + shlex.quote(_operator())
+
+
+def _operator() -> str:
+    """This machine's user: the reviewer a local decision is recorded under."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "operator"
+    except (KeyError, OSError):
+        return "operator"
 
 
 def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
@@ -384,10 +398,15 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
                 console.print(f"    - {line}")
         who = _reviewer_flag(state_flag)
         # plain echo: a command to copy must not be wrapped at the console's width
-        typer.echo(f"  approve: reelwright review approve {outcome.run_id} {who}{state_arg}")
+        who = f" {who}" if who else ""
+        typer.echo(f"  approve: reelwright review approve {outcome.run_id}{who}{state_arg}")
         typer.echo(
-            f"  reject:  reelwright review reject {outcome.run_id} {who} "
-            f"--to writer|director --note TEXT{state_arg}"
+            f"  reject:  reelwright review reject {outcome.run_id}{who} "
+            f"--split SHOT:2 --cut-line SCENE:LINE …{state_arg}"
+        )
+        typer.echo(
+            "           (structured changes: see `reelwright review reject --help`; with a "
+            "model configured, also --to writer|director --note TEXT)"
         )
         raise typer.Exit(EXIT_PAUSED)
     if outcome.status == "blocked":

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 from reelwright.critic.defects import Defect, quote
+from reelwright.critic.text import STOP_WORDS
 from reelwright.models import Bible, Character, Script
 
 # "(chimes)", "[beeps twice]", "*whirr*": sounds, not words
@@ -67,8 +68,10 @@ def _name(bible: Bible, character_id: str) -> str:
 
 
 def _self_names(c: Character) -> re.Pattern[str]:
-    """The full name and the first name as written (capitalised), as whole words."""
-    names = {c.name, c.name.split()[0]}
+    """The full name and the first name as written (capitalised), as whole words; a first
+    word like "The" or "Dr" is not a name."""
+    first = c.name.split()[0]
+    names = {c.name} | ({first} if len(first) > 2 and first.lower() not in STOP_WORDS else set())
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)
     return re.compile(rf"(?<![\w'])(?:{alternatives})(?!\w)")
 

@@ -85,3 +85,20 @@ def test_a_character_saying_their_own_name_is_a_dialogue_defect(clean, text):
 def test_introductions_and_other_names_are_not_self_address(clean, text):
     ep = with_line(clean, "s2", "juno", text)
     assert self_address(ep.script, ep.bible) == []
+
+
+def test_a_first_word_that_is_not_a_name_is_not_self_address(clean):
+    bible = clean.bible.model_copy(
+        update={
+            "characters": [
+                c.model_copy(update={"name": "The Keeper"}) if c.id == "bram" else c
+                for c in clean.bible.characters
+            ]
+        }
+    )
+    ep = with_line(clean, "s1", "bram", "The lamp is out. The Keeper always knows.")
+    assert [d.text[:40] for d in self_address(ep.script, bible)] == [
+        "The Keeper says their own name in line 5"
+    ]
+    ep = with_line(clean, "s1", "bram", "The lamp is out.")
+    assert self_address(ep.script, bible) == []
