@@ -9,9 +9,13 @@ line may not come close to any other line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+
+from reelwright.agents.offline.premise import Premise
+from reelwright.models import Scene
 
 NEAR = 72.0  # plain ratio at or above which two lines are the same line
 SHARED_STEMS = 0.6  # share of the shorter text's content stems that the longer one also has
@@ -72,3 +76,22 @@ def near_repeat(text: str, used: Iterable[str], loose: bool = False) -> bool:
         if len(short) >= 12 and fuzz.partial_ratio(short, long_) >= 90:
             return True
     return False
+
+
+@dataclass
+class Used:
+    """What the episode has said so far: template keys and normalised texts."""
+
+    templates: set[str] = field(default_factory=set)
+    told: set[str] = field(default_factory=set)  # premise slots the story has told
+    lines: list[str] = field(default_factory=list)
+    beats: list[str] = field(default_factory=list)
+    most_lines: int = 99  # a long episode spreads the register's lines thinner
+    premise: Premise | None = None  # parsed once an episode
+
+    @classmethod
+    def of(cls, scenes: Sequence[Scene]) -> Used:
+        return cls(
+            lines=[norm(d.text) for s in scenes for d in s.dialogue],
+            beats=[norm(b) for s in scenes for b in s.beats],
+        )

@@ -11,40 +11,24 @@ revision redraws a noted scene the same way, avoiding everything the other scene
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Literal
 
 from reelwright.agents.common import notes_by_scene, redacted_script, scene_id
-from reelwright.agents.names import TITLES as NAME_TITLES
-from reelwright.agents.offline.lines import near_repeat, norm
-from reelwright.agents.offline.premise import Premise, content_words, parse_premise
+from reelwright.agents.offline.beats import cover_premise, introduce, scene_beats
+from reelwright.agents.offline.dialogue import Cast, scene_lines, short_name
+from reelwright.agents.offline.lines import Used, norm
+from reelwright.agents.offline.premise import Premise, parse_premise
 from reelwright.agents.offline.registers import Register, register_for
 from reelwright.agents.offline.story import (
-    BEATS,
     DIALOGUE_STAGES,
     Slots,
-    premise_slots,
     sentence,
     stage_plan,
 )
 from reelwright.agents.restructure import fresh_ids, needs_restructure, restructured, structural
-from reelwright.models import Bible, Brief, Character, DialogueLine, Note, Scene, Script, Usage
-
-
-def short_name(character: Character) -> str:
-    """What others call a character: the first word of the name that is not a title
-    ('Juno Park' -> 'Juno', 'Queen Sable' -> 'Sable')."""
-    words = character.name.split()
-    return next((w for w in words if w.lower().strip(".") not in TITLES), words[0])
-
-
-TITLES = NAME_TITLES | frozenset(
-    "queen king prince princess commander detective officer sergeant agent chief inspector "
-    "father mother sister brother saint lieutenant colonel general admiral chef warden nurse "
-    "judge mayor".split()
-)
+from reelwright.models import Bible, Brief, Character, Note, Scene, Script, Usage
 
 
 def sound_of(character: Character, register: Register) -> str:
@@ -57,34 +41,6 @@ def sound_of(character: Character, register: Register) -> str:
     if first.endswith("s"):
         return first if not first.endswith("ss") else first + "es"
     return first + ("es" if first.endswith(("sh", "ch", "x")) else "s")
-
-
-@dataclass
-class Used:
-    """What the episode has said so far: template keys and normalised texts."""
-
-    templates: set[str] = field(default_factory=set)
-    told: set[str] = field(default_factory=set)  # premise slots the story has told
-    lines: list[str] = field(default_factory=list)
-    beats: list[str] = field(default_factory=list)
-    most_lines: int = 99  # a long episode spreads the register's lines thinner
-    premise: Premise | None = None  # parsed once an episode
-
-    @classmethod
-    def of(cls, scenes: Sequence[Scene]) -> Used:
-        return cls(
-            lines=[norm(d.text) for s in scenes for d in s.dialogue],
-            beats=[norm(b) for s in scenes for b in s.beats],
-        )
-
-
-@dataclass(frozen=True)
-class Cast:
-    """One scene's people: ids in scene order, who can speak, and everyone's short name."""
-
-    ids: list[str]
-    speakers: list[str]
-    names: dict[str, str]
 
 
 class ProceduralWriter:
@@ -108,8 +64,8 @@ class ProceduralWriter:
             )
             for i in range(1, n + 1)
         ]
-        scenes = _introduce(scenes, premise, bible)
-        scenes = _cover_premise(scenes, premise, bible)
+        scenes = introduce(scenes, premise, bible)
+        scenes = cover_premise(scenes, premise, bible)
         return Script(title=brief.title, logline=brief.logline, scenes=scenes), Usage()
 
     def revise(
@@ -213,8 +169,8 @@ class ProceduralWriter:
         if number == 1:  # the lead as the logline introduces them
             who = f"{premise.role} {cast.names[cast.ids[0]]}".strip()
             slots = replace(slots, intro=f"{premise.setting}, {who}" if premise.setting else who)
-        beats = _beats(stages, slots, register, used, rng, bible.location(location).interior)
-        lines = _lines(stages, slots, cast, register, used, rng, stale)
+        beats = scene_beats(stages, slots, register, used, rng, bible.location(location).interior)
+        lines = scene_lines(stages, slots, cast, register, used, rng, stale)
         return Scene(
             id=sid or scene_id(number),
             number=number,
@@ -333,235 +289,3 @@ def _slots(
         side=premise.side,
         time={"day": "day", "dusk": "evening", "night": "night", "dawn": "morning"}[time],
     )
-
-
-# how a silent character's sound is made, one a scene, never twice in an episode
-CUES = (
-    "twice",
-    "once, quietly",
-    "in alarm",
-    "and spins round",
-    "and tugs at a sleeve",
-    "a warning",
-    "and backs away",
-    "happily",
-    "and points",
-    "and goes very still",
-)
-# a mood beat with one of these words belongs indoors
-INDOOR_WORDS = frozenset(
-    "floor kettle pages window windows bulb blinds wall chair room shutter lights clock".split()
-)
-# beats that set a scene in its place and time, for scenes the story has little left to say
-SETTING_BEATS = (
-    "{place} in the {time}: the {detail}, and nobody else about",
-    "{other} keeps watch by the {detail}",
-    "{lead} looks around {place} as if seeing it for the first time",
-    "{lead} and {other} catch their breath by the {detail}",
-    "the {detail} at {place} catches the last of the light",
-)
-FIXED_ORDER = frozenset(("opening", "trouble", "climax", "closing"))
-BEATS_WANTED = {"opening": 2, "trouble": 2, "decision": 2, "climax": 2, "closing": 2}
-
-
-def _beats(
-    stages: list[str],
-    slots: Slots,
-    register: Register,
-    used: Used,
-    rng: random.Random,
-    indoors: bool,
-) -> list[str]:
-    """One or two beats a stage (the scene's main stage gets two when it has room), and a
-    mood beat in the register's voice when the scene has fewer than four."""
-    out: list[str] = []
-    for k, stage in enumerate(stages):
-        want = BEATS_WANTED.get(stage, 2 if k == 0 and len(stages) < 3 else 1)
-        if stage == "opening" and len(stages) > 1:
-            want = 1
-        options = list(BEATS[stage])
-        if stage == "opening":
-            options = [*register.openings, *options] if slots.intro else options
-        if stage not in FIXED_ORDER:
-            rng.shuffle(options)
-            options.sort(key=lambda t: -len(premise_slots(t) - used.told))  # untold first
-        here: set[str] = set()
-        for template in options:
-            if want == 0:
-                break
-            text = slots.fill(template)
-            key = "beat:{intro}" if "{intro}" in template else f"beat:{template}"
-            told = premise_slots(template)
-            if text is None or key in used.templates or near_repeat(text, used.beats, loose=True):
-                continue
-            if told and told <= here:  # the scene already told this part
-                continue
-            here |= told
-            out.append(text)
-            used.templates.add(key)
-            used.told |= premise_slots(template)
-            used.beats.append(norm(text))
-            want -= 1
-    if "closing" not in stages and (len(out) < 4 and rng.random() < 0.7 or len(out) < 2):
-        moods = [
-            m
-            for m in register.moods
-            if f"mood:{m}" not in used.templates and (indoors or not INDOOR_WORDS & set(m.split()))
-        ]
-        if moods:
-            mood = rng.choice(moods)
-            used.templates.add(f"mood:{mood}")
-            used.beats.append(norm(mood))
-            out.insert(rng.randrange(1, len(out) + 1) if out else 0, mood)
-    for template in SETTING_BEATS:  # a scene always has a turn: at least two beats
-        if len(out) >= 2:
-            break
-        text = slots.fill(template)
-        if text and not near_repeat(text, used.beats, loose=True):
-            out.append(text)
-            used.beats.append(norm(text))
-    if slots.silent and not any(slots.silent in b for b in out):
-        manners = list(CUES)
-        rng.shuffle(manners)
-        for manner in manners:
-            cue = f"({slots.silent} {slots.sound} {manner})"
-            if not near_repeat(cue, used.beats, loose=True):
-                out.append(cue)
-                used.beats.append(norm(cue))
-                break
-    return out or [f"{slots.lead} waits at {slots.place}"]
-
-
-def _lines(
-    stages: list[str],
-    slots: Slots,
-    cast: Cast,
-    register: Register,
-    used: Used,
-    rng: random.Random,
-    stale: Sequence[str],
-) -> list[DialogueLine]:
-    """The scene's lines: templates of its stages (the premise's untold parts first), put in
-    the order they were written to play, each spoken by a speaking cast member who is not
-    named in it, addressing another by short name."""
-    if not cast.speakers:
-        return []
-    low, high = register.lines_per_scene
-    count = rng.randint(low, high) if len(cast.speakers) > 1 else min(2, low)
-    count = min(count, used.most_lines)
-    order: dict[str, tuple[int, int]] = {}
-    candidates: list[str] = []
-    for rank, stage in enumerate(dict.fromkeys(d for s in stages for d in DIALOGUE_STAGES[s])):
-        pool = list(register.lines[stage])
-        order |= {t: (rank, i) for i, t in enumerate(pool)}
-        rng.shuffle(pool)
-        pool.sort(key=lambda t: -len(premise_slots(t) - used.told))
-        candidates += pool
-    trial = replace(slots, other=slots.other or "you")
-    chosen: list[str] = []
-    for avoid_stale in (True, False):
-        for template in candidates:
-            text = trial.fill(template)
-            if len(chosen) >= count or text is None or template in chosen:
-                continue
-            if f"line:{template}" in used.templates or near_repeat(text, used.lines):
-                continue
-            if avoid_stale and near_repeat(text, stale):
-                continue
-            chosen.append(template)
-    chosen.sort(key=lambda t: order[t])
-    out: list[DialogueLine] = []
-    said: list[str] = []
-    turn = rng.randrange(len(cast.speakers))
-    for template in chosen:
-        spoken = _speak(template, slots, cast, turn, register, rng)
-        if spoken is None or near_repeat(spoken[0].text, [*used.lines, *said]):
-            continue
-        line, turn = spoken
-        out.append(line)
-        said.append(norm(line.text))
-        used.templates.add(f"line:{template}")
-        used.told |= premise_slots(template)
-    used.lines += said
-    return out
-
-
-def _speak(
-    template: str, slots: Slots, cast: Cast, turn: int, register: Register, rng: random.Random
-) -> tuple[DialogueLine, int] | None:
-    """The template as a line by the next speaker who is not named in it, and the turn after
-    that speaker's; None when no one can say it."""
-    for k in range(len(cast.speakers)):
-        speaker = cast.speakers[(turn + k) % len(cast.speakers)]
-        listeners = [c for c in cast.ids if c != speaker]
-        voiced = [c for c in listeners if c in cast.speakers]
-        addressee = (voiced or listeners or [""])[0] if listeners else ""
-        if listeners and rng.random() < 0.3:
-            addressee = rng.choice(listeners)
-        line_slots = replace(slots, other=cast.names.get(addressee, ""))
-        text = line_slots.fill(template)
-        if text is None:
-            return None
-        own = {cast.names[speaker].lower(), *cast.names[speaker].lower().split()}
-        if any(w in own for w in content_words(text)) or cast.names[speaker] in text:
-            continue
-        parenthetical = ""
-        if addressee and addressee not in cast.speakers and "{other}" in template:
-            parenthetical = f"to {cast.names[addressee]}"
-        elif rng.random() < 0.25 and "{saved}" not in template:
-            parenthetical = rng.choice(register.parentheticals)
-        line = DialogueLine(character=speaker, text=text, parenthetical=parenthetical)
-        return line, turn + k + 1
-    return None
-
-
-def _introduce(scenes: list[Scene], premise: Premise, bible: Bible) -> list[Scene]:
-    """The first beat that names a character the logline describes ('old knight Oskar')
-    names them that way too."""
-    out = list(scenes)
-    for cid, role in premise.roles.items():
-        name = short_name(bible.character(cid))
-        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}\b")
-        if any(role.lower() in b.lower() for s in out for b in s.beats):
-            continue  # already introduced (the lead's opening beat)
-        for k, scene in enumerate(out):
-            at = next((i for i, b in enumerate(scene.beats) if pattern.search(b)), None)
-            if at is None:
-                continue
-            beats = list(scene.beats)
-            beats[at] = pattern.sub(f"{role} {name}", beats[at], count=1)
-            out[k] = scene.model_copy(update={"beats": beats})
-            break
-    return out
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def _cover_premise(scenes: list[Scene], premise: Premise, bible: Bible) -> list[Scene]:
-    """Any word of the logline the story has not used yet is worked into a beat of the
-    scene where it fits best (the climax for the goal's words, else the opening)."""
-    text = " ".join(
-        " ".join([s.summary, *s.beats, *(d.text for d in s.dialogue)]) for s in scenes
-    ).lower()
-    have = {_stem(w) for w in content_words(text)}
-    labels = [(c.name, c.id) for c in bible.characters] + [(x.name, x.id) for x in bible.locations]
-    named = {
-        _stem(w)
-        for name, ident in labels
-        for w in content_words(f"{name} {ident.replace('_', ' ')}")
-    }
-    missing = [w for w in premise.words if _stem(w) not in have | named]
-    if not missing:
-        return scenes
-    first = scenes[0]
-    phrases = [p for p in premise.objects if any(w in p.split() for w in missing)]
-    rest = [w for w in missing if not any(w in p.split() for p in phrases)]
-    about = ", ".join(f"the {p}" for p in [*phrases, *rest])
-    lead = bible.character(first.characters[0]).name.split()[0]
-    beat = f"{lead} cannot stop thinking about {about}"
-    return [first.model_copy(update={"beats": [*first.beats, beat]}), *scenes[1:]]

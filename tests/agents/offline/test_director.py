@@ -6,7 +6,7 @@ import pytest
 
 from reelwright.agents.common import scene_budgets
 from reelwright.agents.offline import ProceduralDirector, ProceduralWriter
-from reelwright.agents.offline.director import HOLD_MAX, cap, floor
+from reelwright.agents.offline.timing import HOLD_MAX, cap, floor
 from reelwright.models import CameraMove, Framing, Note
 from tests.agents.offline.conftest import EXAMPLES, load
 

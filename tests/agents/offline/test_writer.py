@@ -11,9 +11,9 @@ import pytest
 from rapidfuzz import fuzz
 
 from reelwright.agents.offline import ProceduralWriter
+from reelwright.agents.offline.dialogue import short_name
 from reelwright.agents.offline.lines import alike, norm, stems
 from reelwright.agents.offline.premise import content_words, parse_premise
-from reelwright.agents.offline.writer import short_name
 from reelwright.models import Note
 from tests.agents.offline.conftest import EXAMPLES, load
 
