@@ -1,6 +1,7 @@
-"""Offline run of the larger example (storm-signal: 6 scenes, 18+ shots) forced to 3 critic
-iterations (thresholds at 10, so the loop never stops early), as a fresh `reelwright run`
-process: wall time and peak RSS. Prints one JSON line. Targets: < 5 s, < 400 MB."""
+"""Offline run of the larger example (storm-signal: 6 scenes, 27 shots) with every threshold
+at 10 and up to 3 critic iterations (the loop stops early only on a clean episode, which the
+offline agents now write), as a fresh `reelwright run` process: wall time and peak RSS.
+Prints one JSON line. Targets: < 5 s, < 400 MB."""
 
 from __future__ import annotations
 

@@ -21,8 +21,30 @@ from reelwright.review.app import create_app
 from reelwright.review.reviewers import ReviewConfig
 from tests.review.conftest import auth, sign_in
 
-# every bar at 0 but dialogue's: the offline writer gives Pip (who does not speak) lines
+# every bar at 0 but dialogue's, which the episode misses: Pip (who does not speak) has a line
 ONE_BAR = {**dict.fromkeys(Thresholds().model_dump(), 0.0), "dialogue": 9.9}
+
+
+@pytest.fixture(autouse=True)
+def pip_speaks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offline writer keeps Pip silent; here it is made to give Pip one line, so the
+    episode has exactly one failing dimension (dialogue)."""
+    from reelwright.agents.offline import ProceduralWriter
+    from reelwright.models import Bible, Brief, DialogueLine, Script, Usage
+
+    original = ProceduralWriter.write
+
+    def write(self: ProceduralWriter, brief: Brief, bible: Bible) -> tuple[Script, Usage]:
+        script, usage = original(self, brief, bible)
+        target = next(s for s in script.scenes if "pip" in s.characters)
+        line = DialogueLine(character="pip", text="I can talk now, apparently.")
+        scenes = [
+            s.model_copy(update={"dialogue": [*s.dialogue, line]}) if s.id == target.id else s
+            for s in script.scenes
+        ]
+        return script.model_copy(update={"scenes": scenes}), usage
+
+    monkeypatch.setattr(ProceduralWriter, "write", write)
 
 
 def one_bar_brief(folder: Path, examples: Path) -> Path:

@@ -98,7 +98,7 @@ def build_context(
 ) -> EpisodeContext:
     """Rebuild a run's tools from its spec: the same code path for a new run and a resume."""
     from reelwright.agents.director import LLMDirector
-    from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
+    from reelwright.agents.offline import ProceduralDirector, ProceduralWriter
     from reelwright.agents.writer import LLMWriter
     from reelwright.config import Settings
     from reelwright.errors import InputError

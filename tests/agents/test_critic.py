@@ -142,38 +142,3 @@ def test_procedural_director_replans_a_shot_to_differ_from_its_neighbours(exampl
         s for s in shots.shots if s.id != target.id
     ]
     assert new.framing in Framing
-
-
-def verbatim_repeats(script) -> list[Note]:
-    """Writer notes on scenes that say a line (case and punctuation aside) an earlier scene
-    said: the offline writer's revision target. The critic's own check also catches variants,
-    which the offline writer does not avoid yet."""
-    from reelwright.critic.text import normalise
-
-    seen: dict[str, str] = {}
-    notes = []
-    for scene in script.scenes:
-        for line in scene.dialogue:
-            key = normalise(line.text)
-            if seen.setdefault(key, scene.id) != scene.id:
-                notes.append(
-                    Note(target="writer", dimension="dialogue", scene_ids=(scene.id,), text=key)
-                )
-    return notes
-
-
-def test_a_long_procedural_episode_converges_on_fresh_dialogue(examples):
-    """Thirty scenes exhaust the first draft's line bank; revisions draw unused variants
-    until no line is said again verbatim."""
-    brief, bible = load_inputs(examples / "briefs" / "storm-signal.yaml", None)
-    brief = brief.model_copy(update={"scenes": 30, "runtime_s": 600})
-    writer = ProceduralWriter()
-    script, _ = writer.write(brief, bible)
-    counts = [len(verbatim_repeats(script))]
-    for _ in range(4):
-        notes = verbatim_repeats(script)
-        if not notes:
-            break
-        script, _, _ = writer.revise(script, notes, brief, bible)
-        counts.append(len(verbatim_repeats(script)))
-    assert counts[0] > 5 and counts[-1] == 0

@@ -40,12 +40,12 @@ def actions_for(script: Script, shots: ShotList, bible) -> dict[str, dict]:
         c for c in scene.characters if c != first.character and bible.character(c).speaks
     )
     silent_free = next(s for s in shots.shots if not s.dialogue and s.characters)
-    lacking, absent = next(
+    lacking, absent = next(  # not the shot the split replaces: both go in one decision
         (shot, c)
         for sc in script.scenes
         for shot in shots.for_scene(sc.id)
         for c in sc.characters
-        if c not in shot.characters
+        if c not in shot.characters and shot.id != holder.id
     )
     last = script.scenes[-1]
     return {
