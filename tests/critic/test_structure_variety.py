@@ -70,3 +70,36 @@ def test_an_episode_of_two_framings_is_major(clean):
         ]
     )
     assert "variety.framings" in {d.check for d in check_variety(shots)}
+
+
+def test_a_thin_brief_is_not_scored_10():
+    """One character carrying twenty minutes: the offline writer fills it as best it can and
+    the critic says what is wrong with the brief."""
+    from pathlib import Path
+
+    from reelwright.agents.critic import Critic
+    from reelwright.agents.offline import ProceduralDirector, ProceduralWriter
+    from reelwright.loading import load_bible
+    from reelwright.models import Brief
+
+    bible = load_bible(Path(__file__).parents[2] / "examples" / "bible.yaml")
+    brief = Brief(
+        title="Alone",
+        logline="Juno fixes the lighthouse lamp alone through a long night.",
+        runtime_s=1200,
+        characters=["juno"],
+        locations=["lighthouse"],
+        scenes=8,
+    )
+    script, _ = ProceduralWriter().write(brief, bible)
+    shots, _ = ProceduralDirector().plan(script, brief, bible)
+    critique, _ = Critic().critique(1, brief, bible, script, shots, [])
+    assert "structure" in critique.failing(brief.thresholds)
+    checks = {n.check for n in critique.notes}
+    assert {"structure.one_voice", "structure.thin"} <= checks
+    # the same brief at a short runtime with a second character is not flagged as thin
+    short = brief.model_copy(update={"runtime_s": 60, "characters": ["juno", "bram"], "scenes": 3})
+    script, _ = ProceduralWriter().write(short, bible)
+    shots, _ = ProceduralDirector().plan(script, short, bible)
+    critique, _ = Critic().critique(1, short, bible, script, shots, [])
+    assert not {"structure.one_voice", "structure.thin"} & {n.check for n in critique.notes}
