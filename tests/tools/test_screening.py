@@ -158,7 +158,7 @@ def test_default_watchlist_covers_every_kind_with_300_entries():
 
 def test_redteam_suite_recall_and_false_positives():
     result = evaluate(load_suite())
-    assert result["must_block"] >= 40 and result["controls"] >= 20
+    assert result["must_catch"] >= 100 and result["controls"] >= 40
     assert set(result["recall_by_family"]) == {
         "direct",
         "description",
