@@ -21,12 +21,12 @@ from reelwright.models import Finding
 from reelwright.tools.screening.findings import make_finding, outermost
 from reelwright.tools.screening.normalise import NON_ALNUM, NON_ALPHA, fold, key, name_words
 from reelwright.tools.screening.segment import (
-    RawToken,
     alnum_positions,
+    compound_spans,
     is_native,
     native_key,
     native_runs,
-    tokens,
+    words,
 )
 from reelwright.tools.screening.watchlist import Entry, Watchlist
 
@@ -61,11 +61,13 @@ class _Target:
 
 
 @dataclass
-class _Token:
-    start: int
-    end: int
-    variants: list[str]
-    fuzzy: frozenset[str] = frozenset()
+class _Tokens:
+    """The text's tokens as parallel lists (one object per text, not per word)."""
+
+    starts: list[int]
+    ends: list[int]
+    variants: list[list[str]]
+    fuzzy: list[frozenset[str]]
 
 
 Hit = tuple[int, int, _Target, bool]  # first and last token, target, fuzzy
@@ -130,28 +132,32 @@ class Screener:
 
     def screen(self, text: str, where: str = "text") -> list[Finding]:
         folded = fold(text)
-        raw = tokens(folded, text)
-        toks = [self._token(t) for t in raw]
+        found = words(folded, text)
+        spellings = [self._variants(w, s) for w, s in zip(found.words, found.suspect, strict=True)]
+        toks = _Tokens(
+            found.starts, found.ends, [s[0] for s in spellings], [s[1] for s in spellings]
+        )
         hits: list[Hit] = []
-        for i in range(len(toks)):
-            hits.extend(self._walk(toks, i))
+        prefixes = self.prefixes
+        for i, (variants, corrections) in enumerate(spellings):
+            if corrections or any(v in prefixes for v in variants):
+                hits.extend(self._walk(toks, i))
         findings: dict[tuple[str, int, int], Finding] = {}
         cue_hits: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for a, b, target, fuzzy in hits:
             if target.cue_group >= 0:
                 cue_hits[target.entry].append((a, target.cue_group))
                 continue
-            span = (toks[a].start, toks[b].end)
+            span = (toks.starts[a], toks.ends[b])
             if fuzzy and target.ambiguous:
                 continue
             if target.ambiguous and not self._has_context(folded, *span, target.entry):
                 continue
             rule = "screen.role" if target.role else "screen.misspelled" if fuzzy else "screen.name"
             self._keep(findings, target, rule, text, folded, span, where)
-        for t in raw:
-            if t.compound:
-                for target, span in self._inside(folded, t):
-                    self._keep(findings, target, "screen.name", text, folded, span, where)
+        for start, end in compound_spans(found, text):
+            for target, span in self._inside(folded, start, end):
+                self._keep(findings, target, "screen.name", text, folded, span, where)
         if not text.isascii():
             for target, span in self._native(text):
                 self._keep(findings, target, "screen.name", text, folded, span, where)
@@ -178,10 +184,6 @@ class Screener:
         policy = self.watchlist.kinds[entry.kind]
         finding = make_finding(entry, policy, rule, text, folded, span, where)
         findings.setdefault((entry.name, *span), finding)
-
-    def _token(self, raw: RawToken) -> _Token:
-        variants, fuzzy = self._variants(raw.word, raw.suspect)
-        return _Token(raw.start, raw.end, variants, fuzzy)
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one Screener lives for the process
     def _variants(self, word: str, suspect: bool) -> tuple[list[str], frozenset[str]]:
@@ -218,14 +220,11 @@ class Screener:
             c for c in candidates if Levenshtein.distance(word, c, score_cutoff=limit) <= limit
         )
 
-    def _walk(self, toks: list[_Token], i: int) -> list[Hit]:
+    def _walk(self, toks: _Tokens, i: int) -> list[Hit]:
         out: list[Hit] = []
-        first = toks[i]
-        if not first.fuzzy and not any(v in self.prefixes for v in first.variants):
-            return out
-        frontier = [(v, False) for v in first.variants] + [(f, True) for f in first.fuzzy]
-        j = i
-        while frontier and j < len(toks):
+        frontier = [(v, False) for v in toks.variants[i]] + [(f, True) for f in toks.fuzzy[i]]
+        j, n = i, len(toks.starts)
+        while frontier and j < n:
             nxt: list[tuple[str, bool]] = []
             for joined, fuzzy in frontier:
                 if joined not in self.prefixes:
@@ -235,17 +234,16 @@ class Screener:
                     if fuzzy and (target.cue_group >= 0 or (single and len(joined) < 7)):
                         continue
                     out.append((i, j, target, fuzzy))
-                if j + 1 < len(toks) and len(joined) < self.longest:
-                    nt = toks[j + 1]
-                    nxt += [(joined + v, fuzzy) for v in nt.variants]
-                    nxt += [(joined + f, True) for f in nt.fuzzy]
+                if j + 1 < n and len(joined) < self.longest:
+                    nxt += [(joined + v, fuzzy) for v in toks.variants[j + 1]]
+                    nxt += [(joined + f, True) for f in toks.fuzzy[j + 1]]
             frontier = list(dict.fromkeys(nxt))[:16]
             j += 1
         return out
 
-    def _inside(self, folded: str, tok: RawToken) -> list[tuple[_Target, tuple[int, int]]]:
+    def _inside(self, folded: str, start: int, end: int) -> list[tuple[_Target, tuple[int, int]]]:
         """Unambiguous names inside a compound token (`harrypotterfan88`, `StarWarsDay`)."""
-        where = alnum_positions(folded, tok.start, tok.end)
+        where = alnum_positions(folded, start, end)
         plain = "".join(folded[p] for p in where)
         leet = "".join(c if c.isalpha() else "\0" for c in plain.translate(LEET))
         out: list[tuple[_Target, tuple[int, int]]] = []
@@ -283,16 +281,20 @@ class Screener:
         return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", window) for w in words)
 
     def _described(
-        self, idx: int, occurrences: list[tuple[int, int]], toks: list[_Token]
+        self, idx: int, occurrences: list[tuple[int, int]], toks: _Tokens
     ) -> tuple[int, int] | None:
         """The span where every cue group of an entry appears within a short window."""
         groups = len(self.entries[idx].cues)
         occurrences.sort()
+        end = 0
         for k, (first, _) in enumerate(occurrences):
-            near = [(t, g) for t, g in occurrences[k:] if t - first <= CUE_WINDOW_TOKENS]
-            if len({g for _, g in near}) == groups:
-                last = max(t for t, _ in near)
-                return toks[first].start, toks[last].end
+            end = max(end, k)
+            while (
+                end + 1 < len(occurrences) and occurrences[end + 1][0] - first <= CUE_WINDOW_TOKENS
+            ):
+                end += 1
+            if len({g for _, g in occurrences[k : end + 1]}) == groups:
+                return toks.starts[first], toks.ends[occurrences[end][0]]
         return None
 
 
