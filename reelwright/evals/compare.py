@@ -44,7 +44,7 @@ def compare(baseline: EvalLog, current: EvalLog, tolerance: float = 0.05) -> Com
         ma, mb = fmean(a), fmean(b)
         diff = mb - ma
         lo, hi = _diff_ci(a, b)
-        better = HIGHER_IS_BETTER.get(metric)
+        better = HIGHER_IS_BETTER.get(metric, HIGHER_IS_BETTER.get(metric.partition("/")[0]))
         margin = max(tolerance, tolerance * abs(ma))
         if better is None or metric == "wall_s":
             regression = False  # informational (timings vary by machine)

@@ -177,6 +177,13 @@ def case_values(cases: Sequence[CaseResult]) -> dict[str, list[float]]:
     ]
     if negatives:
         out["false_positive_rate"] = [float(x) for x in negatives]
+    for c in done:  # per category (a case's first tag): "compliance_recall/described"
+        if c.kind == "screening" and c.tags:
+            if c.compliance.recall is not None:
+                out.setdefault(f"compliance_recall/{c.tags[0]}", []).append(c.compliance.recall)
+            if c.compliance.false_positive is not None:
+                name = f"false_positive_rate/{c.tags[0]}"
+                out.setdefault(name, []).append(float(c.compliance.false_positive))
     return {k: v for k, v in out.items() if v}
 
 
