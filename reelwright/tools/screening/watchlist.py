@@ -53,11 +53,17 @@ class Entry(BaseModel):
     owner: Phrase = ""
     protection: Literal["standard", "high"] = Field(
         "standard",
-        description="`high`: names in every market language and misspellings are required.",
+        description="`high`: names in every market language, transliterations and "
+        "misspellings are required.",
     )
     aliases: list[Phrase] = Field(default_factory=list, max_length=100)
     names: dict[Language, list[Phrase]] = Field(
         default_factory=dict, description="Names by language (ISO 639-1), any script."
+    )
+    transliterations: list[Phrase] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Names in other scripts written in Latin letters (Garri Potter, Hali Bote).",
     )
     misspellings: list[Phrase] = Field(default_factory=list, max_length=50)
     roles: list[Phrase] = Field(
@@ -78,14 +84,16 @@ class Entry(BaseModel):
 
     @property
     def localised(self) -> list[str]:
-        return [n for names in self.names.values() for n in names]
+        """Names by language and transliterations, matched like aliases."""
+        return [n for names in self.names.values() for n in names] + self.transliterations
 
     @model_validator(mode="after")
     def _well_formed(self) -> Entry:
         def bad(what: str, phrase: str) -> ValueError:
             return ValueError(f"watchlist entry {self.name!r}: {what} {phrase!r}")
 
-        for phrase in [*self.aliases, *self.misspellings, *self.roles, *self.ambiguous]:
+        spelled = [*self.aliases, *self.transliterations, *self.misspellings, *self.roles]
+        for phrase in [*spelled, *self.ambiguous]:
             if len(key(phrase)) < 2:
                 raise bad("alias needs at least two letters or digits:", phrase)
         for lang, names in self.names.items():

@@ -103,7 +103,20 @@ def test_every_high_protection_entry_names_itself_in_every_market_language():
     for entry in high:
         missing = [lang for lang in MARKET_LANGUAGES if not entry.names.get(lang)]
         assert not missing, (entry.name, missing)
-        assert entry.misspellings, entry.name
+        assert entry.misspellings and entry.transliterations, entry.name
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("Garri Potter edet na more", "Harry Potter"),
+        ("Hali Bote zai haibian", "Harry Potter"),
+        ("Betmen spasaet gorod", "Batman"),
+        ("Suponji Bobu no ie", "SpongeBob SquarePants"),
+    ],
+)
+def test_transliterated_names_are_caught(screener, text, entity):
+    assert entity in entities(screener, text)
 
 
 def test_misspellings_listed_per_entry_are_caught(screener):
