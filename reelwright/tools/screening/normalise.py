@@ -114,21 +114,16 @@ def fold(text: str) -> str:
     """Lower-case ASCII view of text with the same length (other scripts' letters kept)."""
     if text.isascii():
         return text.lower()
-    table = _table()
-    for ch in set(text) - _seen():
+    table = _TABLE
+    new = [ch for ch in set(text) if ord(ch) not in table and ord(ch) >= 0x80]
+    for ch in new:  # a dict item set is atomic: agents may screen from several threads
         table[ord(ch)] = fold_char(ch)
-        _seen().add(ch)
     return text.translate(table)
 
 
-@lru_cache(maxsize=1)
-def _table() -> dict[int, str]:
-    return {cp: chr(cp + 32) for cp in range(ord("A"), ord("Z") + 1)}
-
-
-@lru_cache(maxsize=1)
-def _seen() -> set[str]:
-    return {chr(cp) for cp in range(0x80)}
+_TABLE: dict[int, str] = {cp: chr(cp + 32) for cp in range(ord("A"), ord("Z") + 1)}
+"""Code point -> folded character, filled as characters are first seen (ASCII maps itself
+without an entry)."""
 
 
 def fold_char(ch: str) -> str:
