@@ -22,8 +22,9 @@ from reelwright.models import Finding, Severity
 
 logger = logging.getLogger("reelwright.screening")
 AGENT = "rights_judge"
-MAX_PASSAGES = 400
+MAX_PASSAGES = 80  # per call
 MAX_PASSAGE_CHARS = 2000
+BATCH_CHARS = 12_000  # text per call: a long script is several calls
 
 JudgedKind = Literal[
     "character", "franchise", "brand", "trade_dress", "real_person", "artist_style", "other"
@@ -80,15 +81,19 @@ class RightsJudge:
         self.llm = llm
 
     def review(self, passages: Sequence[Passage], already: Sequence[Finding] = ()) -> list[Finding]:
-        passages = [p for p in passages if p.text.strip()][:MAX_PASSAGES]
-        if not passages:
-            return []
+        """Review findings for what the rules missed, one LLM call per batch of passages
+        (about BATCH_CHARS of text each); a failed batch is reported, the others still count."""
+        texts = [p for p in passages if p.text.strip()]
+        found = sorted({f.entity for f in already if f.entity})
+        return [f for batch in batches(texts) for f in self._review(batch, found)]
+
+    def _review(self, passages: list[Passage], already_found: list[str]) -> list[Finding]:
         data = {
             "passages": [
                 {"n": i, "where": p.where, "text": p.text[:MAX_PASSAGE_CHARS]}
                 for i, p in enumerate(passages, 1)
             ],
-            "already_found": sorted({f.entity for f in already if f.entity}),
+            "already_found": already_found,
         }
         messages = [
             {"role": "system", "content": INSTRUCTION},
@@ -104,6 +109,20 @@ class RightsJudge:
         findings = [_finding(item, passages) for item in reply.findings]
         logger.info("rights judge: %d finding(s) over %d passage(s)", len(findings), len(passages))
         return findings
+
+
+def batches(passages: Sequence[Passage]) -> list[list[Passage]]:
+    """Consecutive passages grouped to about BATCH_CHARS of text (a long one alone)."""
+    out: list[list[Passage]] = []
+    size = 0
+    for p in passages:
+        length = min(len(p.text), MAX_PASSAGE_CHARS)
+        if not out or size + length > BATCH_CHARS or len(out[-1]) >= MAX_PASSAGES:
+            out.append([])
+            size = 0
+        out[-1].append(p)
+        size += length
+    return out
 
 
 def _finding(item: JudgedItem, passages: Sequence[Passage]) -> Finding:

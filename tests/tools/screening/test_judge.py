@@ -111,3 +111,20 @@ def test_the_judge_never_blocks(fake, judge):
 def test_empty_passages_make_no_call(fake, judge):
     assert judge.review([Passage(where="x", text="  ")]) == []
     assert fake.requests == []
+
+
+def test_a_long_text_is_judged_in_batches_and_a_failed_batch_is_reported(fake, judge):
+    long = [Passage(where=f"scene s{i} summary", text="word " * 1000) for i in range(1, 9)]
+    fake.reply(
+        RightsJudgementReply,
+        {"findings": [item(1, "Something", "word", 0.5)]},
+        "not json",
+        "not json",
+    )
+    fake.always(RightsJudgementReply, {"findings": []})
+    found = judge.review(long)
+    # 8 passages of 2,000 characters (each capped): two batches; the second fails after
+    # its repair re-ask, so three requests in all
+    assert fake.calls[RightsJudgementReply] == 3
+    assert [f.rule for f in found] == ["screen.judge", "screen.judge_failed"]
+    assert found[0].where == "scene s1 summary"
