@@ -11,6 +11,9 @@ Mode (`auto`): strict JSON schemas until the endpoint rejects one (a 400/422 abo
 response format); then JSON mode with the schema in the prompt, for the rest of the run. A
 reply that fails validation never changes the mode. Every HTTP request is counted in
 `Usage.requests`, and per agent in `usage_by_agent`, failed calls included.
+
+A `Transcript` (eval record/replay) sits around each logical request with its retries: it
+sees the request and its final outcome, never a transient failure a retry got past.
 """
 
 from __future__ import annotations
@@ -85,6 +88,28 @@ class RetryPolicy:
     waits: list[float] = field(default_factory=list, repr=False)
 
 
+@dataclass
+class Exchange:
+    """One logical completion request after its retries: what was asked (`request`: model,
+    mode, response format, token limit, messages), how many HTTP requests it took, and how it
+    ended: the completion (an openai `ChatCompletion`) or the error it ended on (an openai
+    `APIError`). A transient failure that a retry got past is not in it."""
+
+    request: dict[str, Any]
+    label: str
+    attempts: int = 0
+    completion: Any = None
+    error: Exception | None = None
+
+
+class Transcript(Protocol):
+    """Where an `OpenAILLM` sends each logical request (eval record/replay): `exchange` gets the
+    request and a function that sends it to the endpoint with retries; it returns the outcome,
+    either by calling that function (and recording what came back) or from a recording."""
+
+    def exchange(self, exchange: Exchange, send: Callable[[], Exchange]) -> Exchange: ...
+
+
 def _is_transient(exc: BaseException) -> bool:
     import openai
 
@@ -146,6 +171,7 @@ class OpenAILLM:
         max_repairs: int = 2,
         retry: RetryPolicy | None = None,
         max_tokens: int | None = _DEFAULT_MAX_TOKENS,
+        transcript: Transcript | None = None,
     ) -> None:
         import openai
 
@@ -157,6 +183,7 @@ class OpenAILLM:
         self.max_tokens = max_tokens
         self._limit = max_tokens  # raised for the run once a reply needed more
         self.timeout_s = timeout_s
+        self.transcript = transcript  # records or replays each logical request (evals)
         # what the endpoint taught this run: "max_completion_tokens" for reasoning models
         self._token_param = "max_tokens"
         self._lock = threading.Lock()
@@ -310,7 +337,7 @@ class OpenAILLM:
                 sent = _with_schema_instruction(messages, output_type)
             token_param = self._token_param
             try:
-                reply = self._send(call, sent, response_format, limit)
+                reply = self._send(call, sent, response_format, limit, mode)
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 detail = _detail(exc)
                 if token_param == "max_tokens" and "max_completion_tokens" in detail:
@@ -362,6 +389,7 @@ class OpenAILLM:
         messages: list[Message],
         response_format: dict[str, Any],
         limit: int | None,
+        mode: Mode,
     ) -> tuple[str, str | None]:
         import openai
 
@@ -411,14 +439,21 @@ class OpenAILLM:
         by_name = self._token_param == "max_completion_tokens"
         max_tokens = limit if limit and not by_name else openai.omit
         max_completion_tokens = limit if limit and by_name else openai.omit
-        attempts = 0
         completions: Any = self._client.chat.completions  # messages are plain dicts
+        exchange = Exchange(
+            request={
+                "model": self.model,
+                "mode": mode,
+                "response_format": response_format,
+                "token_param": self._token_param,
+                "max_tokens": limit,
+                "messages": messages,
+            },
+            label=label,
+        )
 
         def create() -> Any:
-            nonlocal attempts
-            attempts += 1
-            call.excerpt = None  # an error now is about this request, not an earlier reply
-            call.usage = call.usage + Usage(requests=1)  # counted whatever comes of it
+            exchange.attempts += 1
             return completions.create(
                 model=self.model,
                 messages=messages,
@@ -427,9 +462,23 @@ class OpenAILLM:
                 max_completion_tokens=max_completion_tokens,
             )
 
+        def send() -> Exchange:
+            try:
+                exchange.completion = retrying(create)
+            except openai.APIError as exc:
+                exchange.error = exc
+            return exchange
+
+        call.excerpt = None  # an error now is about this request, not an earlier reply
         started = time.perf_counter()
+        outcome = self.transcript.exchange(exchange, send) if self.transcript else send()
+        attempts = outcome.attempts
+        # every request is counted, whatever came of it
+        call.usage = call.usage + Usage(requests=attempts)
         try:
-            completion = retrying(create)
+            if outcome.error is not None:
+                raise outcome.error
+            completion = outcome.completion
         except openai.AuthenticationError as exc:
             raise LLMAuthError(f"the endpoint rejected the API key (401): {_detail(exc)}") from None
         except openai.PermissionDeniedError as exc:
@@ -643,7 +692,11 @@ def _detail(exc: Exception) -> str:
     return str(exc)
 
 
-def llm_from_settings(settings: LLMSettings, http_client: httpx.Client | None = None) -> OpenAILLM:
+def llm_from_settings(
+    settings: LLMSettings,
+    http_client: httpx.Client | None = None,
+    transcript: Transcript | None = None,
+) -> OpenAILLM:
     """The one place an `OpenAILLM` is built from settings. A caller that needs another
     endpoint or model (a resumed run, an eval replay) passes `settings.model_copy(update=...)`;
     whether an LLM is configured at all (`settings.configured`) is the caller's question."""
@@ -656,7 +709,16 @@ def llm_from_settings(settings: LLMSettings, http_client: httpx.Client | None = 
         mode=settings.mode,
         max_tokens=settings.max_tokens,
         retry=RetryPolicy(max_attempts=settings.max_attempts, max_wait_s=settings.max_retry_wait_s),
+        transcript=transcript,
     )
 
 
-__all__ = ["LLM", "LLMError", "OpenAILLM", "RetryPolicy", "llm_from_settings"]
+__all__ = [
+    "LLM",
+    "Exchange",
+    "LLMError",
+    "OpenAILLM",
+    "RetryPolicy",
+    "Transcript",
+    "llm_from_settings",
+]

@@ -50,6 +50,8 @@ def _character(bible: Bible, cid: str, *, full: bool = True) -> dict[str, Any]:
         out["description"] = c.description
         if c.voice:
             out["voice"] = c.voice
+        if not c.speaks:  # the critic flags any line given to them
+            out["speaks"] = False
     return out
 
 

@@ -17,6 +17,7 @@ Thread-safe: agents call it concurrently."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -235,6 +236,16 @@ def _unscripted(body: dict[str, Any]) -> httpx.Response:
 # -- the defaults: valid, well-made replies from the request's data ------------------------
 
 
+_SYLLABLES = ("ba", "ko", "mi", "tu", "re", "lo", "ne", "si", "da", "pu")
+
+
+def _word(seed: str) -> str:
+    """A made-up word, different for each seed: scripted lines and beats that no two scenes
+    share, so the critic's repetition checks pass a default episode."""
+    n = int(hashlib.sha256(seed.encode()).hexdigest(), 16) % 10**6
+    return "".join(_SYLLABLES[int(d)] for d in f"{n:06d}")
+
+
 def _outline(request: ScriptedRequest) -> dict[str, Any]:
     n = int(re.search(r"exactly (\d+) scenes", request.instruction)[1])  # type: ignore[index]
     brief = request.data["brief"]
@@ -244,7 +255,8 @@ def _outline(request: ScriptedRequest) -> dict[str, Any]:
         "title": brief["title"],
         "scenes": [
             {
-                "summary": f"Scene {i + 1}: things happen",
+                # the first scene states the premise, so the script keeps the logline's terms
+                "summary": brief["logline"] if i == 0 else f"Scene {i + 1}",
                 "location": locs[i % len(locs)],
                 "time_of_day": "day",
                 "characters": chars[:2],
@@ -258,14 +270,15 @@ def _outline(request: ScriptedRequest) -> dict[str, Any]:
 def _scene(request: ScriptedRequest) -> dict[str, Any]:
     scene = request.data["scene"]
     rev = "revised " if request.instruction.startswith("Revise") else ""
-    speakers = scene["characters"]
+    silent = {c["id"] for c in request.data.get("characters", []) if c.get("speaks") is False}
+    speakers = [c for c in scene["characters"] if c not in silent] or scene["characters"]
     return {
         "summary": f"{rev}{scene['summary']}",
         "beats": scene["beats"],
         "dialogue": [
             {
                 "character": speakers[k % len(speakers)],
-                "text": f"{rev}Line {k + 1} of scene {scene['id']}.",
+                "text": f"{rev}Line {k + 1} of {scene['id']}: {_word(rev + scene['id'] + str(k))}.",
                 "parenthetical": "",
             }
             for k in range(2)
@@ -339,11 +352,11 @@ def _structure(request: ScriptedRequest) -> dict[str, Any]:
         "add": [
             {
                 "after": after,
-                "summary": f"Added scene {k + 1}: the stakes rise",
+                "summary": f"Added scene {k + 1}: the stakes rise for {_word(f'add{k}')}",
                 "location": locs[k % len(locs)],
                 "time_of_day": "dusk",
                 "characters": chars,
-                "beats": [f"added beat {k + 1}a", f"added beat {k + 1}b"],
+                "beats": [f"added beat {k + 1}{x}: {_word(f'add{k}{x}')}" for x in "ab"],
             }
             for k in range(want - len(ids))
         ],
