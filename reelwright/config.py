@@ -48,6 +48,11 @@ class LLMSettings(BaseModel):
     max_attempts: int = Field(5, ge=1, le=20)
     max_retry_wait_s: float = Field(30.0, ge=0)
     concurrency: int = Field(8, ge=1, le=64)
+    rights_judge: bool = Field(
+        False,
+        description="REELWRIGHT_LLM_RIGHTS_JUDGE=1: the LLM also reviews the script and shot "
+        "prompts for protected works the screening rules missed (review findings).",
+    )
 
     @field_validator("base_url")
     @classmethod

@@ -140,7 +140,17 @@ def compare(
         )
     table = policies(tolerances)
     names = sorted({m for v in (*base.values(), *cur.values()) for m in v}, key=_order)
-    rows = [_row(name, table.get(name), base, cur, shared, gate_operational) for name in names]
+    rows = [
+        _row(
+            name,
+            table.get(name, table.get(name.partition("/")[0])),
+            base,
+            cur,
+            shared,
+            gate_operational,
+        )
+        for name in names
+    ]
     return Comparison(
         suite=current.suite,
         baseline_created=baseline.created,

@@ -21,17 +21,20 @@ def check_expectations(case: Case, result: CaseResult) -> CaseResult:
                 "compliance": compliance,
             }
         )
-    if result.kind == "screening" and e.verdict in ("block", "pass"):
-        if e.verdict == "block":
-            compliance.recall = float(result.verdict == "block")
-        else:
+    if result.kind == "screening" and e.verdict in ("block", "review", "pass"):
+        if e.verdict == "pass":
             compliance.false_positive = result.verdict != "pass"
+        else:  # "review" means at least review: a block is caught too
+            wanted = {"block"} if e.verdict == "block" else {"review", "block"}
+            compliance.recall = float(result.verdict in wanted)
     if e.verdict is not None:
         got = (
             result.status
             if e.verdict in ("published", "blocked", "awaiting_approval")
             else result.verdict
         )
+        if result.kind == "screening" and e.verdict == "review" and got == "block":
+            got = "review"
         if got != e.verdict:
             failures.append(f"verdict {got!r}, expected {e.verdict!r}")
     for character in e.characters:

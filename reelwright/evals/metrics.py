@@ -120,6 +120,11 @@ def case_metrics(c: CaseResult) -> dict[str, float]:
         out["compliance_recall"] = float(c.compliance.recall)
     if c.compliance.false_positive is not None:
         out["false_positive_rate"] = float(c.compliance.false_positive)
+    if c.kind == "screening" and c.tags:  # per category (a case's first tag)
+        if c.compliance.recall is not None:
+            out[f"compliance_recall/{c.tags[0]}"] = float(c.compliance.recall)
+        if c.compliance.false_positive is not None:
+            out[f"false_positive_rate/{c.tags[0]}"] = float(c.compliance.false_positive)
     if c.kind != "episode":
         return out
     out["iterations"] = float(c.iterations)
@@ -179,7 +184,7 @@ def bootstrap_ci(values: Sequence[float], seed: int = 0) -> tuple[float, float]:
 
 def metric_summary(name: str, values: Sequence[float]) -> MetricSummary:
     mean = round(fmean(values), 4)
-    if name in PROPORTIONS:
+    if name.partition("/")[0] in PROPORTIONS:
         return MetricSummary(
             mean=mean, ci95=wilson_ci(round(sum(values)), len(values)), n=len(values), ci="wilson"
         )

@@ -26,13 +26,14 @@ from reelwright.models import (
 from reelwright.package import write_blocked
 from reelwright.tools.rights import asset_report, check_clearances
 from reelwright.tools.screening import Screener
+from reelwright.tools.screening.judge import Passage
 
 
-def screen_script(screener: Screener, script: Script) -> list[Finding]:
-    findings = [
-        f.model_copy(update={"target": "writer"})
+def script_passages(script: Script) -> list[Passage]:
+    """Every text of a script the screener (and the rights judge) reads, with its place."""
+    out = [
+        Passage(where=f"script {label}", text=text, target="writer")
         for label, text in (("title", script.title), ("logline", script.logline))
-        for f in screener.screen(text, f"script {label}")
     ]
     for scene in script.scenes:
         parts = [("summary", scene.summary)] + [
@@ -44,23 +45,50 @@ def screen_script(screener: Screener, script: Script) -> list[Finding]:
             for i, d in enumerate(scene.dialogue, 1)
             if d.parenthetical
         ]
-        for label, text in parts:
-            findings += [
-                f.model_copy(update={"target": "writer", "scene_ids": (scene.id,)})
-                for f in screener.screen(text, f"scene {scene.id} {label}")
-            ]
-    return findings
+        out += [
+            Passage(
+                where=f"scene {scene.id} {label}",
+                text=text,
+                target="writer",
+                scene_ids=(scene.id,),
+            )
+            for label, text in parts
+        ]
+    return out
+
+
+def shot_passages(shots: ShotList) -> list[Passage]:
+    return [
+        Passage(where=f"shot {shot.id} {label}", text=text, target="director", shot_ids=(shot.id,))
+        for shot in shots.shots
+        for label, text in (("prompt", shot.prompt), ("description", shot.description))
+    ]
+
+
+def screen_passages(screener: Screener, passages: list[Passage]) -> list[Finding]:
+    return [
+        f.model_copy(update={"target": p.target, "scene_ids": p.scene_ids, "shot_ids": p.shot_ids})
+        for p in passages
+        for f in screener.screen(p.text, p.where)
+    ]
+
+
+def screen_script(screener: Screener, script: Script) -> list[Finding]:
+    return screen_passages(screener, script_passages(script))
 
 
 def screen_shots(screener: Screener, shots: ShotList) -> list[Finding]:
-    findings: list[Finding] = []
-    for shot in shots.shots:
-        for label, text in (("prompt", shot.prompt), ("description", shot.description)):
-            findings += [
-                f.model_copy(update={"target": "director", "shot_ids": (shot.id,)})
-                for f in screener.screen(text, f"shot {shot.id} {label}")
-            ]
-    return _dedupe(findings)
+    return _dedupe(screen_passages(screener, shot_passages(shots)))
+
+
+def judged(ctx: EpisodeContext, passages: list[Passage], findings: list[Finding]) -> list[Finding]:
+    """With an LLM and the rights judge configured, its review findings for what the rules
+    missed."""
+    if ctx.llm is None or not ctx.rights_judge:
+        return findings
+    from reelwright.tools.screening.judge import RightsJudge
+
+    return findings + RightsJudge(ctx.llm).review(passages, findings)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -155,15 +183,17 @@ def _screen_step(
 def screen_script_node(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
     assert state.script is not None
     onward = "gate_script" if "script" in state.run.gates else "director"
-    return _screen_step(
-        state, screen_script(ctx.screener, state.script), "script", "writer", onward
-    )
+    passages = script_passages(state.script)
+    findings = judged(ctx, passages, screen_passages(ctx.screener, passages))
+    return _screen_step(state, findings, "script", "writer", onward)
 
 
 def screen_shots_node(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
     assert state.shots is not None
     onward = "gate_shots" if "shots" in state.run.gates else "render"
-    return _screen_step(state, screen_shots(ctx.screener, state.shots), "shots", "director", onward)
+    passages = shot_passages(state.shots)
+    findings = judged(ctx, passages, _dedupe(screen_passages(ctx.screener, passages)))
+    return _screen_step(state, findings, "shots", "director", onward)
 
 
 def blocked(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:

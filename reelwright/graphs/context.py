@@ -61,6 +61,7 @@ class EpisodeContext:
     audit: AuditLog | None = None
     llm: LLM | None = None  # the agents' LLM: its tally counts the requests of failed calls
     carry: UsageCarry | None = None  # usage of failed steps, until a later step records it
+    rights_judge: bool = False  # the LLM reviews screened text for what the rules missed
 
 
 def renderer_from_spec(spec: str, settings: Settings | None = None) -> Renderer:
@@ -150,4 +151,5 @@ def build_context(
         audit=AuditLog(settings.paths.audit),
         carry=UsageCarry(settings.paths.logs / f"{spec.run_id}.usage.json"),
         llm=llm if spec.agents == "llm" else None,
+        rights_judge=spec.agents == "llm" and settings.llm.rights_judge,
     )

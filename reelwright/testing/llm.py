@@ -40,6 +40,7 @@ from reelwright.agents.replies import (
     ShotRevisionReply,
 )
 from reelwright.agents.restructure import StructureReply
+from reelwright.tools.screening.judge import RightsJudgementReply
 
 BASE_URL = "http://llm.test/v1"
 
@@ -400,4 +401,5 @@ DEFAULT_REPLIES: dict[type[BaseModel], Responder] = {
     ShotRevisionReply: _shot_revision,
     JudgementReply: lambda request: judgement(),
     StructureReply: _structure,
+    RightsJudgementReply: lambda request: {"findings": []},  # nothing missed
 }

@@ -151,19 +151,34 @@ def test_default_watchlist_covers_every_kind_with_300_entries():
         "franchise",
         "studio",
         "trademark",
+        "trade_dress",
         "public_figure",
+        "office",
         "living_artist",
     }
 
 
-def test_redteam_suite_recall_and_false_positives():
+SEEN = {"direct", "description", "obfuscation", "indirection", "control"}
+
+
+def test_redteam_suite_recall_and_false_positives_per_category():
     result = evaluate(load_suite())
-    assert result["must_block"] >= 40 and result["controls"] >= 20
-    assert set(result["recall_by_family"]) == {
-        "direct",
-        "description",
-        "obfuscation",
-        "indirection",
+    assert result["must_catch"] >= 120 and result["controls"] >= 50
+    assert set(result["recall_by_category"]) >= {
+        "described",
+        "multilingual",
+        "compound",
+        "person_by_role",
+        "trade_dress",
+        "confusables",
+        "public_domain_marked",
     }
-    assert result["recall"] >= 0.95, result["missed"]
-    assert result["false_positive_rate"] == 0.0, result["false_positives"]
+    assert set(result["false_positive_rate_by_category"]) >= {"benign_collision", "public_domain"}
+    # the cases the watchlist was extended for: all caught, no false positive
+    tuned = {k: v for k, v in result["recall_by_category"].items()}
+    assert min(tuned.values()) >= 0.8, result["missed"]
+    assert [m for m in result["missed"] if not m.startswith("ho-")] == []
+    assert [f for f in result["false_positives"] if not f.startswith("ho-")] == []
+    # held-out cases: reported, not tuned; a floor so a regression shows
+    assert result["heldout"]["recall"] >= 0.7
+    assert result["heldout"]["false_positive_rate"] <= 0.15

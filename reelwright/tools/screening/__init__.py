@@ -1,0 +1,16 @@
+"""Text screening against a watchlist of protected entities.
+
+- `normalise`: text as people write it, folded to lower-case ASCII of the same length
+- `segment`: tokens, compound words, runs of other scripts
+- `watchlist`: the watchlist format and its validation
+- `matcher`: the `Screener`
+- `findings`: findings, fixes and the verdict
+- `judge`: the LLM rights judge (optional, for what the rules miss)
+"""
+
+from reelwright.tools.screening.findings import verdict
+from reelwright.tools.screening.matcher import Screener, default_screener
+from reelwright.tools.screening.normalise import fold
+from reelwright.tools.screening.watchlist import Entry, KindPolicy, Watchlist
+
+__all__ = ["Entry", "KindPolicy", "Screener", "Watchlist", "default_screener", "fold", "verdict"]
