@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from reelwright.agents import prompts
 from reelwright.agents.common import ask
 from reelwright.agents.replies import judgement_reply
+from reelwright.audio.cache import SpokenClip
 from reelwright.llm import LLM
 from reelwright.models import (
     DIMENSIONS,
@@ -317,8 +318,25 @@ class Critic:
         script: Script,
         shots: ShotList,
         renders: Sequence[RenderResult],
+        speech: Sequence[SpokenClip] = (),
+        loudness: float = -16.0,
     ) -> tuple[Critique, Usage]:
         technical, findings = measure_technical(shots, renders)
+        if speech:  # audio QC (reelwright/audio/qc.py): silence, clipping, cut lines, loudness
+            from reelwright.audio.qc import audio_findings
+
+            heard = audio_findings(shots, speech, bible, loudness)
+            for f in heard:
+                technical.penalise(2.0 if f.severity == Severity.block else 1.0)
+                technical.notes.append(
+                    Note(
+                        target="director",
+                        dimension="technical",
+                        shot_ids=f.shot_ids,
+                        text=f"{f.where}: {f.evidence}",
+                    )
+                )
+            findings = [*findings, *heard]
         measures = {
             "structure": measure_structure(brief, script),
             "pacing": measure_pacing(brief, script, shots),

@@ -48,8 +48,8 @@ def _character(bible: Bible, cid: str, *, full: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {"id": c.id, "name": c.name}
     if full:
         out["description"] = c.description
-        if c.voice:
-            out["voice"] = c.voice
+        if c.voice_spec.description:
+            out["voice"] = c.voice_spec.description
     return out
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 from reelwright.agents.critic import Critic
 from reelwright.agents.director import Director
 from reelwright.agents.writer import Writer
+from reelwright.audio.track import Sound
 from reelwright.graphs.carry import UsageCarry
 from reelwright.graphs.state import RunSpec
 from reelwright.llm import LLM
@@ -61,6 +62,7 @@ class EpisodeContext:
     audit: AuditLog | None = None
     llm: LLM | None = None  # the agents' LLM: its tally counts the requests of failed calls
     carry: UsageCarry | None = None  # usage of failed steps, until a later step records it
+    sound: Sound | None = None  # voice, audio cache and mastering; None: a silent animatic
 
 
 def renderer_from_spec(spec: str, settings: Settings | None = None) -> Renderer:
@@ -131,6 +133,9 @@ def build_context(
     models = [ModelUse(id=renderer.model, purpose="render", weights_sha256=renderer.weights_sha256)]
     if spec.agents == "llm":
         models.append(ModelUse(id=spec.llm_model or settings.llm.model, purpose="language"))
+    sound = sound_from_spec(spec, settings)
+    if sound is not None and spec.voice == "speech":
+        models.append(ModelUse(id=sound.voice.model, purpose="voice"))
     custom = bool(spec.watchlists or spec.allow)
     return EpisodeContext(
         writer=writer,
@@ -150,4 +155,23 @@ def build_context(
         audit=AuditLog(settings.paths.audit),
         carry=UsageCarry(settings.paths.logs / f"{spec.run_id}.usage.json"),
         llm=llm if spec.agents == "llm" else None,
+        sound=sound,
+    )
+
+
+def sound_from_spec(spec: RunSpec, settings: Settings) -> Sound | None:
+    """The run's voice backend, audio cache and mastering settings (None: silent)."""
+    from reelwright.audio.cache import AudioCache
+    from reelwright.audio.mix import Bed
+    from reelwright.audio.voice_backends import voice_from_settings
+
+    if spec.voice == "none":
+        return None
+    beds = [Bed(kind="room_tone", path=spec.room_tone)] if spec.room_tone else []
+    beds += [Bed(kind="music", path=spec.music)] if spec.music else []
+    return Sound(
+        voice=voice_from_settings(spec.voice, settings),
+        cache=AudioCache(settings.paths.cache / "audio"),
+        beds=beds,
+        target_lufs=spec.loudness,
     )
