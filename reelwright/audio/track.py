@@ -26,7 +26,6 @@ from reelwright.errors import InputError
 from reelwright.models import Bible, Frozen, ShotList
 from reelwright.paths import OutputDir
 
-
 AAC_HEADROOM_DB = 0.5
 """The master peaks this far under the ceiling, so the AAC encode stays under it too."""
 
