@@ -61,7 +61,7 @@ def oversampled_peaks(samples: np.ndarray) -> np.ndarray:
     import numpy as np
     from scipy.signal import resample_poly
 
-    up = np.abs(resample_poly(samples.astype(np.float64), 4, 1))
+    up = np.abs(resample_poly(samples.astype(np.float32), 4, 1))
     n = len(samples)
     return np.asarray(up[: 4 * n].reshape(n, 4).max(axis=1))
 
@@ -82,17 +82,19 @@ def measure(samples: np.ndarray, rate: int) -> Loudness:
     )
 
 
-def _limit(samples: np.ndarray, ceiling: float, rate: int) -> tuple[np.ndarray, bool]:
+def _limit(samples: np.ndarray, ceiling: float, rate: int) -> tuple[np.ndarray, float | None]:
+    """The samples with every true peak at or under `ceiling`, and — when nothing needed
+    limiting — the true peak measured on the way (None when the limiter acted)."""
     import numpy as np
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     peaks = oversampled_peaks(samples)
     need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
     if float(need.min()) >= 1.0:
-        return samples, False
+        return samples, float(peaks.max())
     width = max(3, int(0.005 * rate) | 1)  # 5 ms, odd: centred windows
     gain = uniform_filter1d(minimum_filter1d(need, width, mode="nearest"), width, mode="nearest")
-    return (samples * np.minimum(gain, need)).astype(np.float32), True
+    return (samples * np.minimum(gain, need)).astype(np.float32), None
 
 
 def normalise(
@@ -119,19 +121,20 @@ def normalise(
         return x, m
     total_gain, limited = 0.0, False
     ceiling = 10 ** ((ceiling_dbtp - 0.05) / 20)  # a hair under: resampling rounding
+    peak_seen: float | None = None
     for _ in range(6):
         gain_db = target_lufs - loud
         x = (x * 10 ** (gain_db / 20)).astype(np.float32)
         total_gain += gain_db
-        x, cut = _limit(x, ceiling, rate)
-        limited = limited or cut
-        if not cut:  # a gain alone moves integrated loudness by exactly the gain
+        x, peak_seen = _limit(x, ceiling, rate)
+        limited = limited or peak_seen is None
+        if peak_seen is not None:  # a gain alone moves integrated loudness by exactly the gain
             break
         loud = integrated_lufs(x, rate)
         if abs(loud - target_lufs) <= 0.1:
             break
     loud = integrated_lufs(x, rate)  # what is recorded is measured, never assumed
-    peak = true_peak_dbtp(x)
+    peak = 20 * math.log10(peak_seen) if peak_seen else true_peak_dbtp(x)
     while peak > ceiling_dbtp:  # float rounding after the last gain: trim to the ceiling
         x = (x * 10 ** ((ceiling_dbtp - 0.05 - peak) / 20)).astype(np.float32)
         peak = true_peak_dbtp(x)
