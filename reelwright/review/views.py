@@ -112,7 +112,13 @@ def _status(state: EpisodeState, record: RunRecord | None, settings: Settings) -
     return "failed" if record is not None and record.status == "failed" else "running"
 
 
-PACKAGE_FILES = {"contact_sheet.png", "animatic.mp4", "animatic.srt", "script.md"}
+PACKAGE_FILES = {
+    "contact_sheet.png",
+    "animatic.mp4",
+    "animatic.srt",
+    "animatic.vtt",
+    "script.md",
+}
 
 
 def package_file(view: RunView, name: str) -> Path:
