@@ -3,6 +3,9 @@ true peak (dBTP, 4x oversampled), and normalisation to a target with a true-peak
 
 `normalise` is a gain plus a look-ahead peak limiter, repeated until both hold: the
 integrated loudness within 0.1 LU of the target and the true peak at or below the ceiling.
+A gain alone moves integrated loudness by exactly the gain (K-weighting is linear and the
+relative gate moves with it; silent gaps stay under the absolute gate), so a track that
+needed no limiting is not measured a second time.
 The limiter's gain curve is a moving minimum of the gain each sample needs, smoothed by a
 moving average of the same width — the average of minima over windows that all contain a
 sample never exceeds that sample's own need, so the ceiling holds without overshoot.
@@ -11,6 +14,7 @@ sample never exceeds that sample's own need, so the ceiling holds without oversh
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -56,14 +60,53 @@ def integrated_lufs(samples: np.ndarray, rate: int) -> float:
     return value if math.isfinite(value) else SILENCE_LUFS
 
 
-def oversampled_peaks(samples: np.ndarray) -> np.ndarray:
-    """Per input sample, the largest magnitude of the 4x oversampled signal around it."""
-    import numpy as np
-    from scipy.signal import resample_poly
+OVERSAMPLE = 4
+_CONTEXT = 11  # input samples either side that one output of the interpolator depends on
 
-    up = np.abs(resample_poly(samples.astype(np.float32), 4, 1))
-    n = len(samples)
-    return np.asarray(up[: 4 * n].reshape(n, 4).max(axis=1))
+
+@lru_cache(maxsize=1)
+def _interpolator() -> tuple[np.ndarray, float]:
+    """The 4x interpolation filter (scipy's `resample_poly` design: 81-tap Kaiser-windowed
+    sinc) and its gain bound: no interpolated value exceeds `bound` x the largest input
+    sample within _CONTEXT of it."""
+    import numpy as np
+    from scipy.signal import firwin
+
+    taps = firwin(2 * 10 * OVERSAMPLE + 1, 1 / OVERSAMPLE, window=("kaiser", 5.0)) * OVERSAMPLE
+    bound = max(float(np.sum(np.abs(taps[p::OVERSAMPLE]))) for p in range(OVERSAMPLE))
+    return taps.astype(np.float32), bound
+
+
+def oversampled_peaks(samples: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """Per input sample, the largest magnitude of the 4x oversampled signal around it.
+
+    Only samples that could reach `floor` are interpolated: elsewhere the value is an upper
+    bound under `floor` (the filter's gain bound times the local sample peak), which is all a
+    caller comparing against `floor` needs. With floor 0 every sample is interpolated."""
+    import numpy as np
+    from scipy.ndimage import maximum_filter1d
+    from scipy.signal import upfirdn
+
+    taps, gain = _interpolator()
+    x = samples.astype(np.float32)
+    n = len(x)
+    bound = maximum_filter1d(np.abs(x), 2 * _CONTEXT + 1, mode="constant") * np.float32(gain)
+    out = bound.copy()
+    hot = np.flatnonzero(bound >= floor) if floor > 0 else np.arange(n)
+    if not len(hot):
+        return out
+    # runs of samples to interpolate, each with its context, computed piece by piece
+    breaks = np.flatnonzero(np.diff(hot) > 2048) + 1  # nearby runs: one call
+    delay = (len(taps) - 1) // 2
+    for run in np.split(hot, breaks):
+        a, b = int(run[0]), int(run[-1]) + 1
+        s, e = max(0, a - _CONTEXT), min(n, b + _CONTEXT)
+        up = upfirdn(taps, x[s:e], up=OVERSAMPLE)
+        start = delay + OVERSAMPLE * (a - s)
+        seg = np.abs(up[start : start + OVERSAMPLE * (b - a)])
+        seg = np.pad(seg, (0, OVERSAMPLE * (b - a) - len(seg)))
+        out[a:b] = seg.reshape(b - a, OVERSAMPLE).max(axis=1)
+    return out
 
 
 def true_peak_dbtp(samples: np.ndarray) -> float:
@@ -71,7 +114,7 @@ def true_peak_dbtp(samples: np.ndarray) -> float:
 
     if not len(samples):
         return -math.inf
-    peak = float(np.max(oversampled_peaks(samples)))
+    peak = float(np.max(oversampled_peaks(samples, floor=0.99 * float(np.max(np.abs(samples))))))
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
@@ -82,19 +125,18 @@ def measure(samples: np.ndarray, rate: int) -> Loudness:
     )
 
 
-def _limit(samples: np.ndarray, ceiling: float, rate: int) -> tuple[np.ndarray, float | None]:
-    """The samples with every true peak at or under `ceiling`, and — when nothing needed
-    limiting — the true peak measured on the way (None when the limiter acted)."""
+def _limit(samples: np.ndarray, ceiling: float, rate: int) -> tuple[np.ndarray, bool]:
+    """The samples with every true peak at or under `ceiling`; whether any needed it."""
     import numpy as np
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    peaks = oversampled_peaks(samples)
+    peaks = oversampled_peaks(samples, floor=ceiling)
     need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
     if float(need.min()) >= 1.0:
-        return samples, float(peaks.max())
+        return samples, False
     width = max(3, int(0.005 * rate) | 1)  # 5 ms, odd: centred windows
     gain = uniform_filter1d(minimum_filter1d(need, width, mode="nearest"), width, mode="nearest")
-    return (samples * np.minimum(gain, need)).astype(np.float32), None
+    return (samples * np.minimum(gain, need)).astype(np.float32), True
 
 
 def normalise(
@@ -121,20 +163,22 @@ def normalise(
         return x, m
     total_gain, limited = 0.0, False
     ceiling = 10 ** ((ceiling_dbtp - 0.05) / 20)  # a hair under: resampling rounding
-    peak_seen: float | None = None
     for _ in range(6):
         gain_db = target_lufs - loud
         x = (x * 10 ** (gain_db / 20)).astype(np.float32)
         total_gain += gain_db
-        x, peak_seen = _limit(x, ceiling, rate)
-        limited = limited or peak_seen is None
-        if peak_seen is not None:  # a gain alone moves integrated loudness by exactly the gain
+        x, cut = _limit(x, ceiling, rate)
+        limited = limited or cut
+        if not cut:  # a gain alone moves integrated loudness by exactly the gain
             break
         loud = integrated_lufs(x, rate)
         if abs(loud - target_lufs) <= 0.1:
             break
-    loud = integrated_lufs(x, rate)  # what is recorded is measured, never assumed
-    peak = 20 * math.log10(peak_seen) if peak_seen else true_peak_dbtp(x)
+    if limited:  # measured again; after a gain alone, the first measurement plus the gain
+        loud = integrated_lufs(x, rate)
+    else:
+        loud = loud + total_gain
+    peak = true_peak_dbtp(x)
     while peak > ceiling_dbtp:  # float rounding after the last gain: trim to the ceiling
         x = (x * 10 ** ((ceiling_dbtp - 0.05 - peak) / 20)).astype(np.float32)
         peak = true_peak_dbtp(x)

@@ -81,7 +81,7 @@ def mix(
         stem[at : at + n] += clip[:n]
     dialogue = np.sum(list(stems.values()), axis=0) if stems else np.zeros(length, np.float32)
     master = dialogue.astype(np.float32)
-    speech = integrated_lufs(master, rate)
+    speech = integrated_lufs(master, rate) if beds else SILENCE_LUFS
     for bed in beds:
         loop = load_bed(bed, rate)
         tiled = np.resize(loop, length).astype(np.float32)  # repeats the file to the length

@@ -83,3 +83,22 @@ def test_music_sits_under_the_dialogue_and_bad_files_are_input_errors(
             bad.write_bytes(b"ID3 not a wav at all")
         with pytest.raises(InputError, match=why):
             load_bed(Bed(kind="music", path=str(bad)))
+
+
+def test_peaks_interpolated_only_where_they_can_matter_equal_a_full_resample() -> None:
+    from scipy.signal import resample_poly
+
+    from reelwright.audio.loudness import oversampled_peaks
+
+    rng = np.random.default_rng(1)
+    x = (rng.standard_normal(20_000) * 0.2).astype(np.float32)
+    x[5_000:5_300] *= 4  # a loud stretch
+    full = np.abs(resample_poly(x.astype(np.float64), 4, 1)).reshape(-1, 4).max(axis=1)
+    assert np.allclose(oversampled_peaks(x), full, atol=1e-5)
+    partial = oversampled_peaks(x, floor=0.8)
+    loud = full >= 0.8
+    assert loud.sum() > 10
+    assert np.allclose(partial[loud], full[loud], atol=1e-5)  # exact where it can reach 0.8
+    assert np.all(partial >= full - 1e-5)  # elsewhere an upper bound ...
+    assert np.all(partial[~loud] < 0.8 + 1e-5) or np.all(full[partial >= 0.8] >= 0.8 - 1e-5)
+    assert true_peak_dbtp(x) == pytest.approx(20 * math.log10(float(full.max())), abs=1e-3)
