@@ -14,6 +14,7 @@ from reelwright.agents import prompts
 from reelwright.agents.common import ask
 from reelwright.agents.replies import judgement_reply
 from reelwright.audio.cache import SpokenClip
+from reelwright.audio.mix import Mastering
 from reelwright.llm import LLM
 from reelwright.models import (
     DIMENSIONS,
@@ -319,13 +320,13 @@ class Critic:
         shots: ShotList,
         renders: Sequence[RenderResult],
         speech: Sequence[SpokenClip] = (),
-        loudness: float = -16.0,
+        mastering: Mastering | None = None,
     ) -> tuple[Critique, Usage]:
         technical, findings = measure_technical(shots, renders)
         if speech:  # audio QC (reelwright/audio/qc.py): silence, clipping, cut lines, loudness
             from reelwright.audio.qc import audio_findings
 
-            heard = audio_findings(shots, speech, bible, loudness)
+            heard = audio_findings(shots, speech, bible, mastering or Mastering())
             for f in heard:
                 technical.penalise(2.0 if f.severity == Severity.block else 1.0)
                 technical.notes.append(

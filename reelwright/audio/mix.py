@@ -43,12 +43,40 @@ class Bed(Frozen):
     path: str = Field(description="A PCM WAV file, cleared in the rights ledger by its name.")
 
 
+class Mastering(Frozen):
+    """How a run's track is mastered: loudness target, true-peak ceiling, beds under it."""
+
+    target_lufs: float = DEFAULT_TARGET_LUFS
+    ceiling_dbtp: float = DEFAULT_CEILING_DBTP
+    beds: tuple[Bed, ...] = ()
+
+
+AAC_HEADROOM_DB = 0.5
+"""The master peaks this far under the ceiling, so the AAC encode stays under it too."""
+
+
 @dataclass
 class Mix:
     master: np.ndarray
     stems: dict[str, np.ndarray]  # character id -> dialogue stem
     mastered: Mastered
     rate: int
+
+
+_last: tuple[object, Mix] | None = None  # the last master made: the critic's is the package's
+
+
+def master_track(cues: Sequence[Cue], duration_s: float, mastering: Mastering) -> Mix:
+    """The run's master as the package writes it. The critic checks the same master the
+    package then encodes, so the last one made is kept and reused when nothing changed."""
+    global _last
+    key = (tuple((c.key, c.start, c.character) for c in cues), duration_s, mastering)
+    if _last is not None and _last[0] == key:
+        return _last[1]
+    ceiling = mastering.ceiling_dbtp - AAC_HEADROOM_DB
+    made = mix(cues, duration_s, mastering.beds, mastering.target_lufs, ceiling)
+    _last = (key, made)
+    return made
 
 
 def load_bed(bed: Bed, rate: int = SAMPLE_RATE) -> np.ndarray:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from reelwright.audio.cache import SpokenClip
 from reelwright.audio.loudness import DEFAULT_CEILING_DBTP, Loudness
+from reelwright.audio.mix import Mastering
 from reelwright.audio.timing import Cue
 from reelwright.models import Bible, Finding, Severity, ShotList
 
@@ -164,14 +165,14 @@ def loudness_off_target(
 
 
 def audio_findings(
-    shots: ShotList, clips: Sequence[SpokenClip], bible: Bible, target_lufs: float
+    shots: ShotList, clips: Sequence[SpokenClip], bible: Bible, mastering: Mastering
 ) -> list[Finding]:
-    """Every audio check over the run's dialogue mix, mastered as the package will be."""
-    from reelwright.audio.mix import mix
+    """Every audio check over the run's track, mastered as the package will write it."""
+    from reelwright.audio.mix import master_track
     from reelwright.audio.timing import place
 
     cues = place(shots, clips, bible)
-    result = mix(cues, shots.duration_s, (), target_lufs)
+    result = master_track(cues, shots.duration_s, mastering)
     return [
         *silent_lines(cues, result.master, result.rate),
         *clipping(result.master, result.rate),
@@ -181,6 +182,7 @@ def audio_findings(
                 integrated_lufs=result.mastered.integrated_lufs,
                 true_peak_dbtp=result.mastered.true_peak_dbtp,
             ),
-            target_lufs,
+            mastering.target_lufs,
+            mastering.ceiling_dbtp,
         ),
     ]

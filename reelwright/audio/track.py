@@ -17,8 +17,8 @@ from pathlib import Path
 from pydantic import Field
 
 from reelwright.audio.cache import AudioCache, SpokenClip, speak_all
-from reelwright.audio.loudness import DEFAULT_CEILING_DBTP, DEFAULT_TARGET_LUFS, Mastered
-from reelwright.audio.mix import Bed, mix
+from reelwright.audio.loudness import Mastered
+from reelwright.audio.mix import Bed, Mastering, master_track
 from reelwright.audio.timing import Cue, place, retime, srt_from_cues, voice_jobs
 from reelwright.audio.voice import SAMPLE_RATE, Voice
 from reelwright.audio.wav import wav_bytes
@@ -26,17 +26,12 @@ from reelwright.errors import InputError
 from reelwright.models import Bible, Frozen, ShotList
 from reelwright.paths import OutputDir
 
-AAC_HEADROOM_DB = 0.5
-"""The master peaks this far under the ceiling, so the AAC encode stays under it too."""
-
 
 @dataclass
 class Sound:
     voice: Voice
     cache: AudioCache
-    beds: Sequence[Bed] = field(default_factory=tuple)
-    target_lufs: float = DEFAULT_TARGET_LUFS
-    ceiling_dbtp: float = DEFAULT_CEILING_DBTP
+    mastering: Mastering = field(default_factory=Mastering)
 
 
 class VoiceCount(Frozen):
@@ -104,8 +99,7 @@ def write_track(
     encodes it as AAC), write a stem per character and audio.json; return the master's path
     and the cues (for the subtitles)."""
     cues = place(shots, cached_clips(sound, clips), bible)
-    ceiling = sound.ceiling_dbtp - AAC_HEADROOM_DB
-    result = mix(cues, shots.duration_s, sound.beds, sound.target_lufs, ceiling)
+    result = master_track(cues, shots.duration_s, sound.mastering)
     stems = []
     for character, samples in result.stems.items():
         name = f"{character}.wav"
@@ -126,7 +120,7 @@ def write_track(
         mastered=result.mastered,
         cues=[c.model_copy(update={"path": ""}) for c in cues],
         stems=stems,
-        beds=[Bed(kind=b.kind, path=Path(b.path).name) for b in sound.beds],
+        beds=[Bed(kind=b.kind, path=Path(b.path).name) for b in sound.mastering.beds],
     )
     out.write_text(record.model_dump_json(indent=2) + "\n", "audio.json")
     return master, cues

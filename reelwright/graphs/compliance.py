@@ -106,7 +106,7 @@ def screen_bible(screener: Screener, bible: Bible, used: set[str]) -> list[Findi
 
 def clearance(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
     """Before any writing: every asset and model cleared; the bible and the brief screened."""
-    beds = [(b.kind, Path(b.path).name) for b in ctx.sound.beds] if ctx.sound else []
+    beds = [(b.kind, Path(b.path).name) for b in ctx.sound.mastering.beds] if ctx.sound else []
     sounds = sound_uses(state.bible, state.brief, beds)
     rights = check_clearances(ctx.ledger, state.brief, state.bible, ctx.models, sounds=sounds)
     rights += screen_bible(ctx.screener, state.bible, set(state.brief.characters))

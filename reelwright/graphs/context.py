@@ -162,7 +162,7 @@ def build_context(
 def sound_from_spec(spec: RunSpec, settings: Settings) -> Sound | None:
     """The run's voice backend, audio cache and mastering settings (None: silent)."""
     from reelwright.audio.cache import AudioCache
-    from reelwright.audio.mix import Bed
+    from reelwright.audio.mix import Bed, Mastering
     from reelwright.audio.voice_backends import voice_from_settings
 
     if spec.voice == "none":
@@ -172,6 +172,5 @@ def sound_from_spec(spec: RunSpec, settings: Settings) -> Sound | None:
     return Sound(
         voice=voice_from_settings(spec.voice, settings),
         cache=AudioCache(settings.paths.cache / "audio"),
-        beds=beds,
-        target_lufs=spec.loudness,
+        mastering=Mastering(target_lufs=spec.loudness, beds=tuple(beds)),
     )

@@ -138,7 +138,7 @@ def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
         state.shots,
         state.renders,
         speech,
-        state.run.loudness,
+        ctx.sound.mastering if ctx.sound is not None else None,
     )
     visual = ctx.references.screen(state.renders) if ctx.references else []
     if ctx.history is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from reelwright.agents.critic import Critic
 from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
 from reelwright.audio.cache import AudioCache
+from reelwright.audio.mix import Mastering
 from reelwright.audio.track import Sound, voice_pass
 from reelwright.loading import load_inputs
 from reelwright.models import ShotList
@@ -26,7 +27,7 @@ def test_the_critic_reports_a_line_cut_by_its_shot(tmp_path: Path) -> None:
     renderer = StoryboardRenderer()
     jobs = [renderer.job(s, bible, 256, 144) for s in shots.shots]
     frames = render_all(renderer, jobs, RenderCache(tmp_path / "frames"))
-    clean, _ = Critic().critique(1, brief, bible, script, shots, frames, clips, -16.0)
+    clean, _ = Critic().critique(1, brief, bible, script, shots, frames, clips, Mastering())
     assert clean.scores["technical"] == 10.0
     assert not [f for f in clean.findings if f.rule.startswith("qc.audio")]
     talking = next(s for s in shots.shots if s.dialogue)
@@ -36,7 +37,7 @@ def test_the_critic_reports_a_line_cut_by_its_shot(tmp_path: Path) -> None:
             for s in shots.shots
         ]
     )
-    critique, _ = Critic().critique(1, brief, bible, script, cut, frames, clips, -16.0)
+    critique, _ = Critic().critique(1, brief, bible, script, cut, frames, clips, Mastering())
     audio = [f for f in critique.findings if f.rule.startswith("qc.audio")]
     assert [f.rule for f in audio] == ["qc.audio.line_cut"] * len(talking.dialogue)
     assert audio[0].shot_ids == (talking.id,) and audio[0].target == "director"

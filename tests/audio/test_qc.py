@@ -8,7 +8,7 @@ import numpy as np
 
 from reelwright.audio.cache import AudioCache
 from reelwright.audio.loudness import Loudness
-from reelwright.audio.mix import mix
+from reelwright.audio.mix import Mastering, mix
 from reelwright.audio.qc import (
     audio_findings,
     clipping,
@@ -39,7 +39,7 @@ def voiced(tmp_path: Path, bible: Bible):  # type: ignore[no-untyped-def]
 
 def test_a_clean_track_has_no_findings(tmp_path: Path, bible: Bible) -> None:
     timed, clips, cues, m = voiced(tmp_path, bible)
-    assert audio_findings(timed, clips, bible, -16.0) == []
+    assert audio_findings(timed, clips, bible, Mastering()) == []
     segments = speech_segments(m.master, RATE)
     assert len(segments) == len(cues) == 3
 
