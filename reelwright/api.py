@@ -215,6 +215,11 @@ def check_sound(
             f"{param('loudness')} {loudness:g} LUFS is out of range "
             f"({MIN_TARGET_LUFS:g} to {MAX_TARGET_LUFS:g}; -16 for previews, -23 for broadcast)"
         )
+    if voice == "speech" and not (settings.voice.base_url or settings.voice.api_key):
+        raise InputError(
+            f"{param('voice')} speech needs REELWRIGHT_VOICE_BASE_URL (a local server) or an "
+            "API key (REELWRIGHT_VOICE_API_KEY or OPENAI_API_KEY)"
+        )
     if voice != "none":
         voice_from_settings(voice, settings).check(bible)
     fields: dict[str, Any] = {"voice": voice, "loudness": float(loudness)}

@@ -107,6 +107,7 @@ def _bible_with_voice(project: Path, name: str) -> None:
         (["--music", "missing.wav"], "cannot be read"),
         (["--room-tone", "noise.wav"], "not a readable PCM WAV"),
         (["--voice", "gandalf"], "scratch, speech or none"),
+        (["--voice", "speech"], "needs REELWRIGHT_VOICE_BASE_URL"),
         ([], "unknown voice"),
     ],
 )
