@@ -146,6 +146,11 @@ class HomePaths:
         return self.root / "cache"
 
     @property
+    def audio(self) -> Path:
+        """The audio cache: voiced lines by content key."""
+        return self.root / "audio"
+
+    @property
     def audit(self) -> Path:
         """The append-only decision log; `AuditLog` keeps its head beside it."""
         return self.root / "audit.jsonl"

@@ -171,6 +171,6 @@ def sound_from_spec(spec: RunSpec, settings: Settings) -> Sound | None:
     beds += [Bed(kind="music", path=spec.music)] if spec.music else []
     return Sound(
         voice=voice_from_settings(spec.voice, settings),
-        cache=AudioCache(settings.paths.cache / "audio"),
+        cache=AudioCache(settings.paths.audio),
         mastering=Mastering(target_lufs=spec.loudness, beds=tuple(beds)),
     )

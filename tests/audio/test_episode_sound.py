@@ -85,11 +85,11 @@ def test_the_animatic_carries_every_line_where_the_subtitles_say(
 def test_an_unchanged_rerun_synthesises_nothing(project: Path) -> None:
     first = runner.invoke(app, ["run", "briefs/first-light.yaml", "--auto-approve", "--out", "a"])
     assert first.exit_code == 0, first.output
-    files = sorted((project / ".reelwright" / "cache" / "audio").rglob("*.wav"))
+    files = sorted((project / ".reelwright" / "audio").rglob("*.wav"))
     stamps = [p.stat().st_mtime_ns for p in files]
     second = runner.invoke(app, ["run", "briefs/first-light.yaml", "--auto-approve", "--out", "b"])
     assert second.exit_code == 0, second.output
-    assert sorted((project / ".reelwright" / "cache" / "audio").rglob("*.wav")) == files
+    assert sorted((project / ".reelwright" / "audio").rglob("*.wav")) == files
     assert [p.stat().st_mtime_ns for p in files] == stamps
 
 
@@ -132,7 +132,7 @@ def test_a_named_voice_from_the_bible_is_used(project: Path) -> None:
     assert result.exit_code == 0, result.output
     metas = [
         json.loads(p.read_text())["job"]
-        for p in (project / ".reelwright" / "cache" / "audio").rglob("*.json")
+        for p in (project / ".reelwright" / "audio").rglob("*.json")
     ]
     juno = [m for m in metas if m["character"] == "juno"]
     assert juno and {m["voice"] for m in juno} == {"bass"} and {m["speed"] for m in juno} == {1.1}
