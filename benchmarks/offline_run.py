@@ -1,6 +1,7 @@
 """Offline run of the larger example (storm-signal: 6 scenes, 18+ shots) forced to 3 critic
 iterations (thresholds at 10, so the loop never stops early), as a fresh `reelwright run`
-process: wall time and peak RSS. Prints one JSON line. Targets: < 5 s, < 400 MB."""
+process: wall time and peak RSS. Prints one JSON line. Targets: < 5 s, < 400 MB.
+Extra arguments go to `reelwright run` (`--voice none` times the run without sound)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ def main() -> None:
                 "--auto-approve",
                 "--out",
                 "out",
+                *sys.argv[1:],  # e.g. --voice none: the run without sound
             ],
             cwd=work,
             capture_output=True,
@@ -65,6 +67,7 @@ def main() -> None:
             {
                 "benchmark": "offline_run",
                 "brief": "storm-signal (thresholds 10, max 3 iterations)",
+                "args": sys.argv[1:],
                 "wall_s": round(wall, 3),
                 "target_wall_s": 5.0,
                 "peak_rss_mb": round(peak_kb / 1024, 1),

@@ -74,6 +74,7 @@ def master_track(cues: Sequence[Cue], duration_s: float, mastering: Mastering) -
     if _last is not None and _last[0] == key:
         return _last[1]
     ceiling = mastering.ceiling_dbtp - AAC_HEADROOM_DB
+    _last = None  # never two masters in memory at once
     made = mix(cues, duration_s, mastering.beds, mastering.target_lufs, ceiling)
     _last = (key, made)
     return made
@@ -107,8 +108,9 @@ def mix(
         at = int(round(cue.start * rate))
         n = max(0, min(len(clip), length - at))
         stem[at : at + n] += clip[:n]
-    dialogue = np.sum(list(stems.values()), axis=0) if stems else np.zeros(length, np.float32)
-    master = dialogue.astype(np.float32)
+    master = np.zeros(length, np.float32)
+    for stem in stems.values():  # summed in place: no stacked copy of every stem
+        master += stem
     speech = integrated_lufs(master, rate) if beds else SILENCE_LUFS
     for bed in beds:
         loop = load_bed(bed, rate)
