@@ -77,7 +77,7 @@ class Voice(Protocol):
     def speak(self, jobs: Sequence[SpeechJob]) -> Iterator[Clip]: ...
 
 
-def effect_job(voice: Voice, line_id: str, character: Character, line: DialogueLine) -> SpeechJob:
+def effect_job(line_id: str, character: Character, line: DialogueLine) -> SpeechJob:
     """The job for a non-speaking character's line: an effect from its parenthetical (or the
     line, when that is all there is), made by the effects generator, never spoken."""
     from reelwright.audio.effects import ENGINE, VERSION
@@ -99,5 +99,5 @@ def effect_job(voice: Voice, line_id: str, character: Character, line: DialogueL
 def line_job(voice: Voice, line_id: str, character: Character, line: DialogueLine) -> SpeechJob:
     """Speech for a speaking character, an effect for one with `speaks: false`."""
     if not character.speaks:
-        return effect_job(voice, line_id, character, line)
+        return effect_job(line_id, character, line)
     return voice.job(line_id, character, line)
