@@ -52,7 +52,15 @@ CLEARANCE = "\n  - {id: bench-model, kind: model, licence: bench, permitted_uses
 
 
 def _messages_chars(body: dict) -> int:  # type: ignore[type-arg]
-    return sum(len(m.get("content") or "") for m in body["messages"])
+    """Text characters; a message with image parts counts its text parts only."""
+    total = 0
+    for m in body["messages"]:
+        content = m.get("content") or ""
+        if isinstance(content, list):
+            total += sum(len(p["text"]) for p in content if p.get("type") == "text")
+        else:
+            total += len(content)
+    return total
 
 
 def _schema_chars(body: dict) -> int:  # type: ignore[type-arg]

@@ -28,7 +28,7 @@ from reelwright.graphs.state import EpisodeState, RunSpec, RunStatus, merge_usag
 from reelwright.llm import LLM, llm_from_settings
 from reelwright.loading import find_bible, load_bible, load_brief, load_inputs, project_file
 from reelwright.locks import run_lock
-from reelwright.models import Approval, Bible, Brief, Usage
+from reelwright.models import Approval, Bible, Brief, RewriteLine, Usage
 from reelwright.package import write_run_record
 from reelwright.paths import check_id
 from reelwright.records import GateRequest, RunRecord
@@ -326,6 +326,8 @@ def _resume(
         if waiting:
             gate = GateRequest.from_interrupt(snapshot.interrupts[0].value, run_id)
             approval = check_decision(decision, gate)  # type: ignore[arg-type]
+            if approval.decision == "reject":
+                check_offline_notes(approval, current.run.agents)
             if approval.edits:
                 if current.script is None:
                     raise InputError("there is no script to edit yet")
@@ -412,6 +414,29 @@ def check_decision(decision: Approval | dict[str, Any], gate: GateRequest) -> Ap
     return approval.model_copy(update={"revision": gate.revision})
 
 
+def check_offline_notes(approval: Approval, agents: str) -> None:
+    """The procedural agents cannot read free text: a note they would get is refused here,
+    never silently dropped."""
+    if agents != "procedural":
+        return
+    instructed = [a for a in approval.actions if isinstance(a, RewriteLine) and a.instruction]
+    if instructed:
+        raise InputError(
+            "the offline (procedural) writer cannot follow a rewrite instruction; give the new "
+            "text of the line (rewrite_line with text) or configure a model "
+            "(REELWRIGHT_LLM_BASE_URL and REELWRIGHT_LLM_MODEL)"
+        )
+    if approval.note.strip() and not approval.actions:
+        raise InputError(
+            "the offline (procedural) agents cannot read a free-text note; send structured "
+            "actions instead (split_shot, retime_shot, reframe_shot, camera_move, "
+            "add_character, remove_character, move_line, cut_line, rewrite_line, give_line, "
+            "add_beat, cut_scene, add_scene — see `reelwright review reject --help`), reject "
+            "with scene/shot ids and no note to have them redone, or configure a model "
+            "(REELWRIGHT_LLM_BASE_URL and REELWRIGHT_LLM_MODEL)"
+        )
+
+
 def pending_runs(
     checkpointer: str | None = None,
     settings: Settings | None = None,
@@ -429,7 +454,8 @@ def pending_runs(
         for run_id in thread_ids(saver):
             snap = graph.get_state({"configurable": {"thread_id": run_id}})
             if snap.interrupts:
-                rows.append(GateRequest.from_interrupt(snap.interrupts[0].value, run_id))
+                gate = GateRequest.from_interrupt(snap.interrupts[0].value, run_id)
+                rows.append(gate.model_copy(update={"waiting_since": snap.created_at}))
     return rows
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LLMMode = Literal["auto", "strict", "json"]
+VisionMode = Literal["auto", "on", "off"]
 
 
 class LLMSettings(BaseModel):
@@ -37,6 +38,12 @@ class LLMSettings(BaseModel):
     timeout_s: float = Field(60.0, gt=0)
     max_tokens: int = Field(
         4096, ge=1, description="Reply token limit; a reply cut off there gets one re-ask at 2x."
+    )
+    vision: VisionMode = Field(
+        "auto",
+        description="auto | on | off: send frames to the judge as images. auto: until the "
+        "endpoint rejects image content (then text only, for the rest of the run); on: a "
+        "rejection is an error; off: never.",
     )
     max_attempts: int = Field(5, ge=1, le=20)
     max_retry_wait_s: float = Field(30.0, ge=0)
@@ -102,6 +109,33 @@ class VoiceSettings(BaseModel):
     @classmethod
     def _openai_key_fallback(cls, value: str | None) -> str | None:
         return value or os.environ.get("OPENAI_API_KEY") or None
+
+
+class JudgeSettings(BaseModel):
+    """The critic's LLM judge (`REELWRIGHT_JUDGE_*`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    samples: int = Field(
+        1, ge=1, le=9, description="Independent judge replies, combined by median per dimension."
+    )
+    max_frames: int = Field(
+        24, ge=0, le=200, description="Frames shown to a vision judge, spread over the episode."
+    )
+    frame_px: int = Field(256, ge=64, le=1024, description="Longer side of a frame sent.")
+
+
+class ClipSettings(BaseModel):
+    """Frame measurements with a local CLIP-family model (`REELWRIGHT_CLIP_*`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: Path | None = Field(
+        None,
+        description="A local folder with a CLIP model (transformers layout, safetensors "
+        "weights); unset: frames are not measured. Never downloaded.",
+    )
+    device: str = Field("cpu", description="cpu | cuda | cuda:N | mps")
 
 
 class RenderSettings(BaseModel):
@@ -184,8 +218,9 @@ class HomePaths:
 class Settings(BaseSettings):
     """Process settings. CLI flags override these; these override the defaults.
 
-    `REELWRIGHT_LLM_<FIELD>` sets `llm.<field>` and `REELWRIGHT_RENDER_<FIELD>` sets
-    `render.<field>` (one `_` after the group: `REELWRIGHT_RENDER_REFERENCE_STRENGTH`)."""
+    `REELWRIGHT_LLM_<FIELD>` sets `llm.<field>`, `REELWRIGHT_RENDER_<FIELD>` sets
+    `render.<field>` (one `_` after the group: `REELWRIGHT_RENDER_REFERENCE_STRENGTH`), and
+    likewise `REELWRIGHT_JUDGE_<FIELD>` and `REELWRIGHT_CLIP_<FIELD>`."""
 
     model_config = SettingsConfigDict(
         env_prefix="REELWRIGHT_",
@@ -198,6 +233,9 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
+
+    judge: JudgeSettings = Field(default_factory=JudgeSettings)
+    clip: ClipSettings = Field(default_factory=ClipSettings)
     home: Path = Field(Path(".reelwright"), description="State, cache and signing folder.")
     state: str | None = Field(None, description="Checkpointer URL; default sqlite under home.")
     allow_sheets_outside: bool = Field(

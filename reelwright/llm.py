@@ -7,10 +7,18 @@ A reply that is not valid JSON or does not match the schema gets a bounded repai
 `<think>` blocks, fences and prose around the object are dropped first. A reply cut off at
 the token limit gets one re-ask at twice the limit.
 
+Images (`vision`): a message may carry image parts (`reelwright.messages.ChatMessage`). With
+`auto` they are sent until the endpoint rejects them (a 400/422); then that request and the
+rest of the run go text-only, each image replaced by a line naming what it showed. `on` fails
+clearly on such a rejection; `off` never sends an image.
+
 Mode (`auto`): strict JSON schemas until the endpoint rejects one (a 400/422 about the
 response format); then JSON mode with the schema in the prompt, for the rest of the run. A
 reply that fails validation never changes the mode. Every HTTP request is counted in
 `Usage.requests`, and per agent in `usage_by_agent`, failed calls included.
+
+A `Transcript` (eval record/replay) sits around each logical request with its retries: it
+sees the request and its final outcome, never a transient failure a retry got past.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ from reelwright.errors import (
     LLMUnavailable,
     ReelwrightError,
 )
+from reelwright.messages import ChatMessage
 from reelwright.models import Usage
 
 if TYPE_CHECKING:
@@ -50,24 +59,29 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("reelwright.llm")
 T = TypeVar("T", bound=BaseModel)
-Message = dict[str, str]
+Message = dict[str, str]  # a text message; `ChatMessage` also carries images
+Prompt = Sequence[Message | ChatMessage]
 Mode = Literal["auto", "strict", "json"]
+VisionMode = Literal["auto", "on", "off"]
 _DEFAULT_MAX_TOKENS = 4096
 
 
 class LLM(Protocol):
     """What agents call. `context` reaches the output model's validators (e.g. known ids);
     `where` ("scene s2", "shot s1-3") goes into log lines and errors. `model` and `base_url`
-    are recorded with a run (the key never is), so a resume can insist on the same endpoint."""
+    are recorded with a run (the key never is), so a resume can insist on the same endpoint.
+    `vision` says whether image parts are sent: "off" (never, or no longer: the endpoint
+    rejected them), "on", or "auto" (until the endpoint rejects them)."""
 
     backend: str
     model: str
     base_url: str | None
+    vision: VisionMode
     usage_by_agent: dict[str, Usage]  # every request it made, per agent, failed calls included
 
     def structured(
         self,
-        messages: Sequence[Message],
+        messages: Prompt,
         output_type: type[T],
         *,
         agent: str,
@@ -83,6 +97,28 @@ class RetryPolicy:
     max_wait_s: float = 30.0
     sleep: Callable[[float], None] = time.sleep
     waits: list[float] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class Exchange:
+    """One logical completion request after its retries: what was asked (`request`: model,
+    mode, response format, token limit, messages), how many HTTP requests it took, and how it
+    ended: the completion (an openai `ChatCompletion`) or the error it ended on (an openai
+    `APIError`). A transient failure that a retry got past is not in it."""
+
+    request: dict[str, Any]
+    label: str
+    attempts: int = 0
+    completion: Any = None
+    error: Exception | None = None
+
+
+class Transcript(Protocol):
+    """Where an `OpenAILLM` sends each logical request (eval record/replay): `exchange` gets the
+    request and a function that sends it to the endpoint with retries; it returns the outcome,
+    either by calling that function (and recording what came back) or from a recording."""
+
+    def exchange(self, exchange: Exchange, send: Callable[[], Exchange]) -> Exchange: ...
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -192,17 +228,21 @@ class OpenAILLM:
         max_repairs: int = 2,
         retry: RetryPolicy | None = None,
         max_tokens: int | None = _DEFAULT_MAX_TOKENS,
+        transcript: Transcript | None = None,
+        vision: VisionMode = "auto",
     ) -> None:
         import openai
 
         self.model = model
         self.base_url = base_url
         self.mode: Mode = mode
+        self.vision: VisionMode = vision
         self.max_repairs = max_repairs
         self.retry = retry or RetryPolicy()
         self.max_tokens = max_tokens
         self._limit = max_tokens  # raised for the run once a reply needed more
         self.timeout_s = timeout_s
+        self.transcript = transcript  # records or replays each logical request (evals)
         # what the endpoint taught this run: "max_completion_tokens" for reasoning models
         self._token_param = "max_tokens"
         self._lock = threading.Lock()
@@ -226,7 +266,7 @@ class OpenAILLM:
 
     def structured(
         self,
-        messages: Sequence[Message],
+        messages: Prompt,
         output_type: type[T],
         *,
         agent: str,
@@ -249,11 +289,11 @@ class OpenAILLM:
     def _structured(
         self,
         call: _Call,
-        messages: Sequence[Message],
+        messages: Prompt,
         output_type: type[T],
         context: dict[str, Any] | None,
     ) -> T:
-        convo: list[Message] = [dict(m) for m in messages]
+        convo = [ChatMessage.of(m) for m in messages]
         start = limit = self._limit
         repairs = 0
         truncated = False
@@ -293,14 +333,14 @@ class OpenAILLM:
                     self.max_repairs,
                 )
                 convo += [
-                    {"role": "assistant", "content": content},
-                    {
-                        "role": "user",
-                        "content": (
+                    ChatMessage(role="assistant", content=content),
+                    ChatMessage(
+                        role="user",
+                        content=(
                             f"Your reply was not valid: {exc}\nReply again with only a JSON "
                             f"object that matches the {output_type.__name__} schema."
                         ),
-                    },
+                    ),
                 ]
                 continue
             if limit is not None and limit > (self._limit or 0):
@@ -334,12 +374,19 @@ class OpenAILLM:
         return str(self._client.base_url)
 
     def _complete(
-        self, call: _Call, messages: list[Message], output_type: type[BaseModel], limit: int | None
+        self,
+        call: _Call,
+        messages: list[ChatMessage],
+        output_type: type[BaseModel],
+        limit: int | None,
     ) -> tuple[str, str | None]:
         import openai
 
         probe: openai.APIStatusError | None = None  # an unexplained rejection, tried in JSON mode
-        for _ in range(4):  # each rejection fixes one thing: the schema, the limit's name
+        for _ in range(6):  # each rejection fixes one thing: schema, limit's name, images
+            if self.vision == "off":
+                messages = [m.without_images() for m in messages]
+            has_images = any(m.images for m in messages)
             mode = "json" if probe is not None else self.mode
             if mode in ("auto", "strict"):
                 response_format: dict[str, Any] = {
@@ -356,7 +403,7 @@ class OpenAILLM:
                 sent = _with_schema_instruction(messages, output_type)
             token_param = self._token_param
             try:
-                reply = self._send(call, sent, response_format, limit)
+                reply = self._send(call, sent, response_format, limit, mode)
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 detail = _detail(exc)
                 if token_param == "max_tokens" and "max_completion_tokens" in detail:
@@ -367,6 +414,19 @@ class OpenAILLM:
                         self.endpoint,
                         detail[:200],
                     )
+                    continue
+                if has_images and _about_images(exc):
+                    if self.vision == "on":
+                        raise LLMRequestError(
+                            f"the endpoint rejected the images in the request "
+                            f"({exc.status_code}): {detail}"
+                        ) from None
+                    self._drop_images(call, exc)
+                    probe = None
+                    continue
+                if has_images and probe is not None and self.vision == "auto":
+                    self._drop_images(call, probe)  # JSON mode refused too: try without images
+                    probe = None
                     continue
                 if probe is not None:  # JSON mode is refused too: the request itself is wrong
                     raise LLMRequestError(
@@ -391,6 +451,18 @@ class OpenAILLM:
             return reply
         raise LLMRequestError("the endpoint kept rejecting the request")
 
+    def _drop_images(self, call: _Call, exc: openai.APIStatusError) -> None:
+        """Remembered for the run: this endpoint takes no image content."""
+        self.vision = "off"
+        logger.warning(
+            "LLM %s: %s rejected image content (%d: %s); sending text only for the rest of the "
+            "run (REELWRIGHT_LLM_VISION=off skips the try)",
+            call.label,
+            self.endpoint,
+            exc.status_code,
+            _detail(exc)[:200],
+        )
+
     def _switch_to_json(self, call: _Call, exc: openai.APIStatusError) -> None:
         """Remembered for the run: this server has no strict JSON schemas."""
         self.mode = "json"
@@ -405,9 +477,10 @@ class OpenAILLM:
     def _send(
         self,
         call: _Call,
-        messages: list[Message],
+        messages: list[ChatMessage],
         response_format: dict[str, Any],
         limit: int | None,
+        mode: Mode,
     ) -> tuple[str, str | None]:
         import openai
 
@@ -424,25 +497,47 @@ class OpenAILLM:
         by_name = self._token_param == "max_completion_tokens"
         max_tokens = limit if limit and not by_name else openai.omit
         max_completion_tokens = limit if limit and by_name else openai.omit
-        attempts = 0
         completions: Any = self._client.chat.completions  # messages are plain dicts
+        wire = [m.wire() for m in messages]
+        exchange = Exchange(
+            request={
+                "model": self.model,
+                "mode": mode,
+                "response_format": response_format,
+                "token_param": self._token_param,
+                "max_tokens": limit,
+                "messages": wire,
+            },
+            label=label,
+        )
 
         def create() -> Any:
-            nonlocal attempts
-            attempts += 1
-            call.excerpt = None  # an error now is about this request, not an earlier reply
-            call.usage = call.usage + Usage(requests=1)  # counted whatever comes of it
+            exchange.attempts += 1
             return completions.create(
                 model=self.model,
-                messages=messages,
+                messages=wire,
                 response_format=response_format,
                 max_tokens=max_tokens,
                 max_completion_tokens=max_completion_tokens,
             )
 
+        def send() -> Exchange:
+            try:
+                exchange.completion = retrying(create)
+            except openai.APIError as exc:
+                exchange.error = exc
+            return exchange
+
+        call.excerpt = None  # an error now is about this request, not an earlier reply
         started = time.perf_counter()
+        outcome = self.transcript.exchange(exchange, send) if self.transcript else send()
+        attempts = outcome.attempts
+        # every request is counted, whatever came of it
+        call.usage = call.usage + Usage(requests=attempts)
         try:
-            completion = retrying(create)
+            if outcome.error is not None:
+                raise outcome.error
+            completion = outcome.completion
         except openai.AuthenticationError as exc:
             raise LLMAuthError(f"the endpoint rejected the API key (401): {_detail(exc)}") from None
         except openai.PermissionDeniedError as exc:
@@ -549,6 +644,8 @@ def _hint(exc: LLMError, llm: OpenAILLM) -> str:
     if isinstance(exc, LLMAuthError):
         return "setting REELWRIGHT_LLM_API_KEY (or OPENAI_API_KEY)"
     if isinstance(exc, LLMRequestError):
+        if "images" in str(exc):
+            return "REELWRIGHT_LLM_VISION=auto or off, or a model that takes images"
         return f"{other_mode}, and check REELWRIGHT_LLM_MODEL"
     if isinstance(exc, LLMRefusal):
         return "rewording the brief"
@@ -609,16 +706,15 @@ def _validate(content: str, output_type: type[T], context: dict[str, Any] | None
 
 
 def _with_schema_instruction(
-    messages: list[Message], output_type: type[BaseModel]
-) -> list[Message]:
+    messages: list[ChatMessage], output_type: type[BaseModel]
+) -> list[ChatMessage]:
     """JSON mode: the schema goes into the (first) system message, where chat templates that
     allow one system message only still accept it."""
     schema = json.dumps(output_type.model_json_schema(), separators=(",", ":"))
     text = f"Reply with one JSON object only, matching this JSON schema:\n{schema}"
-    if messages and messages[0]["role"] == "system":
-        first = {"role": "system", "content": f"{messages[0]['content']}\n\n{text}"}
-        return [first, *messages[1:]]
-    return [{"role": "system", "content": text}, *messages]
+    if messages and messages[0].role == "system":
+        return [messages[0].with_text_appended(text), *messages[1:]]
+    return [ChatMessage(role="system", content=text), *messages]
 
 
 _SCHEMA_WORDS = ("response_format", "json_schema", "strict", "schema", "structured output")
@@ -628,6 +724,15 @@ def _unsupported_schema(exc: openai.APIStatusError) -> bool:
     """A 400/422 about the response format, whatever its wording."""
     text = _detail(exc).lower()
     return any(word in text for word in _SCHEMA_WORDS)
+
+
+_IMAGE_WORDS = ("image", "vision", "multimodal", "multi-modal")
+
+
+def _about_images(exc: openai.APIStatusError) -> bool:
+    """A 400/422 about image content, whatever its wording."""
+    text = _detail(exc).lower()
+    return any(word in text for word in _IMAGE_WORDS)
 
 
 def _reason(exc: BaseException | None) -> str:
@@ -656,7 +761,11 @@ def _detail(exc: Exception) -> str:
     return str(exc)
 
 
-def llm_from_settings(settings: LLMSettings, http_client: httpx.Client | None = None) -> OpenAILLM:
+def llm_from_settings(
+    settings: LLMSettings,
+    http_client: httpx.Client | None = None,
+    transcript: Transcript | None = None,
+) -> OpenAILLM:
     """The one place an `OpenAILLM` is built from settings. A caller that needs another
     endpoint or model (a resumed run, an eval replay) passes `settings.model_copy(update=...)`;
     whether an LLM is configured at all (`settings.configured`) is the caller's question."""
@@ -668,8 +777,21 @@ def llm_from_settings(settings: LLMSettings, http_client: httpx.Client | None = 
         timeout_s=settings.timeout_s,
         mode=settings.mode,
         max_tokens=settings.max_tokens,
+        vision=settings.vision,
         retry=RetryPolicy(max_attempts=settings.max_attempts, max_wait_s=settings.max_retry_wait_s),
+        transcript=transcript,
     )
 
 
-__all__ = ["LLM", "LLMError", "OpenAILLM", "RetryPolicy", "llm_from_settings", "retrying_for"]
+__all__ = [
+    "LLM",
+    "Exchange",
+    "LLMError",
+    "OpenAILLM",
+    "Prompt",
+    "RetryPolicy",
+    "Transcript",
+    "VisionMode",
+    "llm_from_settings",
+    "retrying_for",
+]

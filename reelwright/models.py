@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -183,8 +184,47 @@ class Thresholds(Frozen):
     def dimensions(self) -> dict[str, float]:
         return {k: v for k, v in self.model_dump().items() if k != "overall"}
 
+    def failing(self, scores: Mapping[str, float]) -> dict[str, tuple[float, float]]:
+        """What fails among `scores` (per dimension and `overall`): name -> (score, threshold).
+        A dimension missing from `scores` fails. The overall passes only when nothing does."""
+        out = {
+            d: (scores.get(d, 0.0), t)
+            for d, t in self.dimensions().items()
+            if scores.get(d, 0.0) < t
+        }
+        if scores.get("overall", 0.0) < self.overall:
+            out["overall"] = (scores.get("overall", 0.0), self.overall)
+        return out
+
+    def marks(self, scores: Mapping[str, float]) -> dict[str, str]:
+        """The mark shown beside each score: "ok" or "below"; the overall is "ok" only when
+        every dimension is too (else "below" even when its own number meets its threshold)."""
+        failing = self.failing(scores)
+        marks = {d: "below" if d in failing else "ok" for d in [*self.dimensions(), "overall"]}
+        if failing:
+            marks["overall"] = "below"
+        return marks
+
 
 DIMENSIONS: tuple[str, ...] = tuple(Thresholds().dimensions())
+
+
+class HoldNorms(Frozen):
+    """How long a shot may hold, by framing: the longest static shot with nothing said, in
+    seconds. A moving camera may hold `moving_factor` times longer; the time its lines take to
+    say (at `words_per_second`) is added. The critic's pacing holds check measures every shot
+    against these."""
+
+    extreme_wide: float = Field(12.0, gt=0, le=60)
+    wide: float = Field(10.0, gt=0, le=60)
+    medium: float = Field(8.0, gt=0, le=60)
+    close: float = Field(6.0, gt=0, le=60)
+    extreme_close: float = Field(4.0, gt=0, le=60)
+    moving_factor: float = Field(1.5, ge=1, le=5)
+    words_per_second: float = Field(2.5, gt=0, le=10)
+
+    def longest(self, framing: str) -> float:
+        return float(getattr(self, framing))
 
 
 class Budget(Frozen):
@@ -217,6 +257,7 @@ class Brief(Record):
     seed: int = Field(7, ge=0, le=MAX_SEED)
     distribution: Distribution = Field(default_factory=Distribution)
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    holds: HoldNorms = Field(default_factory=HoldNorms)
     budget: Budget = Field(default_factory=Budget)
 
     @field_validator("aspect_ratio")
@@ -270,6 +311,9 @@ class DialogueLine(Record):
 
 
 class Scene(Record):
+    """One scene. A line by a character the scene does not list is allowed here (a person's
+    script may have one) and flagged by the critic (`speakers.absent`)."""
+
     id: SafeId
     number: int = Field(ge=1)
     location: SafeId
@@ -279,15 +323,6 @@ class Scene(Record):
     characters: list[SafeId] = Field(min_length=1)
     dialogue: list[DialogueLine] = Field(default_factory=list)
     revision: int = 0
-
-    @model_validator(mode="after")
-    def _speakers_present(self) -> Scene:
-        missing = sorted({d.character for d in self.dialogue} - set(self.characters))
-        if missing:
-            raise ValueError(
-                f"scene {self.id}: speakers {missing} are not in the scene's characters"
-            )
-        return self
 
 
 class Script(Record):
@@ -443,6 +478,157 @@ class Finding(Frozen):
 
 NOTE_MAX = 2000
 
+# --------------------------------------------------------------------------- structured notes
+
+
+class _Action(Frozen):
+    """An exact change a note asks for. Lines are 1-based positions in their scene's dialogue
+    as the reviewer saw it; the framework applies actions itself, then checks each one."""
+
+    kind: str
+
+    @property
+    def target(self) -> Target:
+        """The agent whose artefact the action changes."""
+        return "director" if self.kind in DIRECTOR_ACTIONS else "writer"
+
+
+class SplitShot(_Action):
+    kind: Literal["split_shot"] = "split_shot"
+    shot_id: SafeId
+    into: int = Field(2, ge=2, le=6)
+    framings: tuple[Framing, ...] = Field((), description="One framing per part (optional).")
+
+    @model_validator(mode="after")
+    def _framings(self) -> SplitShot:
+        if self.framings and len(self.framings) != self.into:
+            raise ValueError(
+                f"split into {self.into} needs {self.into} framings, got {len(self.framings)}"
+            )
+        return self
+
+
+class RetimeShot(_Action):
+    kind: Literal["retime_shot"] = "retime_shot"
+    shot_id: SafeId
+    seconds: float = Field(ge=0.5, le=60)
+
+
+class ReframeShot(_Action):
+    kind: Literal["reframe_shot"] = "reframe_shot"
+    shot_id: SafeId
+    framing: Framing | None = None
+    angle: Angle | None = None
+    lens_mm: int | None = Field(None, ge=8, le=300)
+
+    @model_validator(mode="after")
+    def _something(self) -> ReframeShot:
+        if self.framing is None and self.angle is None and self.lens_mm is None:
+            raise ValueError("reframe_shot needs a framing, an angle or a lens_mm")
+        return self
+
+
+class MoveCamera(_Action):
+    kind: Literal["camera_move"] = "camera_move"
+    shot_id: SafeId
+    move: CameraMove
+
+
+class AddCharacter(_Action):
+    kind: Literal["add_character"] = "add_character"
+    shot_id: SafeId
+    character: SafeId
+
+
+class RemoveCharacter(_Action):
+    kind: Literal["remove_character"] = "remove_character"
+    shot_id: SafeId
+    character: SafeId
+
+
+class MoveLine(_Action):
+    kind: Literal["move_line"] = "move_line"
+    scene_id: SafeId
+    line: int = Field(ge=1)
+    to_shot: SafeId
+
+
+class CutLine(_Action):
+    kind: Literal["cut_line"] = "cut_line"
+    scene_id: SafeId
+    line: int = Field(ge=1)
+
+
+class RewriteLine(_Action):
+    kind: Literal["rewrite_line"] = "rewrite_line"
+    scene_id: SafeId
+    line: int = Field(ge=1)
+    text: str | None = Field(None, min_length=1, max_length=600, description="The new line.")
+    instruction: str | None = Field(
+        None, min_length=1, max_length=NOTE_MAX, description="How to rewrite it (needs a model)."
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> RewriteLine:
+        if (self.text is None) == (self.instruction is None):
+            raise ValueError("rewrite_line needs exactly one of text or instruction")
+        return self
+
+
+class GiveLine(_Action):
+    kind: Literal["give_line"] = "give_line"
+    scene_id: SafeId
+    line: int = Field(ge=1)
+    character: SafeId
+
+
+class AddBeat(_Action):
+    kind: Literal["add_beat"] = "add_beat"
+    scene_id: SafeId
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class CutScene(_Action):
+    kind: Literal["cut_scene"] = "cut_scene"
+    scene_id: SafeId
+
+
+class AddScene(_Action):
+    kind: Literal["add_scene"] = "add_scene"
+    after: SafeId = Field(description="The scene the new one follows.")
+    summary: str = Field(min_length=1, max_length=MAX_TEXT)
+    location: SafeId | None = Field(None, description="Default: the location of `after`.")
+    characters: tuple[SafeId, ...] = Field((), description="Default: the characters of `after`.")
+
+
+Action = Annotated[
+    SplitShot
+    | RetimeShot
+    | ReframeShot
+    | MoveCamera
+    | AddCharacter
+    | RemoveCharacter
+    | MoveLine
+    | CutLine
+    | RewriteLine
+    | GiveLine
+    | AddBeat
+    | CutScene
+    | AddScene,
+    Field(discriminator="kind"),
+]
+DIRECTOR_ACTIONS = frozenset(
+    {
+        "split_shot",
+        "retime_shot",
+        "reframe_shot",
+        "camera_move",
+        "add_character",
+        "remove_character",
+        "move_line",
+    }
+)
+
 
 class Note(Frozen):
     """A critic's (or reviewer's) request for a change, aimed at one agent and specific ids."""
@@ -454,26 +640,81 @@ class Note(Frozen):
     shot_ids: tuple[SafeId, ...] = ()
     source: Literal["critic", "judge", "reviewer", "compliance"] = "critic"
     replace: tuple[str, ...] = Field((), description="Exact phrases that must not survive.")
+    check: str = Field(
+        "",
+        max_length=64,
+        description="The critic's detector that raised it (e.g. `dialogue.near_repeat`); the "
+        "next iteration's same detector re-measures the defect.",
+    )
+    actions: tuple[Action, ...] = Field((), description="Exact changes, applied and checked.")
+
+
+class ActionOutcome(Frozen):
+    """Whether a note's action was carried out, checked on the revised script and shots."""
+
+    action: Action
+    source: Literal["critic", "judge", "reviewer", "compliance"] = "reviewer"
+    iteration: int = Field(0, description="The iteration the revision fed.")
+    applied: bool = Field(True, description="False when the action could not be carried out.")
+    addressed: bool
+    reason: str = ""
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    line: DialogueLine | None = Field(
+        None, description="The line acted on, as the reviewer saw it."
+    )
+
+
+class FrameMeasures(Frozen):
+    """What a CLIP-family model measured on the frames (`reelwright.critic.frames`), or why
+    nothing was: never a silent 10."""
+
+    measured: bool
+    reason: str = Field("", description="Why frames were not measured.")
+    model: str = ""
+    adherence: dict[str, float] = Field(
+        default_factory=dict, description="Shot id -> image-text cosine with its prompt."
+    )
+    consistency: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="Character id -> shot id -> image cosine with the character's reference.",
+    )
+    references: dict[str, str] = Field(
+        default_factory=dict,
+        description="Character id -> what it was compared with: 'sheet' or a first shot id.",
+    )
+    scores: dict[str, float] = Field(
+        default_factory=dict, description="Dimension -> 0-10, for the dimensions measured."
+    )
 
 
 class Critique(Record):
+    """One iteration's verdict. `scores` are the final per-dimension scores; the parts they
+    are built from are kept beside them: `measured_scores` (the deterministic checks, frames
+    included), `judge_scores` (the LLM judge's median over `judge_samples`), `frames`."""
+
     iteration: int
     scores: dict[str, float]
     overall: float
     notes: list[Note] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     judge: Literal["measurements", "measurements+llm"] = "measurements"
+    measured_scores: dict[str, float] = Field(default_factory=dict)
+    judge_scores: dict[str, float] | None = None
+    judge_samples: list[dict[str, float]] = Field(default_factory=list)
+    judge_saw_frames: list[str] = Field(
+        default_factory=list, description="Shot ids of the frames the judge was shown."
+    )
+    frames: FrameMeasures = Field(
+        default_factory=lambda: FrameMeasures(measured=False, reason="not recorded")
+    )
+    addressed: list[ActionOutcome] = Field(
+        default_factory=list, description="The structured notes this iteration acted on."
+    )
 
     def failing(self, thresholds: Thresholds) -> dict[str, tuple[float, float]]:
         """Dimensions below threshold: name -> (score, threshold)."""
-        out = {
-            d: (self.scores.get(d, 0.0), t)
-            for d, t in thresholds.dimensions().items()
-            if self.scores.get(d, 0.0) < t
-        }
-        if self.overall < thresholds.overall:
-            out["overall"] = (self.overall, thresholds.overall)
-        return out
+        return thresholds.failing({**self.scores, "overall": self.overall})
 
 
 class Edit(Frozen):
@@ -499,6 +740,9 @@ class Approval(Frozen):
     gate: Literal["script", "shots", "final"] = "final"
     revision: str = Field("", description="Revision of the artefact the reviewer saw.")
     edits: tuple[Edit, ...] = ()
+    actions: tuple[Action, ...] = Field(
+        (), description="Structured changes for a reject: split a shot, cut a line…"
+    )
     auto: bool = False
     at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 

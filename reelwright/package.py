@@ -44,7 +44,7 @@ from reelwright.records import (
     RunStatus,
     read_record,
 )
-from reelwright.renderers.animatic import contact_sheet, srt_text, vtt_text, write_animatic
+from reelwright.renderers.animatic import contact_sheet, srt_text, write_animatic
 from reelwright.staging import staged
 from reelwright.tools.signing import SigningConfig, creation_manifest, sign_in_place
 
@@ -268,7 +268,6 @@ def write_package(
             )
         srt = srt_from_cues(cues) if cues is not None else srt_text(state.shots.shots, state.bible)
         out.write_text(srt, "animatic.srt")
-        out.write_text(vtt_text(srt), "animatic.vtt")  # the review page's subtitle track
         out.write_text(_json([c.model_dump(mode="json") for c in state.critiques]), "critique.json")
         _write_compliance(out, state)
         out.write_text(provenance(state, out, signing).to_json(), "provenance.json")
@@ -392,7 +391,6 @@ PACKAGE_FILES = (
     "contact_sheet.png",
     "animatic.mp4",
     "animatic.srt",
-    "animatic.vtt",
     "critique.json",
     "compliance.json",
     "provenance.json",

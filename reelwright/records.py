@@ -252,6 +252,10 @@ class GateRequest(VersionedRecord):
     overall: float | None = None
     review_findings: list[str] = Field(default_factory=list)
     out: str = Field(description="The package folder.")
+    title: str = Field("", description="The episode's title.")
+    waiting_since: str | None = Field(
+        None, description="When the run stopped at the gate (ISO 8601, from its checkpoint)."
+    )
 
     @classmethod
     def from_interrupt(cls, value: Any, run_id: str) -> GateRequest:
@@ -290,6 +294,45 @@ class CaseRenders(BaseModel):
     cached: int = 0
 
 
+class CaseInputs(BaseModel):
+    """Everything that decides a case's result, each part named so a change can be: digests
+    of the brief, bible, rights ledger and options (expectations, decisions, suite kind, frame
+    size, prices) as read now, and the seed, the LLM (offline | live | record | replay, model,
+    mode, endpoint, the replayed cassette's digest) and the Reelwright version."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    brief: str
+    bible: str
+    rights: str
+    options: str
+    seed: int | None = None
+    llm: Literal["offline", "live", "record", "replay"] = "offline"
+    model: str | None = None
+    mode: str | None = None
+    endpoint: str | None = None
+    cassette: str | None = None
+    software: str
+
+    def digest(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+
+    def changes(self, before: CaseInputs) -> list[str]:
+        """What differs from `before`, in words: `seed 5 → 6`, `bible changed`."""
+        out = []
+        for name in type(self).model_fields:
+            old, new = getattr(before, name), getattr(self, name)
+            if old == new:
+                continue
+            if name in ("brief", "bible", "rights", "options", "cassette") and old and new:
+                out.append(f"{name} changed")
+            else:
+                out.append(f"{name} {old} → {new}")
+        return out
+
+
 class CaseResult(BaseModel):
     """One case of an eval: `cases/<id>/result.json` and an entry of the eval log. Episode
     cases fill the package figures; screening cases the verdict and entities caught."""
@@ -299,7 +342,11 @@ class CaseResult(BaseModel):
     id: str
     tags: list[str] = Field(default_factory=list)
     kind: Literal["episode", "screening"] = "episode"
-    fingerprint: str = ""
+    fingerprint: str = ""  # CaseInputs.digest() of `inputs`
+    inputs: CaseInputs | None = None
+    changed: list[str] = Field(
+        default_factory=list, description="Why the case ran again rather than being reused."
+    )
     status: str = "error"
     error: str = ""
     timings: dict[str, float] = Field(default_factory=dict)
@@ -381,18 +428,34 @@ class EvalOptionsRecord(BaseModel):
     offline: bool = False
 
 
+class EvalLLM(BaseModel):
+    """The LLM an eval ran with: `offline` (procedural agents), `live`, `record` or `replay`
+    (model and mode as asked of the cassette)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["offline", "live", "record", "replay"] = "offline"
+    model: str | None = None
+    mode: str | None = None
+
+
 class EvalLog(VersionedRecord):
     """`eval.json`: a suite's cases, its metrics with 95% intervals, and (with --compare) the
-    comparison with a baseline log."""
+    comparison with a baseline log. Version 2 added what makes two logs comparable: the
+    suite's digest and case ids, the LLM, and the Reelwright version."""
 
-    VERSION: ClassVar[int] = 1
+    VERSION: ClassVar[int] = 2
     NAME: ClassVar[str] = "eval log"
 
     version: int = VERSION
     suite: str
     suite_version: int
+    suite_digest: str = Field("", description="sha256 of the suite file, first 16 hex digits.")
+    case_ids: list[str] = Field(default_factory=list)
     kind: Literal["episode", "screening"] = "episode"
     created: str
+    software_version: str = ""
+    llm: EvalLLM = Field(default_factory=EvalLLM)
     options: EvalOptionsRecord = Field(default_factory=EvalOptionsRecord)
     wall_s: float = 0.0
     cases: list[CaseResult] = Field(default_factory=list)

@@ -11,6 +11,7 @@ import pytest
 import respx
 
 from reelwright.config import Settings
+from reelwright.models import Thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -76,3 +77,19 @@ def project(tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 def tree(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+def permissive_brief(folder: Path, name: str = "first-light.yaml") -> Path:
+    """An example brief with every threshold at 0, beside copies of the example bible and
+    rights ledger: for tests about the loop, gates or packages that need an episode passing on
+    its first iteration (the offline writer does not meet the critic's default bars)."""
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for file in ("bible.yaml", "rights.yaml"):
+        (folder / file).write_text((EXAMPLES / file).read_text())
+    data = yaml.safe_load((EXAMPLES / "briefs" / name).read_text())
+    data["thresholds"] = dict.fromkeys(Thresholds().model_dump(), 0)
+    path = folder / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path

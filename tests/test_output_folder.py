@@ -143,7 +143,11 @@ def test_a_package_rewrite_swaps_the_whole_folder(tmp_path, examples):
     again = resume_run(
         "ep",
         settings=settings,
-        decision={"decision": "reject", "by": "sam", "to": "director", "note": "Vary the shots."},
+        decision={
+            "decision": "reject",
+            "by": "sam",
+            "actions": [{"kind": "split_shot", "shot_id": "s1-1", "into": 2}],
+        },
     )
     assert again.status == "awaiting_approval"
     assert (out / "animatic.mp4").stat().st_ino != inode

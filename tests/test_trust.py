@@ -27,7 +27,11 @@ from tests.renderers.test_cache import CountingRenderer, jobs
 BRIEF = "briefs/first-light.yaml"
 GOOD = "https://good.example/v1"
 EVIL = "https://evil.example/v1"
-REJECT = {"decision": "reject", "by": "sam", "to": "writer", "note": "a warmer opening"}
+REJECT = {
+    "decision": "reject",
+    "by": "sam",
+    "actions": [{"kind": "add_beat", "scene_id": "s1", "text": "A warmer opening."}],
+}
 
 
 def tamper(settings: Settings, run_id: str, change: Callable[[dict[str, Any]], None]) -> None:

@@ -22,7 +22,7 @@ from reelwright.models import (
 )
 
 if TYPE_CHECKING:
-    from reelwright.llm import LLM
+    from reelwright.llm import LLM, Prompt
 
 logger = logging.getLogger("reelwright.agents")
 A = TypeVar("A")
@@ -130,7 +130,7 @@ def parallel_map(fn: Callable[[A], R], items: Iterable[A], workers: int) -> list
 
 def ask(
     llm: LLM,
-    messages: Sequence[dict[str, str]],
+    messages: Prompt,
     output_type: type[ReplyT],
     *,
     agent: str,

@@ -13,7 +13,7 @@ import typer
 
 # isort: off
 # importing a module registers its commands; this order is the order `--help` lists them
-from reelwright.cli import run, review, tools, evals  # noqa: F401
+from reelwright.cli import run, review, critique, tools, evals  # noqa: F401
 
 # isort: on
 from reelwright.cli.common import (

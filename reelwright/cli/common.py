@@ -9,6 +9,8 @@ same run: nothing was done, try again later).
 from __future__ import annotations
 
 import logging
+import os
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -337,7 +339,19 @@ def _reviewer_flag(state_flag: str) -> str:
         configured = bool(ReviewConfig.load(load_settings(state_flag or None).home).reviewers)
     except Exception:  # a hint only: never let it hide the outcome
         configured = False
-    return "--token TOKEN" if configured else "--as NAME"
+    if configured:  # the token from the environment works as printed
+        return "" if os.environ.get("REELWRIGHT_REVIEW_TOKEN") else "--token TOKEN"
+    return "--as " + shlex.quote(_operator())
+
+
+def _operator() -> str:
+    """This machine's user: the reviewer a local decision is recorded under."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "operator"
+    except (KeyError, OSError):
+        return "operator"
 
 
 def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
@@ -351,21 +365,20 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
         typer.echo(as_flags(note, FLAGS), err=True)
     rec = outcome.record
     scores = rec.scores if rec else {}
-    thresholds = rec.thresholds.model_dump() if rec else {}
     if rec and scores:
+        marks = rec.thresholds.marks(scores)
+        failing = [d for d in rec.thresholds.failing(scores) if d != "overall"]
+        limits = {**rec.thresholds.dimensions(), "overall": rec.thresholds.overall}
         table = Table(title=f"run {outcome.run_id} · iteration {rec.iterations}")
         table.add_column("dimension")
         table.add_column("score", justify="right")
         table.add_column("threshold", justify="right")
         table.add_column("")
         for dim, score in scores.items():
-            limit = thresholds.get(dim, 0)
-            table.add_row(
-                dim,
-                f"{score:.2f}",
-                f"{limit:.2f}",
-                "[green]ok[/]" if score >= limit else "[red]below[/]",
-            )
+            mark = "[green]ok[/]" if marks.get(dim, "ok") == "ok" else "[red]below[/]"
+            if dim == "overall" and failing:  # never "ok" while a dimension fails
+                mark = f"[red]below[/] ({', '.join(failing)} failing)"
+            table.add_row(dim, f"{score:.2f}", f"{limits.get(dim, 0):.2f}", mark)
         console.print(table)
     if rec and rec.shots:
         console.print(
@@ -385,10 +398,15 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
                 console.print(f"    - {line}")
         who = _reviewer_flag(state_flag)
         # plain echo: a command to copy must not be wrapped at the console's width
-        typer.echo(f"  approve: reelwright review approve {outcome.run_id} {who}{state_arg}")
+        who = f" {who}" if who else ""
+        typer.echo(f"  approve: reelwright review approve {outcome.run_id}{who}{state_arg}")
         typer.echo(
-            f"  reject:  reelwright review reject {outcome.run_id} {who} "
-            f"--to writer|director --note TEXT{state_arg}"
+            f"  reject:  reelwright review reject {outcome.run_id}{who} "
+            f"--split SHOT:2 --cut-line SCENE:LINE …{state_arg}"
+        )
+        typer.echo(
+            "           (structured changes: see `reelwright review reject --help`; with a "
+            "model configured, also --to writer|director --note TEXT)"
         )
         raise typer.Exit(EXIT_PAUSED)
     if outcome.status == "blocked":

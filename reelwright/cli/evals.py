@@ -55,7 +55,8 @@ def eval_run(
         int | None, typer.Option(min=0, max=2**32 - 1, help="Reseed every case reproducibly.")
     ] = None,
     record: Annotated[
-        Path | None, typer.Option(help="Record every LLM request and reply to this JSONL cassette.")
+        Path | None,
+        typer.Option(help="Record each LLM call's final reply (after retries) to this cassette."),
     ] = None,
     replay: Annotated[
         Path | None, typer.Option(help="Answer every LLM request from this cassette; no endpoint.")
@@ -101,7 +102,9 @@ def eval_run(
                 if result.expectations_met
                 else ("ERROR" if result.status == "error" else "FAIL")
             )
-            how = "resumed" if result.resumed else f"{result.wall_s:.1f}s"
+            how = "reused" if result.resumed else f"{result.wall_s:.1f}s"
+            if result.changed:  # why it ran again rather than being reused
+                how += f"; ran fresh: {', '.join(result.changed)}"
             typer.echo(f"[{done}/{total}] {result.id}: {mark} ({result.status}, {how})", err=True)
 
         log = run_suite(Path(suite), options, progress)

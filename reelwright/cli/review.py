@@ -26,19 +26,29 @@ app.add_typer(review_app, name="review")
 
 
 @review_app.command("list")
-def review_list(state: StateOpt = None) -> None:
-    """List runs waiting at an approval gate."""
+def review_list(token: TokenOpt = None, state: StateOpt = None) -> None:
+    """List runs waiting at an approval gate, oldest first: run, gate, verdict, overall score,
+    package, how long it has waited, title. Once reviewers exist it needs a reviewer's token."""
     with user_errors("review list"):
         from reelwright.api import pending_runs
+        from reelwright.review.reviewers import ReviewConfig
+        from reelwright.review.views import waited
 
-        rows = pending_runs(load_settings(state).state_url)
+        settings = load_settings(state)
+        config = ReviewConfig.load(settings.home)
+        if config.reviewers or token:
+            config.authenticate(token)
+        rows = sorted(pending_runs(settings.state_url), key=lambda r: r.waiting_since or "")
     if not rows:
         typer.echo("no runs waiting for approval")
         return
     for row in rows:
         verdict = "passed" if row.passed else "below thresholds"
         overall = row.overall if row.overall is not None else "-"
-        typer.echo(f"{row.run_id}\t{row.gate}\t{verdict}\toverall {overall}\t{row.out}")
+        typer.echo(
+            f"{row.run_id}\t{row.gate}\t{verdict}\toverall {overall}\t{row.out}"
+            f"\twaiting {waited(row.waiting_since)}\t{row.title}"
+        )
 
 
 def _decide(run_id: str, state: str | None, token: str | None, decision: dict[str, Any]) -> None:
@@ -83,7 +93,7 @@ def review_show(
     if view.scores:
         latest = view.scores[-1]
         for dim, limit in view.thresholds.items():
-            mark = "ok" if latest.get(dim, 0) >= limit else "below"
+            mark = view.marks.get(dim, "below")  # the overall is "ok" only if all are
             typer.echo(f"  {dim:13} {latest.get(dim, 0):5.2f} / {limit:.2f} {mark}")
     if view.script:
         for scene in view.script.scenes:
@@ -92,6 +102,13 @@ def review_show(
                 typer.echo(f"      {n}. {view.speaker(line.character)}: {line.text}")
     for f in view.findings:
         typer.echo(f"  finding {f.severity}: {f.where}: {f.evidence}")
+    for o in view.addressed:
+        verdict = "addressed" if o.addressed else f"NOT addressed: {o.reason}"
+        typer.echo(f"  note (iteration {o.iteration}) {o.action.kind}: {verdict}")
+        for before in o.before:
+            typer.echo(f"      before: {before}")
+        for after in o.after:
+            typer.echo(f"      after:  {after}")
     for a in view.approvals:
         typer.echo(
             f"  decision {a.at} {a.gate} {a.by} ({a.role}): {a.decision}"
@@ -116,25 +133,85 @@ def review_approve(
     _decide(run_id, state, token, {"decision": "approve", "by": as_, "note": note, "role": role})
 
 
+def _opt(name: str) -> Any:
+    from reelwright.cli.actions import HELP
+
+    return typer.Option("--" + name.replace("_", "-"), help=HELP[name])
+
+
+Acts = Annotated[list[str] | None, typer.Option()]
+
+
 @review_app.command("reject")
 def review_reject(
     run_id: Annotated[str, typer.Argument()],
-    to: Annotated[str, typer.Option(help="Who revises: writer or director.")],
-    note: Annotated[str, typer.Option(help="What to change.")],
+    to: Annotated[
+        str | None, typer.Option(help="Who revises a free-text note: writer or director.")
+    ] = None,
+    note: Annotated[
+        str, typer.Option(help="What to change (free text needs a model; offline, use actions).")
+    ] = "",
     as_: Annotated[
         str | None, typer.Option("--as", help="Reviewer name (when no reviewers are configured).")
     ] = None,
     scene: Annotated[list[str] | None, typer.Option(help="Scene id(s) the note concerns.")] = None,
     shot: Annotated[list[str] | None, typer.Option(help="Shot id(s) the note concerns.")] = None,
     role: Annotated[str | None, typer.Option(help="Role you reject as.")] = None,
+    split: Annotated[list[str] | None, _opt("split")] = None,
+    retime: Annotated[list[str] | None, _opt("retime")] = None,
+    reframe: Annotated[list[str] | None, _opt("reframe")] = None,
+    camera: Annotated[list[str] | None, _opt("camera")] = None,
+    add_character: Annotated[list[str] | None, _opt("add_character")] = None,
+    remove_character: Annotated[list[str] | None, _opt("remove_character")] = None,
+    move_line: Annotated[list[str] | None, _opt("move_line")] = None,
+    cut_line: Annotated[list[str] | None, _opt("cut_line")] = None,
+    rewrite_line: Annotated[list[str] | None, _opt("rewrite_line")] = None,
+    rewrite_instruction: Annotated[list[str] | None, _opt("rewrite_instruction")] = None,
+    give_line: Annotated[list[str] | None, _opt("give_line")] = None,
+    add_beat: Annotated[list[str] | None, _opt("add_beat")] = None,
+    cut_scene: Annotated[list[str] | None, _opt("cut_scene")] = None,
+    add_scene: Annotated[list[str] | None, _opt("add_scene")] = None,
+    actions: Annotated[
+        str | None,
+        typer.Option(help="A JSON file (- for standard input) with a list of actions."),
+    ] = None,
     token: TokenOpt = None,
     state: StateOpt = None,
 ) -> None:
-    """Reject a run at its gate with a note: the writer or director revises and the loop goes on."""
-    if to not in ("writer", "director"):
+    """Reject a run at its gate: with structured actions (applied exactly, then checked), or
+    a note for the writer or director; the loop goes on."""
+    from reelwright.cli.actions import actions_file, parse_action
+
+    given = {
+        "split": split,
+        "retime": retime,
+        "reframe": reframe,
+        "camera": camera,
+        "add_character": add_character,
+        "remove_character": remove_character,
+        "move_line": move_line,
+        "cut_line": cut_line,
+        "rewrite_line": rewrite_line,
+        "rewrite_instruction": rewrite_instruction,
+        "give_line": give_line,
+        "add_beat": add_beat,
+        "cut_scene": cut_scene,
+        "add_scene": add_scene,
+    }
+    with user_errors("review reject"):
+        structured = [parse_action(o, v) for o, values in given.items() for v in values or []]
+        if actions:
+            structured += actions_file(actions)
+    if to is not None and to not in ("writer", "director"):
         fail(f"--to must be writer or director, not {to!r}", EXIT_INPUT)
-    if not note.strip():
-        fail("--note must say what to change", EXIT_INPUT)
+    if not (note.strip() or structured or scene or shot):
+        fail(
+            "say what to change: structured actions (--split, --retime, --cut-line… see --help), "
+            "or --note with --to",
+            EXIT_INPUT,
+        )
+    if note.strip() and not structured and to is None:
+        fail("--to must name who revises the note: writer or director", EXIT_INPUT)
     _decide(
         run_id,
         state,
@@ -147,6 +224,7 @@ def review_reject(
             "to": to,
             "scene_ids": scene or [],
             "shot_ids": shot or [],
+            "actions": structured,
         },
     )
 

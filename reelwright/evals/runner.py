@@ -2,36 +2,46 @@
 concurrently in worker processes, each case in its own thread id, state and cache.
 
 A crashed case is recorded as an error and the suite goes on. Each finished case writes
-`cases/<id>/result.json`; running the suite again into the same folder skips finished cases
-and resumes an interrupted one from its checkpoint.
+`cases/<id>/result.json`; running the suite again into the same folder reuses a finished case
+only when nothing that decides its result changed, and resumes an interrupted one from its
+checkpoint only with the inputs it started with (`reelwright.evals.reuse`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
 
+import reelwright
 from reelwright.errors import InputError, param
-from reelwright.evals.suite import SUITE_VERSION, Case, Suite, load_suite
+from reelwright.evals.expectations import check_expectations
+from reelwright.evals.reuse import LLMIdentity
+from reelwright.evals.suite import Case, Suite, load_suite
 from reelwright.paths import atomic_write
 from reelwright.records import (
-    CaseCompliance,
+    CaseInputs,
     CaseResult,
     Comparison,
+    EvalLLM,
     EvalLog,
     EvalOptionsRecord,
 )
 
+if TYPE_CHECKING:
+    from reelwright.evals.cassette import Cassette, CassetteHeader
+
+logger = logging.getLogger("reelwright.evals")
 LOG_VERSION = EvalLog.VERSION
 CaseCallback = Callable[[CaseResult, int, int], None]
 
@@ -48,22 +58,6 @@ class EvalOptions:
     long_side: int = 512
 
 
-def fingerprint(case: Case, suite: Suite, options: EvalOptions) -> str:
-    blob = json.dumps(
-        [
-            case.model_dump(mode="json"),
-            suite.bible,
-            suite.rights,
-            suite.kind,
-            options.seed,
-            options.long_side,
-        ],
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
 def resolve_suite(target: Path | str) -> Path:
     """A suite file, or the name of a shipped suite (`smoke`, `redteam`)."""
     path = Path(target)
@@ -78,25 +72,49 @@ def resolve_suite(target: Path | str) -> Path:
 def run_suite(
     suite_path: Path | str, options: EvalOptions, on_case: CaseCallback | None = None
 ) -> EvalLog:
-    suite, base = load_suite(resolve_suite(suite_path))
+    """Run every case, or reuse its result from an earlier run into `options.out` when
+    nothing that decides it changed (see `reelwright.evals.reuse`)."""
+    from reelwright.config import Settings
+    from reelwright.evals.reuse import case_inputs, decide, llm_identity
+
+    path = resolve_suite(suite_path)
+    suite, base = load_suite(path)
     if options.concurrency < 1:
         raise InputError(f"{param('concurrency')} must be at least 1")
     if options.record and options.replay:
         raise InputError(f"{param('record')} and {param('replay')} cannot be used together")
-    if options.replay and not options.replay.is_file():
-        raise InputError(f"{param('replay')} {options.replay}: no such cassette")
+    if options.offline and (options.record or options.replay):
+        flag = param("record") if options.record else param("replay")
+        raise InputError(f"{param('offline')} and {flag} cannot be used together")
+    llm_settings = Settings().llm
+    if options.record and not llm_settings.configured:
+        raise InputError(
+            f"{param('record')} needs an LLM endpoint (REELWRIGHT_LLM_BASE_URL or a key)"
+        )
+    cassette = _cassette(options.replay.resolve()) if options.replay else None
+    llm = llm_identity(options, llm_settings, cassette)
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
     results: dict[str, CaseResult] = {}
     todo: list[dict[str, Any]] = []
+    needs = ("cassette.jsonl",) if options.record else ()
+    # a screening case asks no model: its LLM never decides its result
+    decides = LLMIdentity("offline") if suite.kind == "screening" else llm
     for case in suite.cases:
-        job = _job(case, suite, base, options)
-        previous = _read_result(out, case.id)
-        if previous and previous.fingerprint == job["fingerprint"]:
-            results[case.id] = previous.model_copy(update={"resumed": True})
+        inputs = case_inputs(case, suite, base, options, decides)
+        decision = decide(out / "cases" / case.id, inputs, needs)
+        if decision.action == "reuse" and decision.previous is not None:
+            logger.info("case %s: reused (nothing that decides its result changed)", case.id)
+            results[case.id] = decision.previous.model_copy(update={"resumed": True})
             if on_case:
                 on_case(results[case.id], len(results), len(suite.cases))
         else:
+            job = _job(case, suite, base, options, llm)
+            job.update(
+                inputs=inputs.model_dump(mode="json"),
+                fresh=decision.action == "fresh",
+                changed=list(decision.changed),
+            )
             todo.append(job)
     total = len(suite.cases)
 
@@ -123,16 +141,22 @@ def run_suite(
         from reelwright.evals.cassette import merge_cassettes
 
         merge_cassettes(
-            [out / "cases" / c.id / "cassette.jsonl" for c in suite.cases], options.record
+            [out / "cases" / c.id / "cassette.jsonl" for c in suite.cases],
+            options.record,
+            _cassette_header(llm),
         )
     from reelwright.evals.metrics import summarise
 
     cases = [results[c.id] for c in suite.cases]
     return EvalLog(
         suite=suite.name,
-        suite_version=SUITE_VERSION,
+        suite_version=suite.version,
+        suite_digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16],
+        case_ids=[c.id for c in suite.cases],
         kind=suite.kind,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
+        software_version=reelwright.__version__,
+        llm=EvalLLM(backend=llm.llm, model=llm.model, mode=llm.mode),
         options=EvalOptionsRecord(
             concurrency=options.concurrency,
             seed=options.seed,
@@ -165,16 +189,28 @@ def write_outputs(log: EvalLog, out: Path, comparison: Comparison | None = None)
     return files
 
 
-def _read_result(out: Path, case_id: str) -> CaseResult | None:
-    """A finished case's result; None (run the case again) when it cannot be read."""
-    path = out / "cases" / case_id / "result.json"
-    try:
-        return CaseResult.model_validate_json(path.read_bytes())
-    except (OSError, ValueError, ValidationError):
-        return None
+@lru_cache(maxsize=2)
+def _cassette(path: Path) -> Cassette:
+    """A replayed cassette, read once per process."""
+    from reelwright.evals.cassette import read_cassette
+
+    return read_cassette(path)
 
 
-def _job(case: Case, suite: Suite, base: Path, options: EvalOptions) -> dict[str, Any]:
+def _cassette_header(llm: LLMIdentity) -> CassetteHeader:
+    from reelwright.evals.cassette import CassetteHeader, CassetteLLM
+
+    return CassetteHeader(
+        software=reelwright.__version__,
+        llm=CassetteLLM.model_validate(
+            {"model": llm.model or "", "mode": llm.mode or "auto", "base_url": llm.endpoint}
+        ),
+    )
+
+
+def _job(
+    case: Case, suite: Suite, base: Path, options: EvalOptions, llm: LLMIdentity
+) -> dict[str, Any]:
     return {
         "case": case.model_dump(mode="json"),
         "kind": suite.kind,
@@ -183,12 +219,10 @@ def _job(case: Case, suite: Suite, base: Path, options: EvalOptions) -> dict[str
         "base": str(base),
         "out": str(options.out.resolve()),
         "seed": options.seed,
-        "record": bool(options.record),
+        "llm": asdict(llm),
         "replay": str(options.replay.resolve()) if options.replay else None,
         "prices": options.prices,
-        "offline": options.offline,
         "long_side": options.long_side,
-        "fingerprint": fingerprint(case, suite, options),
     }
 
 
@@ -197,14 +231,23 @@ def _job(case: Case, suite: Suite, base: Path, options: EvalOptions) -> dict[str
 
 def run_case(job: dict[str, Any]) -> CaseResult:
     """Run one case; never raises. Writes and returns its result."""
+    from reelwright.evals.reuse import start_fresh
+
     case = Case.model_validate(job["case"])
     case_dir = Path(job["out"]) / "cases" / case.id
-    case_dir.mkdir(parents=True, exist_ok=True)
+    inputs = CaseInputs.model_validate(job["inputs"])
+    if job["fresh"]:
+        start_fresh(case_dir, inputs, job["changed"], case.id)
+    identity: dict[str, Any] = {
+        "fingerprint": inputs.digest(),
+        "inputs": inputs,
+        "changed": job["changed"],
+    }
     result: dict[str, Any] = {
         "id": case.id,
         "tags": case.tags,
         "kind": job["kind"],
-        "fingerprint": job["fingerprint"],
+        **identity,
         "status": "error",
         "error": "",
         "timings": {},
@@ -226,7 +269,7 @@ def run_case(job: dict[str, Any]) -> CaseResult:
             id=case.id,
             tags=case.tags,
             kind=job["kind"],
-            fingerprint=job["fingerprint"],
+            **identity,
             error=f"ValidationError: {exc}",
             wall_s=result["wall_s"],
         )
@@ -290,8 +333,10 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
     settings = Settings(home=case_dir / "home")
     state = f"sqlite:///{case_dir / 'state.sqlite'}"
     llm = _case_llm(job, settings, case_dir)
-    with open_checkpointer(state) as saver:
-        exists = saver.get_tuple({"configurable": {"thread_id": case.id}}) is not None
+    exists = False
+    if not job["fresh"]:  # a fresh case's folder was emptied: it has no checkpoint
+        with open_checkpointer(state) as saver:
+            exists = saver.get_tuple({"configurable": {"thread_id": case.id}}) is not None
     if exists:  # interrupted earlier: continue from the checkpoint
         outcome = resume_run(case.id, checkpointer=state, llm=llm, settings=settings)
     else:
@@ -324,87 +369,40 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
 
 
 def _case_llm(job: dict[str, Any], settings: Any, case_dir: Path) -> Any:
+    """The case's LLM: none offline; for record and replay, the configured one with a
+    cassette recorder or player between it and the endpoint (a player never sends: its
+    client has no network to reach)."""
     import httpx
 
     from reelwright.llm import llm_from_settings
 
-    if job["replay"]:
-        from reelwright.evals.cassette import ReplayTransport
+    llm = LLMIdentity(**job["llm"])
+    if llm.llm == "offline":
+        return None
+    if llm.llm == "replay":
+        from reelwright.evals.cassette import CassetteMiss, CassettePlayer
+
+        def no_network(request: httpx.Request) -> httpx.Response:
+            raise CassetteMiss(f"a replay tried to reach {request.url}")
 
         replay = settings.llm.model_copy(
             update={
-                "base_url": settings.llm.base_url or "http://replay.invalid/v1",
+                "model": llm.model,
+                "mode": llm.mode,
+                "base_url": llm.endpoint or "http://replay.invalid/v1",
                 "api_key": "replay",
                 "max_attempts": 1,
             }
         )
-        return llm_from_settings(
-            replay, http_client=httpx.Client(transport=ReplayTransport(Path(job["replay"])))
+        path = Path(job["replay"])
+        player = CassettePlayer(_cassette(path), case_dir.name, path.name)
+        client = httpx.Client(transport=httpx.MockTransport(no_network))
+        return llm_from_settings(replay, http_client=client, transcript=player)
+    if llm.llm == "record":
+        from reelwright.evals.cassette import CassetteRecorder
+
+        recorder = CassetteRecorder(
+            case_dir / "cassette.jsonl", case_dir.name, _cassette_header(llm)
         )
-    if job["offline"]:
-        return None
-    if job["record"]:
-        from reelwright.evals.cassette import RecordingTransport
-
-        if not settings.llm.configured:
-            raise InputError(
-                f"{param('record')} needs an LLM endpoint (REELWRIGHT_LLM_BASE_URL or a key)"
-            )
-        client = httpx.Client(
-            transport=RecordingTransport(case_dir / "cassette.jsonl"),
-            timeout=settings.llm.timeout_s,
-        )
-        return llm_from_settings(settings.llm, http_client=client)
-    return llm_from_settings(settings.llm) if settings.llm.configured else None
-
-
-# --------------------------------------------------------------------------- expectations
-
-
-def check_expectations(case: Case, result: CaseResult) -> CaseResult:
-    """The result with `expectations_met`, `failures` and `compliance` filled in."""
-    e = case.expect
-    failures: list[str] = []
-    caught = set(result.entities_caught)
-    compliance = CaseCompliance(expected=e.blocked_entities, caught=sorted(caught))
-    if result.status == "error":
-        return result.model_copy(
-            update={
-                "expectations_met": False,
-                "failures": [result.error],
-                "compliance": compliance,
-            }
-        )
-    if result.kind == "screening" and e.verdict in ("block", "pass"):
-        if e.verdict == "block":
-            compliance.recall = float(result.verdict == "block")
-        else:
-            compliance.false_positive = result.verdict != "pass"
-    if e.verdict is not None:
-        got = (
-            result.status
-            if e.verdict in ("published", "blocked", "awaiting_approval")
-            else result.verdict
-        )
-        if got != e.verdict:
-            failures.append(f"verdict {got!r}, expected {e.verdict!r}")
-    for character in e.characters:
-        if character not in result.characters_present:
-            failures.append(f"character {character!r} does not appear")
-    if e.blocked_entities:
-        hit = [x for x in e.blocked_entities if x in caught]
-        compliance.recall = round(len(hit) / len(e.blocked_entities), 4)
-        failures += [f"entity {x!r} was not caught" for x in e.blocked_entities if x not in hit]
-    if e.clean is not None and e.clean:
-        compliance.false_positive = bool(caught)
-        if caught:
-            failures.append(f"clean case, but screening caught {sorted(caught)}")
-    for dim, minimum in e.min_scores.items():
-        score = result.scores.get(dim)
-        if score is None or score < minimum:
-            failures.append(f"{dim} {score} < {minimum}")
-    if e.max_iterations is not None and result.iterations > e.max_iterations:
-        failures.append(f"{result.iterations} iterations > {e.max_iterations}")
-    return result.model_copy(
-        update={"expectations_met": not failures, "failures": failures, "compliance": compliance}
-    )
+        return llm_from_settings(settings.llm, transcript=recorder)
+    return llm_from_settings(settings.llm)

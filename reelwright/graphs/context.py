@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from reelwright.agents.critic import Critic
+from reelwright.agents.critic import Critic, critic_from_settings
 from reelwright.agents.director import Director
 from reelwright.agents.writer import Writer
 from reelwright.audio.track import Sound
@@ -140,7 +140,7 @@ def build_context(
     return EpisodeContext(
         writer=writer,
         director=director,
-        critic=Critic(llm if spec.agents == "llm" else None),
+        critic=critic_from_settings(settings, llm if spec.agents == "llm" else None),
         renderer=renderer,
         cache=RenderCache(settings.paths.cache),
         progress=progress or SilentProgress(),

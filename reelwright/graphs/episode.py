@@ -32,6 +32,7 @@ from reelwright.graphs.state import EpisodeState, RenderCount, merge_usage
 from reelwright.models import Usage
 from reelwright.package import finalize, write_package
 from reelwright.renderers.cache import render_all
+from reelwright.revisions import check_outcomes
 
 NodeFn = Callable[[EpisodeState, EpisodeContext], Any]
 
@@ -146,8 +147,12 @@ def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     critique = critique.model_copy(
         update={"findings": critique.findings + visual, "notes": critique.notes + notes_for(visual)}
     )
+    if state.action_outcomes:
+        addressed = check_outcomes(state.action_outcomes, state.script, state.shots)
+        critique = critique.model_copy(update={"addressed": addressed})
     step, reason = decide(state, critique, iteration)
     return {
+        "action_outcomes": [],
         "critiques": [critique],
         "iteration": iteration,
         "pending_notes": critique.notes if step in ("writer", "director") else [],

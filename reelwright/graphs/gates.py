@@ -20,6 +20,7 @@ from reelwright.errors import InputError
 from reelwright.graphs.state import EpisodeState
 from reelwright.models import Approval, Edit, Note, Script, ShotList
 from reelwright.records import GateRequest
+from reelwright.revisions import apply_actions
 
 ONWARD = {"script": "director", "shots": "render", "final": "publish"}
 REJECT_TO = {"script": "writer", "shots": "director", "final": "writer"}
@@ -94,6 +95,7 @@ def gate_payload(state: EpisodeState, gate: str) -> GateRequest:
             f"{f.where}: {f.evidence} ({f.entity or f.rule})" for f in state.review_findings
         ],
         out=state.run.out_dir,
+        title=state.script.title if state.script else state.brief.title,
     )
 
 
@@ -201,6 +203,8 @@ def make_gate(gate: str) -> Any:
                 update={"approvals": [approval], "script": script, "shots": shots},
                 goto=AFTER_EDIT[gate],
             )
+        if approval.actions:
+            return acted_on(state, gate, approval)
         target = approval.to or REJECT_TO[gate]
         note = Note(
             target=target,
@@ -213,3 +217,43 @@ def make_gate(gate: str) -> Any:
 
     node.__name__ = NODE[gate]
     return node
+
+
+def acted_on(state: EpisodeState, gate: str, approval: Approval) -> Command[Any]:
+    """A rejection with structured actions: applied here, exactly, then the revised script
+    and shots go back through screening; rewrite instructions go to the writer model."""
+    assert state.script is not None
+    revision = apply_actions(
+        state.script,
+        state.shots,
+        approval.actions,
+        state.brief,
+        state.bible,
+        iteration=state.iteration + 1,
+    )
+    for outcome in revision.outcomes:
+        if not outcome.applied:
+            logger.warning(
+                "run %s: %s not applied: %s", state.run.run_id, outcome.action.kind, outcome.reason
+            )
+    update: dict[str, Any] = {
+        "approvals": [approval],
+        "script": revision.script,
+        "shots": revision.shots,
+        "action_outcomes": revision.outcomes,
+        "rewritten_scenes": revision.new_scenes,
+    }
+    if revision.instructions:
+        update["pending_notes"] = [
+            Note(
+                target="writer",
+                source="reviewer",
+                scene_ids=(action.scene_id,),
+                text=f"Rewrite line {action.line} of scene {action.scene_id} ({line.character}: "
+                f'"{line.text}"): {action.instruction}. Keep every other line as it is.',
+            )
+            for action, line in revision.instructions
+        ]
+        return Command(update=update, goto="writer")
+    writer = any(a.target == "writer" for a in approval.actions)
+    return Command(update=update, goto="screen_script" if writer else AFTER_EDIT[gate])

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reelwright.audio.cache import SpokenClip
 from reelwright.audio.track import VoiceCount
 from reelwright.models import (
+    ActionOutcome,
     Approval,
     Bible,
     Brief,
@@ -107,6 +108,10 @@ class EpisodeState(BaseModel):
     renders: list[RenderResult] = Field(default_factory=list)
     pending_notes: list[Note] = Field(default_factory=list)
     rewritten_scenes: list[str] = Field(default_factory=list)
+    action_outcomes: list[ActionOutcome] = Field(
+        default_factory=list,
+        description="Structured notes applied since the last critique; it re-checks them.",
+    )
     critiques: Annotated[list[Critique], operator.add] = Field(default_factory=list)
     compliance: Annotated[dict[str, list[Finding]], merge_checks] = Field(default_factory=dict)
     compliance_rounds: int = 0

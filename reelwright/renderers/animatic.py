@@ -102,14 +102,6 @@ def srt_text(shots: Sequence[Shot], bible: Bible) -> str:
     return "\n".join(blocks)
 
 
-def vtt_text(srt: str) -> str:
-    """The SRT as WebVTT, the subtitle format browsers play with a <video>."""
-    import re
-
-    body = re.sub(r"(\d{2}:\d{2}:\d{2}),(\d{3})", r"\1.\2", srt)
-    return "WEBVTT\n\n" + body
-
-
 def contact_sheet(
     frames: Sequence[tuple[str, Path]], target: Path, columns: int = 4, thumb_width: int = 320
 ) -> Path:

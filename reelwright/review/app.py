@@ -103,6 +103,7 @@ def error_response(request: Request, exc: Exception) -> Response:
             "title": PAGE_TITLES.get(status, "Error"),
             "signed": session.signed if session else None,
             "msg": message,
+            "msg_kind": "error",
             "back_href": back[0],
             "back_text": back[1],
         },

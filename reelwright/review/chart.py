@@ -23,6 +23,16 @@ class Series:
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """One dashed line per distinct threshold value, labelled with every dimension that has
+    it, so equal thresholds never draw over each other."""
+
+    score: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
 class ScoreChart:
     width: int
     height: int
@@ -31,15 +41,18 @@ class ScoreChart:
     gridlines: tuple[tuple[int, float], ...]  # (score, y)
     series: tuple[Series, ...]
     iterations: tuple[float, ...]  # x of each iteration
+    thresholds: tuple[Threshold, ...] = ()
 
 
 def _y(score: float) -> float:
     return 10 + (HEIGHT - BOTTOM - 10) * (1 - score / 10)
 
 
-def score_chart(history: list[dict[str, float]]) -> ScoreChart | None:
-    """The chart of `history` (scores per iteration, dimensions of the first one); None when
-    there is nothing to draw."""
+def score_chart(
+    history: list[dict[str, float]], thresholds: dict[str, float] | None = None
+) -> ScoreChart | None:
+    """The chart of `history` (scores per iteration, dimensions of the first one) with its
+    `thresholds`; None when there is nothing to draw."""
     if not history:
         return None
     span = WIDTH - LEFT - LEGEND
@@ -61,4 +74,17 @@ def score_chart(history: list[dict[str, float]]) -> ScoreChart | None:
         gridlines=tuple((t, _y(t)) for t in range(0, 11, 5)),
         series=series,
         iterations=xs,
+        thresholds=_threshold_lines(thresholds or {}),
     )
+
+
+def _threshold_lines(thresholds: dict[str, float]) -> tuple[Threshold, ...]:
+    by_value: dict[float, list[str]] = {}
+    for dimension, value in thresholds.items():
+        by_value.setdefault(value, []).append(dimension)
+    lines = []
+    for value in sorted(by_value):
+        names = by_value[value]
+        label = "all dimensions" if len(names) == len(thresholds) > 1 else ", ".join(names)
+        lines.append(Threshold(score=value, y=_y(value), label=f"{label} ≥ {value:g}"))
+    return tuple(lines)

@@ -3,6 +3,7 @@ package. The run page, `GET /api/runs/{id}` and `reelwright review show` all ren
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,7 +13,7 @@ from reelwright.errors import NotFoundError
 from reelwright.graphs.checkpoint import open_checkpointer
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState
-from reelwright.models import Approval, Finding, Script, Shot
+from reelwright.models import ActionOutcome, Approval, Finding, Note, Script, Shot
 from reelwright.paths import check_id
 from reelwright.records import GateRequest, RunRecord
 
@@ -35,10 +36,22 @@ class RunView(BaseModel):
     iteration: int
     thresholds: dict[str, float]
     scores: list[dict[str, float]] = Field(description="Per iteration, `overall` included.")
+    marks: dict[str, str] = Field(
+        default_factory=dict,
+        description='The latest scores\' marks, "ok" or "below"; the overall is "ok" only when '
+        "every dimension is.",
+    )
     script: Script | None
     shots: list[Shot]
     findings: list[Finding]
+    notes: list[Note] = Field(
+        default_factory=list, description="The latest critique's notes to the writer and director."
+    )
     approvals: list[Approval]
+    addressed: list[ActionOutcome] = Field(
+        default_factory=list,
+        description="Every structured note acted on, newest first, with whether it was addressed.",
+    )
     characters: dict[str, str] = Field(description="Character id → name.")
     out: str = Field(description="The package folder.")
     has_frames: bool
@@ -84,14 +97,33 @@ def run_view(run_id: str, settings: Settings) -> RunView:
         iteration=state.iteration,
         thresholds=state.brief.thresholds.model_dump(),
         scores=[{**c.scores, "overall": c.overall} for c in state.critiques],
+        marks=state.brief.thresholds.marks(
+            {**state.critiques[-1].scores, "overall": state.critiques[-1].overall}
+        )
+        if state.critiques
+        else {},
         script=state.script,
         shots=state.shots.shots if state.shots else [],
         findings=state.findings,
+        notes=state.last_critique.notes if state.last_critique else [],
         approvals=state.approvals,
+        addressed=_addressed(state),
         characters={c.id: c.name for c in state.bible.characters},
         out=state.run.out_dir,
         has_frames=(out / "contact_sheet.png").is_file(),
     )
+
+
+def _addressed(state: EpisodeState) -> list[ActionOutcome]:
+    """Acted-on notes, newest first: those awaiting their critique checked as things stand."""
+    from reelwright.revisions import check_outcomes
+
+    pending = (
+        check_outcomes(state.action_outcomes, state.script, state.shots)
+        if state.script is not None
+        else []
+    )
+    return [*pending, *(o for c in reversed(state.critiques) for o in c.addressed)]
 
 
 def _status(state: EpisodeState, record: RunRecord | None, settings: Settings) -> str:
@@ -112,13 +144,7 @@ def _status(state: EpisodeState, record: RunRecord | None, settings: Settings) -
     return "failed" if record is not None and record.status == "failed" else "running"
 
 
-PACKAGE_FILES = {
-    "contact_sheet.png",
-    "animatic.mp4",
-    "animatic.srt",
-    "animatic.vtt",
-    "script.md",
-}
+PACKAGE_FILES = {"contact_sheet.png", "animatic.mp4", "animatic.srt", "script.md"}
 
 
 def package_file(view: RunView, name: str) -> Path:
@@ -140,3 +166,26 @@ def package_file(view: RunView, name: str) -> Path:
     if not path.is_file() or listed is None or name not in listed:
         raise NotFoundError(f"{name} is not there yet")
     return path
+
+
+def waited(since: str | None, now: datetime | None = None) -> str:
+    """How long a run has waited at its gate, for people: `3 d 4 h`, `2 h 5 min`, `40 s`."""
+    if not since:
+        return "—"
+    try:
+        start = datetime.fromisoformat(since)
+    except ValueError:
+        return "—"
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    seconds = max(0, int(((now or datetime.now(UTC)) - start).total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min"
+    return f"{secs} s"

@@ -13,10 +13,12 @@ built from the request's data, so a test scripts only what it is about:
     endpoint.reset(ShotPlanReply)                                  # ... this
     assert endpoint.calls[SceneReply] == 3
 
-Thread-safe: agents call it concurrently."""
+`ScriptedEndpoint(vision=False)` answers any request carrying image content with a 400, as a
+text-only server does. Thread-safe: agents call it concurrently."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -54,6 +56,19 @@ class ScriptedRequest:
     data: Any  # the JSON after that line, or None when there is none
     call: int  # 1 for the first request for this reply model, 2 for the next, ...
     body: dict[str, Any]  # the whole request body
+
+    @property
+    def images(self) -> list[tuple[str, str]]:
+        """Each image sent, as (the text part just before it, its URL), in order."""
+        out: list[tuple[str, str]] = []
+        for message in self.body["messages"]:
+            before = ""
+            for part in message["content"] if isinstance(message["content"], list) else []:
+                if part["type"] == "text":
+                    before = part["text"]
+                elif part["type"] == "image_url":
+                    out.append((before, part["image_url"]["url"]))
+        return out
 
 
 # What a test scripts: a reply model instance or a dict (checked against the reply model when
@@ -106,8 +121,10 @@ class ScriptedEndpoint:
     `reply()`, else the one set by `always()`, else the built-in default for that model.
     `calls` counts requests per reply model; `requests` lists them in arrival order."""
 
-    def __init__(self, latency_s: float = 0.0) -> None:
+    def __init__(self, latency_s: float = 0.0, *, vision: bool = True) -> None:
         self.latency_s = latency_s
+        self.vision = vision
+        self.rejected_images = 0  # requests answered 400 for carrying images
         self.calls: Counter[type[BaseModel]] = Counter()
         self.requests: list[ScriptedRequest] = []
         self._queued: defaultdict[type[BaseModel], deque[Reply | Responder]] = defaultdict(deque)
@@ -144,6 +161,14 @@ class ScriptedEndpoint:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
+        if not self.vision and any(
+            isinstance(m["content"], list) and any(p["type"] == "image_url" for p in m["content"])
+            for m in body["messages"]
+        ):
+            with self._lock:
+                self.rejected_images += 1
+            message = "This model does not support image input."
+            return httpx.Response(400, json={"error": {"message": message}})
         with self._lock:
             model = self._requested_model(body)
             if model is None:
@@ -171,7 +196,7 @@ class ScriptedEndpoint:
         if fmt.get("type") == "json_schema":
             name = fmt["json_schema"]["name"]
             return next((m for m in known if m.__name__ == name), None)
-        system = "\n".join(m["content"] for m in body["messages"] if m["role"] == "system")
+        system = "\n".join(_text(m["content"]) for m in body["messages"] if m["role"] == "system")
         title = _schema_title(system)  # an agent's per-call form keeps its shape's name
         if title is not None:
             return next((m for m in known if m.__name__ == title), None)
@@ -205,8 +230,15 @@ def _check(model: type[BaseModel], reply: object) -> None:
         model.model_validate(reply)  # a typo in a scripted reply fails here, not mid-run
 
 
+def _text(content: str | list[dict[str, Any]]) -> str:
+    """A message's text: the content, or its text parts joined."""
+    if isinstance(content, str):
+        return content
+    return "\n".join(p["text"] for p in content if p["type"] == "text")
+
+
 def _instruction(body: dict[str, Any]) -> tuple[str, Any]:
-    users = [m["content"] for m in body["messages"] if m["role"] == "user"]
+    users = [_text(m["content"]) for m in body["messages"] if m["role"] == "user"]
     head, _, rest = (users[0] if users else "").partition("\n")
     try:
         return head, json.loads(rest)
@@ -234,6 +266,16 @@ def _unscripted(body: dict[str, Any]) -> httpx.Response:
 # -- the defaults: valid, well-made replies from the request's data ------------------------
 
 
+_SYLLABLES = ("ba", "ko", "mi", "tu", "re", "lo", "ne", "si", "da", "pu")
+
+
+def _word(seed: str) -> str:
+    """A made-up word, different for each seed: scripted lines and beats that no two scenes
+    share, so the critic's repetition checks pass a default episode."""
+    n = int(hashlib.sha256(seed.encode()).hexdigest(), 16) % 10**6
+    return "".join(_SYLLABLES[int(d)] for d in f"{n:06d}")
+
+
 def _outline(request: ScriptedRequest) -> dict[str, Any]:
     n = int(re.search(r"exactly (\d+) scenes", request.instruction)[1])  # type: ignore[index]
     brief = request.data["brief"]
@@ -243,7 +285,8 @@ def _outline(request: ScriptedRequest) -> dict[str, Any]:
         "title": brief["title"],
         "scenes": [
             {
-                "summary": f"Scene {i + 1}: things happen",
+                # the first scene states the premise, so the script keeps the logline's terms
+                "summary": brief["logline"] if i == 0 else f"Scene {i + 1}",
                 "location": locs[i % len(locs)],
                 "time_of_day": "day",
                 "characters": chars[:2],
@@ -257,14 +300,15 @@ def _outline(request: ScriptedRequest) -> dict[str, Any]:
 def _scene(request: ScriptedRequest) -> dict[str, Any]:
     scene = request.data["scene"]
     rev = "revised " if request.instruction.startswith("Revise") else ""
-    speakers = scene["characters"]
+    silent = {c["id"] for c in request.data.get("characters", []) if c.get("speaks") is False}
+    speakers = [c for c in scene["characters"] if c not in silent] or scene["characters"]
     return {
         "summary": f"{rev}{scene['summary']}",
         "beats": scene["beats"],
         "dialogue": [
             {
                 "character": speakers[k % len(speakers)],
-                "text": f"{rev}Line {k + 1} of scene {scene['id']}.",
+                "text": f"{rev}Line {k + 1} of {scene['id']}: {_word(rev + scene['id'] + str(k))}.",
                 "parenthetical": "",
             }
             for k in range(2)
@@ -338,11 +382,11 @@ def _structure(request: ScriptedRequest) -> dict[str, Any]:
         "add": [
             {
                 "after": after,
-                "summary": f"Added scene {k + 1}: the stakes rise",
+                "summary": f"Added scene {k + 1}: the stakes rise for {_word(f'add{k}')}",
                 "location": locs[k % len(locs)],
                 "time_of_day": "dusk",
                 "characters": chars,
-                "beats": [f"added beat {k + 1}a", f"added beat {k + 1}b"],
+                "beats": [f"added beat {k + 1}{x}: {_word(f'add{k}{x}')}" for x in "ab"],
             }
             for k in range(want - len(ids))
         ],

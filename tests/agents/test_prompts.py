@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from reelwright.agents import prompts
 from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
 from reelwright.loading import load_inputs
-from reelwright.models import Note
+from reelwright.models import DIMENSIONS, Note
 
 
 @pytest.fixture
@@ -48,17 +49,32 @@ def test_a_shot_plan_has_names_not_looks_and_the_scene_dialogue(episode):
     assert bible.style.look not in raw
 
 
-def test_the_judge_gets_script_and_shots_without_the_bible(episode):
+def test_the_judge_gets_script_shots_and_cast_voices_but_no_looks(episode):
     brief, bible, script, shots = episode
-    body, raw = data(prompts.judgement(brief, script, shots, {"structure": 10.0}))
-    assert set(body) == {"brief", "script", "shots", "measured_scores"}
+    messages = prompts.judgement(brief, script, shots, bible=bible)
+    assert len(messages) == 2  # no frames: no image message
+    _, _, rest = messages[-1].text.partition("\n")
+    body, raw = json.loads(rest), rest
+    assert set(body) == {"brief", "script", "shots", "characters"}
+    assert "measured_scores" not in body  # an independent opinion, not an echo
     assert not any(c.description in raw for c in bible.characters)
+    robot = next(c for c in body["characters"] if c["id"] == "pip")
+    assert robot["speaks"] is False and robot["voice"]
     assert all("prompt" not in s and "seed" not in s for s in body["shots"])
     # a shot's dialogue is indices into its scene's lines, not the lines again
     first = next(s for s in shots.shots if s.dialogue)
     scene = script.scene(first.scene_id)
     sent = next(s for s in body["shots"] if s["id"] == first.id)
     assert [scene.dialogue[i] for i in sent["lines"]] == first.dialogue
+
+
+def test_the_judge_rubric_anchors_2_5_8_and_10_on_every_dimension(episode):
+    brief, _, script, shots = episode
+    system = prompts.judgement(brief, script, shots)[0].text
+    for dimension in DIMENSIONS:
+        line = next(x for x in system.splitlines() if x.startswith(f"{dimension}: "))
+        assert [int(m) for m in re.findall(r"(\d+) = ", line)] == [2, 5, 8, 10]
+    assert "nearest anchor" in system
 
 
 def test_notes_are_sent_without_their_defaults():

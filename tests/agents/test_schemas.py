@@ -261,7 +261,7 @@ def test_replies_naming_juno_four_ways_publish_with_the_mappings_counted(
         "Juno Park → juno": 1,
         "Pip → pip": 3,
         "The Workshop → workshop": 1,
-        "Juno's → juno": 3,  # one line of juno's in each scene
+        "Juno's → juno": 6,  # both lines of each scene: Pip does not speak
     }
     director = record.llm.by_agent["director"].normalised
     assert director["JUNO → juno"] == sum(

@@ -12,10 +12,16 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def make_suite(
-    path: Path, n: int, *, extra_cases: list[dict] | None = None, model_cleared: str | None = None
+    path: Path,
+    n: int,
+    *,
+    extra_cases: list[dict] | None = None,
+    model_cleared: str | None = None,
+    thresholds: dict | None = None,
 ) -> Path:
     """Write a suite of `n` generated cases (plus `extra_cases`) to `path`; `model_cleared`
-    adds that model to the suite's rights ledger."""
+    adds that model to the suite's rights ledger; `thresholds` go into every generated
+    brief."""
     bible = yaml.safe_load((EXAMPLES / "bible.yaml").read_text())
     rights = yaml.safe_load((EXAMPLES / "rights.yaml").read_text())
     if model_cleared:
@@ -38,6 +44,7 @@ def make_suite(
                     "locations": [places[i % 5], places[(i + 2) % 5]],
                     "scenes": 2 + i % 2,
                     "seed": 100 + i,
+                    **({"thresholds": thresholds} if thresholds else {}),
                 },
                 "expect": {"verdict": "published", "characters": [cast[0]], "clean": True},
             }

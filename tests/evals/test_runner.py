@@ -102,7 +102,7 @@ def test_log_and_reports_are_written(suite_factory, tmp_path):
     log = run_suite(suite_factory(2), EvalOptions(out=tmp_path / "o", offline=True, long_side=256))
     files = write_outputs(log, tmp_path / "o")
     data = json.loads(files["log"].read_text())
-    assert data["version"] == 1 and len(data["cases"]) == 2
+    assert data["version"] == 2 and len(data["cases"]) == 2
     metrics = data["summary"]["metrics"]
     for name in (
         "pass_rate",

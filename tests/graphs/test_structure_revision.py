@@ -25,13 +25,16 @@ TWO_SCENES = {
     "title": "First Light",
     "scenes": [
         {
-            "summary": f"Scene {i}",
+            "summary": summary,
             "location": loc,
             "time_of_day": "day",
             "characters": ["juno", "pip"],
             "beats": [f"beat {i}a", f"beat {i}b"],
         }
-        for i, loc in ((1, "workshop"), (2, "lighthouse"))
+        for i, loc, summary in (
+            (1, "workshop", "Juno builds a clockwork helper to repair the lighthouse lamp"),
+            (2, "lighthouse", "before the fishing fleet returns at dusk"),  # the premise, told
+        )
     ],
 }
 

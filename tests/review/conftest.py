@@ -15,6 +15,7 @@ from reelwright.api import run_episode
 from reelwright.config import Settings
 from reelwright.review.app import create_app
 from reelwright.review.reviewers import ReviewConfig
+from tests.conftest import permissive_brief
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def project(tmp_path: Path, examples: Path):
         config, tokens[name] = config.add_reviewer(name, roles)
     config.save(settings.home)
     outcome = run_episode(
-        examples / "briefs" / "first-light.yaml",
+        permissive_brief(tmp_path / "project"),  # passes on its first iteration
         out=tmp_path / "out",
         llm=None,
         settings=settings,

@@ -129,6 +129,45 @@ def test_an_edit_rerenders_only_the_edited_shots(client, project, tmp_path):
     assert new[target]["prompt"] == "wide shot of the lamp room at dawn"
 
 
+def test_structured_actions_through_the_json_api(client, project, tmp_path):
+    _, tokens = project
+    shots = json.loads((tmp_path / "out" / "shots.json").read_text())["shots"]
+    target = shots[1]["id"]
+    refused = client.post(
+        "/api/runs/ep1/decision",
+        headers=auth(tokens["sam"]),
+        json={
+            "decision": "reject",
+            "actions": [{"kind": "split_shot", "shot_id": target, "into": 9}],
+        },
+    )
+    assert refused.status_code == 400 and "into" in refused.text
+    r = client.post(
+        "/api/runs/ep1/decision",
+        headers=auth(tokens["sam"]),
+        json={
+            "decision": "reject",
+            "note": "two singles",
+            "actions": [
+                {"kind": "split_shot", "shot_id": target, "into": 2},
+                {"kind": "retime_shot", "shot_id": "s9-9", "seconds": 3},
+            ],
+        },
+    )
+    assert r.status_code == 200, r.text
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    last = run["renders"]["by_iteration"][-1]
+    assert (last["rendered"], last["cached"]) == (2, len(shots) - 1)
+    new = [s["id"] for s in json.loads((tmp_path / "out" / "shots.json").read_text())["shots"]]
+    assert target not in new and {f"{target}a", f"{target}b"} <= set(new)
+    view = client.get("/api/runs/ep1", headers=auth(tokens["sam"])).json()
+    split, retime = view["addressed"]
+    assert split["addressed"] is True and split["action"]["kind"] == "split_shot"
+    assert retime["addressed"] is False and retime["reason"] == "shot s9-9 no longer exists"
+    critique = json.loads((tmp_path / "out" / "critique.json").read_text())
+    assert [o["addressed"] for o in critique[-1]["addressed"]] == [True, False]
+
+
 def test_two_reviewers_at_once_exactly_one_decision_applies(project):
     settings, tokens = project
     from reelwright.api import waiting_gate
@@ -142,7 +181,7 @@ def test_two_reviewers_at_once_exactly_one_decision_applies(project):
         try:
             body = {"decision": decision, "token": gate.token, "revision": gate.revision}
             if decision == "reject":
-                body.update(to="director", note="again")
+                body.update(to="director", shot_ids=["s1-1"])  # redo the shot
             results.append(decide("ep1", body, tokens["sam"], settings=settings).status)
         except ConflictError as exc:
             results.append(exc)

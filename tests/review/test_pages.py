@@ -90,12 +90,14 @@ def test_page_errors_are_an_error_page_with_their_status(client, project):
     sign_in(client, tokens["sam"])
     missing = client.get("/runs/nope")
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
-    assert '<p class="flash" id="flash">no run nope</p>' in missing.text
+    assert '<p class="flash error" id="flash" role="alert">no run nope</p>' in missing.text
     assert 'id="who">sam<' in missing.text  # still signed in: the nav shows who
     csrf = form_field(client.get("/runs/ep1").text, "csrf")
     bad = client.post("/runs/ep1/decision", data={"decision": "maybe", "csrf": csrf})
-    assert bad.status_code == 400 and "decision" in bad.text
-    assert '<a href="/runs/ep1">Back to the run</a>' in bad.text
+    # an invalid decision goes back to the run page with the reason shown as an error
+    assert bad.status_code == 200 and bad.url.path == "/runs/ep1"
+    assert '<p class="flash error" id="flash" role="alert">decision is invalid' in bad.text
+    assert "Waiting at the" in bad.text
     no_page = client.get("/no-such-page")
     assert no_page.status_code == 404 and no_page.headers["content-type"].startswith("text/html")
     for r in (missing, bad, no_page):
@@ -145,3 +147,30 @@ def test_an_unreadable_review_config_is_an_error_page_not_a_crash(client, projec
     security_headers_hold(page)
     api = client.get("/api/runs", headers=auth(tokens["sam"]))
     assert api.status_code == 400 and "review config" in api.json()["error"]
+
+
+def test_waiting_times_read_as_people_say_them():
+    from datetime import UTC, datetime
+
+    from reelwright.review.views import waited
+
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    assert waited("2026-11-26T11:59:20+00:00", now) == "40 s"
+    assert waited("2026-11-26T09:55:00+00:00", now) == "2 h 5 min"
+    assert waited("2026-11-23T08:00:00+00:00", now) == "3 d 4 h"
+    assert waited(None, now) == "—" and waited("garbage", now) == "—"
+
+
+def test_equal_thresholds_share_one_labelled_line():
+    from reelwright.review.chart import score_chart
+
+    chart = score_chart(
+        [{"pacing": 5.0, "dialogue": 6.0, "overall": 6.0}],
+        {"pacing": 7.0, "dialogue": 7.0, "overall": 7.5},
+    )
+    assert chart is not None
+    assert [(t.score, t.label) for t in chart.thresholds] == [
+        (7.0, "pacing, dialogue ≥ 7"),
+        (7.5, "overall ≥ 7.5"),
+    ]
+    assert len({t.y for t in chart.thresholds}) == 2

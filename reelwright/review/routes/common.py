@@ -25,7 +25,18 @@ LOGIN_COOKIE = "rw_login"  # a sign-in nonce; the form's CSRF token is bound to 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 STATIC = Path(__file__).parent.parent / "static"
 DECISION_FIELDS = frozenset(
-    {"decision", "note", "to", "scene_ids", "shot_ids", "role", "revision", "token", "edits"}
+    {
+        "decision",
+        "note",
+        "to",
+        "scene_ids",
+        "shot_ids",
+        "role",
+        "revision",
+        "token",
+        "edits",
+        "actions",
+    }
 )
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from reelwright.errors import AuthError, ConflictError
+from reelwright.errors import AuthError, ConflictError, InputError
 from reelwright.review.chart import score_chart
 from reelwright.review.routes.common import (
     COOKIE,
@@ -47,14 +47,16 @@ def render(
     *,
     signed: Signed | None = None,
     msg: str = "",
+    msg_kind: str = "",
     status: int = 200,
     **context: Any,
 ) -> Response:
-    """A page from templates/`name`, every value autoescaped."""
+    """A page from templates/`name`, every value autoescaped; `msg_kind` "error" shows the
+    message as an error."""
     return review.templates.TemplateResponse(
         request,
         name,
-        {"title": title, "signed": signed, "msg": msg, **context},
+        {"title": title, "signed": signed, "msg": msg, "msg_kind": msg_kind, **context},
         status_code=status,
     )
 
@@ -128,7 +130,9 @@ def queue(request: Request, review: ReviewDep, session: MaybeSession) -> Respons
 
     if session is None:
         return RedirectResponse("/login", 303)
-    runs = pending_runs(settings=review.settings)
+    from reelwright.review.views import waited
+
+    runs = sorted(pending_runs(settings=review.settings), key=lambda r: r.waiting_since or "")
     return render(
         request,
         review,
@@ -137,12 +141,18 @@ def queue(request: Request, review: ReviewDep, session: MaybeSession) -> Respons
         signed=session.signed,
         reviewer=session.reviewer,
         runs=runs,
+        waited=waited,
     )
 
 
 @router.get("/runs/{run_id}")
 def run_page(
-    run_id: str, request: Request, review: ReviewDep, session: MaybeSession, msg: str = ""
+    run_id: str,
+    request: Request,
+    review: ReviewDep,
+    session: MaybeSession,
+    msg: str = "",
+    kind: str = "",
 ) -> Response:
     if session is None:
         return RedirectResponse("/login", 303)
@@ -154,8 +164,9 @@ def run_page(
         f"Run {run_id}",
         signed=session.signed,
         msg=msg,
+        msg_kind="error" if kind == "error" else "",
         view=view,
-        chart=score_chart(view.scores),
+        chart=score_chart(view.scores, view.thresholds),
     )
 
 
@@ -171,8 +182,12 @@ async def form_decision(
             take_decision, review.settings, run_id, decision_from_form(form), session.reviewer
         )
     except ConflictError as exc:  # stale, decided meanwhile, busy: show the run as it is now
-        return RedirectResponse(back + quote(str(exc)[:300]), 303)
+        return RedirectResponse(back + quote(str(exc)[:300]) + "&kind=error", 303)
+    except InputError as exc:  # e.g. a free-text note the offline agents cannot read
+        return RedirectResponse(back + quote(str(exc)[:600]) + "&kind=error", 303)
     done = OUTCOME_MESSAGES.get(outcome.status, outcome.status)
+    if outcome.status == "published":
+        done = f"Published: the package is in {outcome.out}."
     return RedirectResponse(back + quote(done), 303)
 
 
@@ -187,6 +202,9 @@ def decision_from_form(form: FormData) -> dict[str, Any]:
         text = str(form.get(key, ""))
         if text:
             body[key] = [x.strip() for x in text.split(",") if x.strip()]
+    kind = str(form.get("action", ""))
+    if body.get("decision") == "reject" and kind:
+        body["actions"] = [action_from_form(kind, form)]
     if body.get("decision") == "edit":
         edit: dict[str, Any] = {
             "kind": str(form.get("kind", "")),
@@ -200,3 +218,37 @@ def decision_from_form(form: FormData) -> dict[str, Any]:
             edit["shot_id"] = str(form.get("shot_id", ""))
         body["edits"] = [edit]
     return body
+
+
+ACTION_FIELDS = (
+    "shot_id",
+    "scene_id",
+    "line",
+    "into",
+    "seconds",
+    "framing",
+    "angle",
+    "lens_mm",
+    "move",
+    "character",
+    "to_shot",
+    "text",
+    "instruction",
+    "after",
+    "summary",
+    "location",
+)
+
+
+def action_from_form(kind: str, form: FormData) -> dict[str, Any]:
+    """A structured note from a shot's or a line's action form: its kind and the fields it
+    filled in (the decision's model checks them)."""
+    action: dict[str, Any] = {"kind": kind}
+    for key in ACTION_FIELDS:
+        value = str(form.get(key, "")).strip()
+        if value:
+            action[key] = value
+    framings = str(form.get("framings", "")).strip()
+    if framings:
+        action["framings"] = [f.strip() for f in framings.split(",") if f.strip()]
+    return action

@@ -1,0 +1,180 @@
+"""A case of an earlier run into the same folder is reused only when nothing that decides its
+result changed; any change runs it fresh (its old checkpoint too) and says what changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reelwright.agents.common import stable_int
+from reelwright.evals.cassette import read_cassette
+from reelwright.evals.reuse import decide
+from reelwright.evals.runner import EvalOptions, run_suite
+from reelwright.testing import BASE_URL, ScriptedEndpoint
+from tests.evals.suites import EXAMPLES, make_suite
+
+
+def suite_with_bible_file(tmp_path: Path, n: int = 2) -> tuple[Path, Path]:
+    """A generated suite whose bible is a file next to it (so it can change on its own)."""
+    suite = make_suite(tmp_path / "suite.yaml", n)
+    data = yaml.safe_load(suite.read_text())
+    bible = tmp_path / "bible.yaml"
+    shutil.copy(EXAMPLES / "bible.yaml", bible)
+    data["bible"] = "bible.yaml"
+    suite.write_text(yaml.safe_dump(data, sort_keys=False))
+    return suite, bible
+
+
+def package_brief(out: Path, case: str) -> dict:
+    return yaml.safe_load((out / "cases" / case / "package" / "brief.yaml").read_text())
+
+
+def run(suite: Path, out: Path, **options) -> tuple[dict, dict]:
+    """(case id -> result, case id -> what changed) of a run."""
+    seen: dict[str, list[str]] = {}
+    log = run_suite(
+        suite,
+        EvalOptions(out=out, long_side=128, **options),
+        lambda r, done, total: seen.__setitem__(r.id, r.changed),
+    )
+    return {c.id: c for c in log.cases}, seen
+
+
+def test_an_unchanged_case_is_reused_and_a_changed_seed_logline_or_bible_reruns_it(tmp_path):
+    suite, bible = suite_with_bible_file(tmp_path)
+    out = tmp_path / "out"
+    first, _ = run(suite, out, offline=True, seed=1)
+    assert not any(c.resumed for c in first.values())
+
+    again, changed = run(suite, out, offline=True, seed=1)
+    assert all(c.resumed for c in again.values()) and changed == {"case-00": [], "case-01": []}
+
+    reseeded, changed = run(suite, out, offline=True, seed=2)
+    assert not any(c.resumed for c in reseeded.values())
+    assert changed["case-00"] == ["seed 1 → 2"]
+    assert reseeded["case-00"].fingerprint != first["case-00"].fingerprint
+    assert package_brief(out, "case-00")["seed"] == stable_int(2, "case-00")  # not resumed
+
+    data = yaml.safe_load(suite.read_text())
+    data["cases"][1]["brief"]["logline"] = "Pip and Bram race the storm to the lighthouse."
+    suite.write_text(yaml.safe_dump(data, sort_keys=False))
+    relogged, changed = run(suite, out, offline=True, seed=2)
+    assert relogged["case-00"].resumed and not relogged["case-01"].resumed
+    assert changed["case-01"] == ["brief changed"]
+    assert "storm" in package_brief(out, "case-01")["logline"]
+
+    bible.write_text(bible.read_text().replace("Gull Point", "Gannet Point"))
+    rebibled, changed = run(suite, out, offline=True, seed=2)
+    assert not any(c.resumed for c in rebibled.values())
+    assert changed == {"case-00": ["bible changed"], "case-01": ["bible changed"]}
+
+
+@pytest.fixture
+def live(http, monkeypatch) -> ScriptedEndpoint:
+    monkeypatch.setenv("REELWRIGHT_LLM_BASE_URL", BASE_URL)
+    monkeypatch.setenv("REELWRIGHT_LLM_API_KEY", "sk-test")
+    monkeypatch.setenv("REELWRIGHT_LLM_MAX_ATTEMPTS", "1")
+    endpoint = ScriptedEndpoint()
+    http.post(f"{BASE_URL}/chat/completions").mock(side_effect=endpoint)
+    return endpoint
+
+
+def test_a_changed_model_or_mode_reruns_the_case(tmp_path, live, monkeypatch):
+    suite = make_suite(tmp_path / "suite.yaml", 1, model_cleared="gpt-4o-mini")
+    out = tmp_path / "out"
+    first, _ = run(suite, out)
+    assert first["case-00"].status == "published"
+    asked = len(live.requests)
+    again, _ = run(suite, out)
+    assert again["case-00"].resumed and len(live.requests) == asked
+
+    monkeypatch.setenv("REELWRIGHT_LLM_MODEL", "gpt-4o")
+    other_model, changed = run(suite, out)
+    assert not other_model["case-00"].resumed and len(live.requests) > asked
+    assert changed["case-00"] == ["model gpt-4o-mini → gpt-4o"]
+    assert all(r.body["model"] == "gpt-4o" for r in live.requests[asked:])
+
+    asked = len(live.requests)
+    monkeypatch.setenv("REELWRIGHT_LLM_MODE", "json")
+    other_mode, changed = run(suite, out)
+    assert changed["case-00"] == ["mode auto → json"] and len(live.requests) > asked
+    assert all(r.body["response_format"]["type"] == "json_object" for r in live.requests[asked:])
+
+
+def test_offline_then_record_into_one_folder_records_every_case(tmp_path, live):
+    suite = make_suite(tmp_path / "suite.yaml", 2, model_cleared="gpt-4o-mini")
+    out = tmp_path / "out"
+    offline, _ = run(suite, out, offline=True)
+    assert all(c.llm.calls == 0 for c in offline.values())
+    cassette = tmp_path / "cassette.jsonl"
+    recorded, changed = run(suite, out, record=cassette)
+    assert not any(c.resumed for c in recorded.values())
+    assert changed["case-00"][0] == "llm offline → record"
+    assert all(c.llm.calls > 0 for c in recorded.values())
+    entries = read_cassette(cassette).entries
+    assert {e.case for e in entries} == {"case-00", "case-01"} and len(entries) == len(
+        live.requests
+    )
+    # recording again into the folder reuses the recorded cases and keeps their cassette
+    again, _ = run(suite, out, record=cassette)
+    assert all(c.resumed for c in again.values())
+    assert len(read_cassette(cassette).entries) == len(entries)
+
+
+def test_an_interrupted_case_resumes_only_with_the_same_inputs(tmp_path):
+    suite, _ = suite_with_bible_file(tmp_path, 1)
+    out = tmp_path / "out"
+    first, _ = run(suite, out, offline=True, seed=1)
+    case_dir = out / "cases" / "case-00"
+    inputs = first["case-00"].inputs
+    assert inputs is not None
+    assert decide(case_dir, inputs).action == "reuse"
+    recording = decide(case_dir, inputs, needs=("cassette.jsonl",))  # it recorded nothing
+    assert recording.action == "fresh" and recording.changed == ("no cassette.jsonl",)
+    result = json.loads((case_dir / "result.json").read_text())
+    older = {k: v for k, v in result.items() if k not in ("inputs", "changed")}
+    (case_dir / "result.json").write_text(json.dumps(older))  # as an older Reelwright wrote it
+    assert decide(case_dir, inputs).changed == ("result from an older Reelwright",)
+    (case_dir / "result.json").unlink()  # as if stopped after its last checkpoint
+    assert decide(case_dir, inputs).action == "resume"
+    changed = inputs.model_copy(update={"seed": 9})
+    fresh = decide(case_dir, changed)
+    assert fresh.action == "fresh" and fresh.changed == ("seed 1 → 9",)
+    rerun, seen = run(suite, out, offline=True, seed=9)
+    assert seen["case-00"] == ["seed 1 → 9"] and rerun["case-00"].status == "published"
+    assert package_brief(out, "case-00")["seed"] == stable_int(9, "case-00")  # not resumed
+
+
+def test_the_progress_line_says_reused_or_what_made_the_case_run_fresh(tmp_path):
+    from typer.testing import CliRunner
+
+    from reelwright.cli import app
+
+    suite = make_suite(tmp_path / "suite.yaml", 1)
+    args = ["eval", "run", str(suite), "--out", str(tmp_path / "o"), "--offline"]
+    runner = CliRunner()
+    first = runner.invoke(app, [*args, "--seed", "1"])
+    assert first.exit_code == 0, first.output
+    assert "ran fresh" not in first.output
+    same = runner.invoke(app, [*args, "--seed", "1"])
+    assert "case-00: ok (published, reused)" in same.output
+    reseeded = runner.invoke(app, [*args, "--seed", "2"])
+    assert "ran fresh: seed 1 → 2)" in reseeded.output
+
+
+def test_offline_with_record_or_replay_and_record_without_an_endpoint_are_refused(tmp_path):
+    from reelwright.errors import InputError
+
+    suite = make_suite(tmp_path / "suite.yaml", 1)
+    cassette = tmp_path / "c.jsonl"
+    with pytest.raises(InputError, match="offline.*record.*cannot be used together"):
+        run_suite(suite, EvalOptions(out=tmp_path / "o", offline=True, record=cassette))
+    with pytest.raises(InputError, match="offline.*replay.*cannot be used together"):
+        run_suite(suite, EvalOptions(out=tmp_path / "o", offline=True, replay=cassette))
+    with pytest.raises(InputError, match="record.*needs an LLM endpoint"):
+        run_suite(suite, EvalOptions(out=tmp_path / "o", record=cassette))
+    assert not cassette.exists() and not (tmp_path / "o" / "cases").exists()
