@@ -2,8 +2,8 @@
 lines' audio plus handles, and the subtitles come from where the audio really sits.
 
 The director owns a shot's duration; `retime` is its rule for audio: a shot too short for
-its lines is lengthened to fit, and the time is taken back, where it can be, from shots of
-the same scene that have more than they need — so the scene keeps its length.
+its lines is lengthened to fit. Other shots are left alone, so a revision re-renders only
+the shots it touched; a cut that grows past the runtime is the pacing check's to report.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ HANDLE_OUT_S = 0.3
 """Silence after a shot's last line, before the cut."""
 LINE_GAP_S = 0.45
 """Silence between two lines in one shot."""
-MIN_HOLD_S = 1.5
-"""The shortest a shot without lines is trimmed to when another shot needs its time."""
 MAX_SHOT_S = 60.0
 
 
@@ -73,27 +71,16 @@ def needed(clips: Sequence[SpokenClip]) -> float:
 
 
 def retime(shots: ShotList, clips: Sequence[SpokenClip]) -> ShotList:
-    """Shots long enough for their audio; a scene's added time taken back from its shots
-    with slack (down to their own need, or MIN_HOLD_S for a shot without lines)."""
+    """Shots long enough for their audio: only a shot too short for its lines changes.
+    Other shots keep their durations (and so their frames: a storyboard panel shows its
+    duration), so a revision re-renders only what it touched; the critic's pacing check
+    sees the longer cut and the director retimes the scene."""
     by_shot = _by_shot(shots, clips)
-    need = {s.id: needed(by_shot[s.id]) for s in shots.shots}
     durations = {s.id: s.duration_s for s in shots.shots}
-    for scene_id in dict.fromkeys(s.scene_id for s in shots.shots):
-        scene = shots.for_scene(scene_id)
-        added = 0.0
-        for s in scene:
-            if need[s.id] > durations[s.id]:
-                new = min(MAX_SHOT_S, math.ceil(need[s.id] * 100) / 100)
-                added += new - durations[s.id]
-                durations[s.id] = new
-        floor = {s.id: max(need[s.id], MIN_HOLD_S if not by_shot[s.id] else 0.5) for s in scene}
-        slack = {s.id: max(0.0, durations[s.id] - floor[s.id]) for s in scene}
-        spare = sum(slack.values())
-        if added > 0 and spare > 0:
-            share = min(1.0, added / spare)
-            for s in scene:
-                cut = math.floor(slack[s.id] * share * 100) / 100
-                durations[s.id] = round(durations[s.id] - cut, 2)
+    for s in shots.shots:
+        need = needed(by_shot[s.id])
+        if need > s.duration_s:
+            durations[s.id] = min(MAX_SHOT_S, math.ceil(need * 100) / 100)
     return ShotList(
         shots=[
             s

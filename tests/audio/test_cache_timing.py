@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from reelwright.audio.cache import AudioCache
 from reelwright.audio.timing import (
     HANDLE_IN_S,
     HANDLE_OUT_S,
     LINE_GAP_S,
-    MIN_HOLD_S,
     place,
     srt_from_cues,
 )
@@ -58,7 +55,7 @@ def test_the_same_line_twice_is_synthesised_once(
     assert clips[0].path == clips[1].path
 
 
-def test_shots_hold_their_audio_and_the_scene_keeps_its_length(
+def test_shots_hold_their_audio_and_only_short_shots_change(
     tmp_path: Path, bible: Bible, voice: CountingVoice
 ) -> None:
     sound = Sound(voice=voice, cache=AudioCache(tmp_path / "audio"))
@@ -75,9 +72,8 @@ def test_shots_hold_their_audio_and_the_scene_keeps_its_length(
     need3 = HANDLE_IN_S + audio["s1-3/0"] + LINE_GAP_S + audio["s1-3/1"] + HANDLE_OUT_S
     assert by_id["s1-2"].duration_s >= need2
     assert by_id["s1-3"].duration_s >= need3
-    assert by_id["s1-1"].duration_s >= MIN_HOLD_S
-    assert by_id["s1-1"].duration_s < 6.0  # the time came from the shot without lines
-    assert timed.duration_s == pytest.approx(cut.duration_s, abs=0.05)
+    assert by_id["s1-1"] == cut.shots[0]  # long enough already: untouched, frame kept
+    assert timed.duration_s > cut.duration_s
     # every cue inside its shot, in order, and the subtitles say where the audio is
     cues = place(timed, clips, bible)
     start = 0.0
