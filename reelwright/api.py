@@ -90,6 +90,10 @@ def run_episode(
     force: bool = False,
     allow_outside_sheets: bool = False,
     state: str | None = None,
+    voice: str = "scratch",
+    loudness: float = -16.0,
+    room_tone: str | Path | None = None,
+    music: str | Path | None = None,
 ) -> RunOutcome:
     """Run a brief through writer -> director -> render -> critic until thresholds are met or
     the budget is spent, then the approval gate and publish.
@@ -100,6 +104,10 @@ def run_episode(
     watchlist.yaml beside the bible. Character sheets must lie inside the bible's folder
     unless `allow_outside_sheets` (or REELWRIGHT_ALLOW_SHEETS_OUTSIDE). All input is checked
     before anything is written; bad input raises InputError.
+
+    `voice` is `scratch` (offline), `speech` (REELWRIGHT_VOICE_* endpoint) or `none` (a
+    silent animatic); the mix is normalised to `loudness` LUFS (-40..-10) with `room_tone`
+    and `music` (WAV files cleared in the rights ledger) looped under the dialogue.
 
     `out` must be new, empty, or hold an earlier package of this run; `force=True` moves
     anything else aside (nothing is deleted). The run holds its lock throughout: another
@@ -130,6 +138,7 @@ def run_episode(
         brief = brief.model_copy(
             update={"budget": brief.budget.model_copy(update={"max_iterations": max_iterations})}
         )
+    beds = check_sound(voice, loudness, room_tone, music, bible, settings)
     run_id = check_id(run_id, "run id") if run_id else new_run_id()
     state_url = checkpointer_url(checkpointer, state, settings)
     out_root = resolve_out(out, _guarded_paths(settings, state_url, brief_path_of, bible_path))
@@ -164,6 +173,7 @@ def run_episode(
         gate_roles=review.gate_roles(),
         bible_path=str(bible_path.resolve()) if bible_path else None,
         allow_outside_sheets=outside_sheets,
+        **beds,
     )
     ctx = build_context(spec, settings, llm=model, renderer=renderer_obj, progress=progress)
     initial = EpisodeState(run=spec, brief=brief, bible=bible)
@@ -182,6 +192,42 @@ def run_episode(
             f"{param('force', 'True')}: moved the old contents of {out_root} aside to {aside}"
         )
     return outcome
+
+
+def check_sound(
+    voice: str,
+    loudness: float,
+    room_tone: str | Path | None,
+    music: str | Path | None,
+    bible: Bible,
+    settings: Settings,
+) -> dict[str, Any]:
+    """The sound options checked before anything is written (InputError naming the problem);
+    the RunSpec fields they become."""
+    from reelwright.audio.loudness import MAX_TARGET_LUFS, MIN_TARGET_LUFS
+    from reelwright.audio.mix import Bed, load_bed
+    from reelwright.audio.voice_backends import voice_from_settings
+
+    if voice not in ("scratch", "speech", "none"):
+        raise InputError(f"{param('voice')} must be scratch, speech or none, not {voice!r}")
+    if not MIN_TARGET_LUFS <= loudness <= MAX_TARGET_LUFS:
+        raise InputError(
+            f"{param('loudness')} {loudness:g} LUFS is out of range "
+            f"({MIN_TARGET_LUFS:g} to {MAX_TARGET_LUFS:g}; -16 for previews, -23 for broadcast)"
+        )
+    if voice == "speech" and not (settings.voice.base_url or settings.voice.api_key):
+        raise InputError(
+            f"{param('voice')} speech needs REELWRIGHT_VOICE_BASE_URL (a local server) or an "
+            "API key (REELWRIGHT_VOICE_API_KEY or OPENAI_API_KEY)"
+        )
+    if voice != "none":
+        voice_from_settings(voice, settings).check(bible)
+    fields: dict[str, Any] = {"voice": voice, "loudness": float(loudness)}
+    for kind, path in (("room_tone", room_tone), ("music", music)):
+        if path is not None:
+            load_bed(Bed(kind=kind, path=str(path)))
+            fields[kind] = str(Path(path).resolve())
+    return fields
 
 
 def _guarded_paths(

@@ -82,6 +82,40 @@ class LLMSettings(BaseModel):
         return bool(self.base_url or self.api_key)
 
 
+OPENAI_VOICES = (
+    "alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer",
+    "verse", "marin", "cedar",
+)  # fmt: skip
+
+
+class VoiceSettings(BaseModel):
+    """The speech endpoint (`REELWRIGHT_VOICE_*`), used with `--voice speech`: any
+    OpenAI-compatible `/v1/audio/speech`. Retries follow the LLM port's policy."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset: OpenAI.")
+    model: str = "gpt-4o-mini-tts"
+    api_key: str | None = Field(
+        None,
+        repr=False,
+        validate_default=True,
+        description="REELWRIGHT_VOICE_API_KEY, falling back to OPENAI_API_KEY; never stored.",
+    )
+    voices: tuple[str, ...] = Field(OPENAI_VOICES, description="Voice names the endpoint has.")
+    default_voice: str = "alloy"
+    timeout_s: float = Field(60.0, gt=0)
+    max_attempts: int = Field(5, ge=1, le=20)
+    max_retry_wait_s: float = Field(30.0, ge=0)
+
+    _a_url = field_validator("base_url")(LLMSettings._a_url.__func__)  # type: ignore[attr-defined]
+
+    @field_validator("api_key")
+    @classmethod
+    def _openai_key_fallback(cls, value: str | None) -> str | None:
+        return value or os.environ.get("OPENAI_API_KEY") or None
+
+
 class JudgeSettings(BaseModel):
     """The critic's LLM judge (`REELWRIGHT_JUDGE_*`)."""
 
@@ -151,6 +185,11 @@ class HomePaths:
         return self.root / "cache"
 
     @property
+    def audio(self) -> Path:
+        """The audio cache: voiced lines by content key."""
+        return self.root / "audio"
+
+    @property
     def audit(self) -> Path:
         """The append-only decision log; `AuditLog` keeps its head beside it."""
         return self.root / "audit.jsonl"
@@ -198,6 +237,8 @@ class Settings(BaseSettings):
 
     llm: LLMSettings = Field(default_factory=LLMSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
+
     judge: JudgeSettings = Field(default_factory=JudgeSettings)
     clip: ClipSettings = Field(default_factory=ClipSettings)
     home: Path = Field(Path(".reelwright"), description="State, cache and signing folder.")

@@ -158,6 +158,52 @@ def _retry_after(exc: BaseException | None) -> float | None:
             return None
 
 
+def retrying_for(
+    policy: RetryPolicy,
+    label: str,
+    endpoint: str,
+    transient: Callable[[BaseException], bool] | None = None,
+    what: str = "LLM",
+) -> Retrying:
+    """The one retry loop for calls to an OpenAI-compatible endpoint (chat, speech): transient
+    failures (timeouts, connection errors, 408/409/429, 5xx) are retried with the policy's
+    back-off, honouring Retry-After; anything else is raised at once."""
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        hinted = _retry_after(exc)
+        if hinted is not None:
+            delay = min(hinted, policy.max_wait_s)
+        else:
+            base = policy.initial_wait_s * 2 ** (state.attempt_number - 1)
+            delay = min(policy.max_wait_s, base) * (0.5 + random.random() / 2)
+        policy.waits.append(delay)
+        return delay
+
+    def before_sleep(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        delay = state.next_action.sleep if state.next_action else 0.0
+        logger.warning(
+            "%s %s: attempt %d of %d to %s failed (%s); retrying in %.1fs",
+            what,
+            label,
+            state.attempt_number,
+            policy.max_attempts,
+            endpoint,
+            _reason(exc),
+            delay,
+        )
+
+    return Retrying(
+        retry=retry_if_exception(transient or _is_transient),
+        stop=stop_after_attempt(policy.max_attempts),
+        wait=wait,
+        sleep=policy.sleep,
+        before_sleep=before_sleep,
+        reraise=True,
+    )
+
+
 @lru_cache(maxsize=64)
 def _strict_schema(output_type: type[BaseModel]) -> dict[str, Any]:
     from openai.lib._pydantic import to_strict_json_schema
@@ -438,41 +484,8 @@ class OpenAILLM:
     ) -> tuple[str, str | None]:
         import openai
 
-        policy = self.retry
         label = call.label
-
-        def wait(state: RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome else None
-            hinted = _retry_after(exc)
-            if hinted is not None:
-                delay = min(hinted, policy.max_wait_s)
-            else:
-                base = policy.initial_wait_s * 2 ** (state.attempt_number - 1)
-                delay = min(policy.max_wait_s, base) * (0.5 + random.random() / 2)
-            policy.waits.append(delay)
-            return delay
-
-        def before_sleep(state: RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome else None
-            delay = state.next_action.sleep if state.next_action else 0.0
-            logger.warning(
-                "LLM %s: attempt %d of %d to %s failed (%s); retrying in %.1fs",
-                label,
-                state.attempt_number,
-                policy.max_attempts,
-                self.endpoint,
-                _reason(exc),
-                delay,
-            )
-
-        retrying = Retrying(
-            retry=retry_if_exception(_is_transient),
-            stop=stop_after_attempt(policy.max_attempts),
-            wait=wait,
-            sleep=policy.sleep,
-            before_sleep=before_sleep,
-            reraise=True,
-        )
+        retrying = retrying_for(self.retry, label, self.endpoint)
         logger.debug(
             "LLM %s: request to %s (model %s, %s, %d messages)",
             label,
@@ -780,4 +793,5 @@ __all__ = [
     "Transcript",
     "VisionMode",
     "llm_from_settings",
+    "retrying_for",
 ]

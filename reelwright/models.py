@@ -58,13 +58,45 @@ class Record(BaseModel):
 # --------------------------------------------------------------------------- bible
 
 
+class VoiceSpec(Frozen):
+    """How a character sounds: a free-text description for the writer, and what the voice
+    backend is given (voice name, speed, pitch, style). `imitates` names a real person whose
+    voice this imitates: the rights ledger must then hold a `voice` clearance with consent."""
+
+    description: str = Field("", max_length=500)
+    name: str = Field(
+        "", max_length=64, description="Backend voice name (e.g. 'alto', 'alloy'); '' = default."
+    )
+    speed: float = Field(1.0, ge=0.5, le=2.0)
+    pitch: float = Field(0.0, ge=-12, le=12, description="Semitones up (+) or down (-).")
+    style: str = Field("", max_length=500, description="Delivery instructions for the backend.")
+    imitates: str = Field("", max_length=120, description="Real person imitated (needs consent).")
+
+
 class Character(Record):
     id: SafeId
     name: str = Field(min_length=1, max_length=80)
     description: str = Field(
         min_length=1, max_length=MAX_TEXT, description="Visual description used in every prompt."
     )
-    voice: str = Field("", max_length=500)
+    voice: str | VoiceSpec = Field(
+        "", description="A description (text), or a voice spec mapping: name, speed, pitch..."
+    )
+
+    @field_validator("voice")
+    @classmethod
+    def _voice_text(cls, value: str | VoiceSpec) -> str | VoiceSpec:
+        if isinstance(value, str) and len(value) > 500:
+            raise ValueError("voice description is longer than 500 characters")
+        return value
+
+    @property
+    def voice_spec(self) -> VoiceSpec:
+        """The voice as a spec: a plain description becomes a spec with defaults."""
+        return (
+            self.voice if isinstance(self.voice, VoiceSpec) else VoiceSpec(description=self.voice)
+        )
+
     speaks: bool = Field(
         True,
         description="False for characters who never speak words (a robot that beeps, a dog): "

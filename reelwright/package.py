@@ -16,6 +16,8 @@ from typing import Any, Literal, Protocol
 import yaml
 
 from reelwright import __version__
+from reelwright.audio.cache import SpokenClip
+from reelwright.audio.track import Sound, srt_from_cues, write_track
 from reelwright.errors import InputError, PackageError
 from reelwright.models import (
     Approval,
@@ -104,6 +106,8 @@ class EpisodeView(Protocol):
     def assets(self) -> Sequence[dict[str, str]]: ...
     @property
     def render_counts(self) -> Sequence[RenderCountView]: ...
+    @property
+    def speech(self) -> Sequence[SpokenClip]: ...
     @property
     def usage(self) -> Mapping[str, Usage]: ...
     @property
@@ -203,10 +207,14 @@ def write_run_record(state: EpisodeView, status: RunStatus, error: str = "") -> 
 
 
 def write_package(
-    state: EpisodeView, status: RunStatus, signing: SigningConfig | None = None
+    state: EpisodeView,
+    status: RunStatus,
+    signing: SigningConfig | None = None,
+    sound: Sound | None = None,
 ) -> Path:
     """Write the whole package into a staging folder and swap it into place. Idempotent:
-    safe to repeat after a resume."""
+    safe to repeat after a resume. With `sound` and voiced lines, the animatic has the mixed
+    track and the subtitles sit where the audio does."""
     assert state.script is not None and state.shots is not None
     with staged(state.run.out_dir, state.run.run_id, False, state.run.package_id) as (tx, out):
         out.write_text(
@@ -246,14 +254,20 @@ def write_package(
             (path, shot.duration_s)
             for (_, path), shot in zip(frames, state.shots.shots, strict=True)
         ]
-        write_animatic(timed, out.path("animatic.mp4"))
+        mixed, cues = (
+            write_track(sound, out, state.shots, state.speech, state.bible)
+            if sound is not None and state.speech
+            else (None, None)
+        )
+        write_animatic(timed, out.path("animatic.mp4"), mixed)
         if signing is not None:
             sign_in_place(
                 out.path("animatic.mp4"),
                 signing,
                 _manifest(state, "animatic.mp4", {"shots": [s.id for s in state.shots.shots]}),
             )
-        out.write_text(srt_text(state.shots.shots, state.bible), "animatic.srt")
+        srt = srt_from_cues(cues) if cues is not None else srt_text(state.shots.shots, state.bible)
+        out.write_text(srt, "animatic.srt")
         out.write_text(_json([c.model_dump(mode="json") for c in state.critiques]), "critique.json")
         _write_compliance(out, state)
         out.write_text(provenance(state, out, signing).to_json(), "provenance.json")

@@ -37,6 +37,8 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[respx.MockRouter]:
         "REELWRIGHT_LLM_BASE_URL",
         "REELWRIGHT_LLM_API_KEY",
         "REELWRIGHT_LLM_MODEL",
+        "REELWRIGHT_VOICE_BASE_URL",
+        "REELWRIGHT_VOICE_API_KEY",
         "REELWRIGHT_STATE",
         "REELWRIGHT_HOME",
     ):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reelwright.audio.cache import SpokenClip
+from reelwright.audio.mix import Mastering
 from reelwright.config import JudgeSettings, Settings
 from reelwright.critic import scoring
 from reelwright.critic.frames import FrameMeasurer, not_measured
@@ -19,8 +21,10 @@ from reelwright.models import (
     Bible,
     Brief,
     Critique,
+    Note,
     RenderResult,
     Script,
+    Severity,
     ShotList,
     Usage,
 )
@@ -51,6 +55,8 @@ class Critic:
         script: Script,
         shots: ShotList,
         renders: Sequence[RenderResult],
+        speech: Sequence[SpokenClip] = (),
+        mastering: Mastering | None = None,
     ) -> tuple[Critique, Usage]:
         checked = measure(brief, bible, script, shots, renders)
         scores = dict(checked.scores)
@@ -64,6 +70,22 @@ class Critic:
         )
         scores = {d: min(scores[d], frames.scores.get(d, scores[d])) for d in DIMENSIONS}
         notes += frame_notes
+        if speech:  # audio QC (reelwright/audio/qc.py): silence, clipping, cut lines, loudness
+            from reelwright.audio.qc import audio_findings
+
+            heard = audio_findings(shots, speech, bible, mastering or Mastering())
+            penalty = sum(2.0 if f.severity == Severity.block else 1.0 for f in heard)
+            scores["technical"] = round(max(0.0, scores["technical"] - penalty), 2)
+            notes += [
+                Note(
+                    target="director",
+                    dimension="technical",
+                    shot_ids=f.shot_ids,
+                    text=f"{f.where}: {f.evidence}",
+                )
+                for f in heard
+            ]
+            findings = [*findings, *heard]
         measured = dict(scores)
         usage = Usage()
         judge = "measurements"

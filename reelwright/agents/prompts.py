@@ -109,8 +109,8 @@ def _character(bible: Bible, cid: str, *, full: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {"id": c.id, "name": c.name}
     if full:
         out["description"] = c.description
-        if c.voice:
-            out["voice"] = c.voice
+        if c.voice_spec.description:
+            out["voice"] = c.voice_spec.description
         if not c.speaks:  # the critic flags any line given to them
             out["speaks"] = False
     return out
@@ -310,8 +310,8 @@ def _in_bible(bible: Bible, character_id: str) -> bool:
 def _cast_member(bible: Bible, character_id: str) -> dict[str, Any]:
     c = bible.character(character_id)
     out: dict[str, Any] = {"id": c.id, "name": c.name, "speaks": c.speaks}
-    if c.voice:
-        out["voice"] = c.voice
+    if c.voice_spec().description:
+        out["voice"] = c.voice_spec().description
     return out
 
 

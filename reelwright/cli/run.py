@@ -83,6 +83,22 @@ def run(
             "REELWRIGHT_ALLOW_SHEETS_OUTSIDE=1).",
         ),
     ] = False,
+    voice: Annotated[
+        str,
+        typer.Option(
+            help="scratch (offline voice), speech (REELWRIGHT_VOICE_* endpoint) or none (silent)."
+        ),
+    ] = "scratch",
+    loudness: Annotated[
+        float,
+        typer.Option(help="Mix target in LUFS (-40..-10): -16 previews, -23 broadcast."),
+    ] = -16.0,
+    room_tone: Annotated[
+        Path | None, typer.Option(help="Room tone WAV under the dialogue (cleared in the ledger).")
+    ] = None,
+    music: Annotated[
+        Path | None, typer.Option(help="Music bed WAV under the dialogue (cleared in the ledger).")
+    ] = None,
 ) -> None:
     """Run a brief through writer, director, renderer and critic into an episode package."""
     with user_errors("run") as guard:
@@ -120,6 +136,10 @@ def run(
             allow=list(allow or []),
             force=force,
             allow_outside_sheets=allow_sheets_outside,
+            voice=voice,
+            loudness=loudness,
+            room_tone=room_tone,
+            music=music,
         )
         guard.explain(outcome)
     report(outcome, state or "")

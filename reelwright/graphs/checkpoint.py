@@ -25,10 +25,11 @@ def serializer() -> JsonPlusSerializer:
     from enum import Enum
 
     from reelwright import models
+    from reelwright.audio import cache, track, voice
     from reelwright.graphs import state
 
     allowed: list[tuple[str, str]] = []
-    for module in (models, state):
+    for module in (models, state, voice, cache, track):
         for name, obj in vars(module).items():
             if (
                 isinstance(obj, type)

@@ -7,6 +7,7 @@ clear them ends `blocked`, unpublished, with the findings listed.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from langgraph.types import Command
@@ -24,7 +25,7 @@ from reelwright.models import (
     trim_text,
 )
 from reelwright.package import write_blocked
-from reelwright.tools.rights import asset_report, check_clearances
+from reelwright.tools.rights import asset_report, check_clearances, sound_uses
 from reelwright.tools.screening import Screener
 from reelwright.tools.screening.judge import Passage
 
@@ -133,7 +134,9 @@ def screen_bible(screener: Screener, bible: Bible, used: set[str]) -> list[Findi
 
 def clearance(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
     """Before any writing: every asset and model cleared; the bible and the brief screened."""
-    rights = check_clearances(ctx.ledger, state.brief, state.bible, ctx.models)
+    beds = [(b.kind, Path(b.path).name) for b in ctx.sound.mastering.beds] if ctx.sound else []
+    sounds = sound_uses(state.bible, state.brief, beds)
+    rights = check_clearances(ctx.ledger, state.brief, state.bible, ctx.models, sounds=sounds)
     rights += screen_bible(ctx.screener, state.bible, set(state.brief.characters))
     brief_text = " \n".join([state.brief.title, state.brief.logline, state.brief.tone])
     brief = [
@@ -147,7 +150,7 @@ def clearance(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
     ]
     update = {
         "compliance": {"rights": rights, "brief": brief},
-        "assets": asset_report(ctx.ledger, state.brief, state.bible, ctx.models),
+        "assets": asset_report(ctx.ledger, state.brief, state.bible, ctx.models, sounds),
     }
     if any(f.severity == Severity.block for f in rights):
         return Command(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 from reelwright.agents.critic import Critic, critic_from_settings
 from reelwright.agents.director import Director
 from reelwright.agents.writer import Writer
+from reelwright.audio.track import Sound
 from reelwright.graphs.carry import UsageCarry
 from reelwright.graphs.state import RunSpec
 from reelwright.llm import LLM
@@ -62,6 +63,7 @@ class EpisodeContext:
     llm: LLM | None = None  # the agents' LLM: its tally counts the requests of failed calls
     carry: UsageCarry | None = None  # usage of failed steps, until a later step records it
     rights_judge: bool = False  # the LLM reviews screened text for what the rules missed
+    sound: Sound | None = None  # voice, audio cache and mastering; None: a silent animatic
 
 
 def renderer_from_spec(spec: str, settings: Settings | None = None) -> Renderer:
@@ -132,6 +134,9 @@ def build_context(
     models = [ModelUse(id=renderer.model, purpose="render", weights_sha256=renderer.weights_sha256)]
     if spec.agents == "llm":
         models.append(ModelUse(id=spec.llm_model or settings.llm.model, purpose="language"))
+    sound = sound_from_spec(spec, settings)
+    if sound is not None and spec.voice == "speech":
+        models.append(ModelUse(id=sound.voice.model, purpose="voice"))
     custom = bool(spec.watchlists or spec.allow)
     return EpisodeContext(
         writer=writer,
@@ -152,4 +157,22 @@ def build_context(
         carry=UsageCarry(settings.paths.logs / f"{spec.run_id}.usage.json"),
         llm=llm if spec.agents == "llm" else None,
         rights_judge=spec.agents == "llm" and settings.llm.rights_judge,
+        sound=sound,
+    )
+
+
+def sound_from_spec(spec: RunSpec, settings: Settings) -> Sound | None:
+    """The run's voice backend, audio cache and mastering settings (None: silent)."""
+    from reelwright.audio.cache import AudioCache
+    from reelwright.audio.mix import Bed, Mastering
+    from reelwright.audio.voice_backends import voice_from_settings
+
+    if spec.voice == "none":
+        return None
+    beds = [Bed(kind="room_tone", path=spec.room_tone)] if spec.room_tone else []
+    beds += [Bed(kind="music", path=spec.music)] if spec.music else []
+    return Sound(
+        voice=voice_from_settings(spec.voice, settings),
+        cache=AudioCache(settings.paths.audio),
+        mastering=Mastering(target_lufs=spec.loudness, beds=tuple(beds)),
     )

@@ -16,6 +16,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
+from reelwright.audio.track import cached_clips, voice_pass
 from reelwright.graphs import faults
 from reelwright.graphs.compliance import (
     blocked,
@@ -96,13 +97,17 @@ def direct(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
 
 
 def render(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+    """Voice the lines and time the cut to them (audio/track.py), then render the frames."""
     assert state.shots is not None
+    shots, voiced = state.shots, dict[str, Any]()
+    if ctx.sound is not None:
+        shots, clips, spoken = voice_pass(ctx.sound, shots, state.bible, state.iteration + 1)
+        voiced = {"shots": shots, "speech": clips, "voice_counts": [spoken]}
     jobs = [
-        ctx.renderer.job(s, state.bible, state.run.width, state.run.height)
-        for s in state.shots.shots
+        ctx.renderer.job(s, state.bible, state.run.width, state.run.height) for s in shots.shots
     ]
     # consistency: a shot may start from an earlier frame (renderers that chain shots)
-    jobs = ctx.renderer.link(jobs, state.shots.shots, state.bible)
+    jobs = ctx.renderer.link(jobs, shots.shots, state.bible)
     started = time.perf_counter()
     iteration = state.iteration + 1
     results = render_all(
@@ -119,14 +124,22 @@ def render(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
         cached=len(results) - fresh,
         seconds=round(time.perf_counter() - started, 4),
     )
-    return {"renders": results, "render_counts": [count]}
+    return {"renders": results, "render_counts": [count], **voiced}
 
 
 def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     assert state.script is not None and state.shots is not None
     iteration = state.iteration + 1
+    speech = cached_clips(ctx.sound, state.speech) if ctx.sound is not None else []
     critique, usage = ctx.critic.critique(
-        iteration, state.brief, state.bible, state.script, state.shots, state.renders
+        iteration,
+        state.brief,
+        state.bible,
+        state.script,
+        state.shots,
+        state.renders,
+        speech,
+        ctx.sound.mastering if ctx.sound is not None else None,
     )
     visual = ctx.references.screen(state.renders) if ctx.references else []
     if ctx.history is not None:
@@ -151,7 +164,7 @@ def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
 
 
 def package(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
-    write_package(state, "awaiting_approval", ctx.signing)
+    write_package(state, "awaiting_approval", ctx.signing, ctx.sound)
     return {}
 
 

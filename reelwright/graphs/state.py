@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reelwright.audio.cache import SpokenClip
+from reelwright.audio.track import VoiceCount
 from reelwright.models import (
     ActionOutcome,
     Approval,
@@ -58,6 +60,12 @@ class RunSpec(BaseModel):
     allow_outside_sheets: bool = Field(
         False, description="Started with --allow-sheets-outside (confirmed again at resume)."
     )
+    voice: Literal["scratch", "speech", "none"] = Field(
+        "scratch", description="Voice backend: offline scratch voice, the speech endpoint, none."
+    )
+    loudness: float = Field(-16.0, ge=-40, le=-10, description="Mix target, LUFS integrated.")
+    room_tone: str | None = Field(None, description="Room tone WAV looped under the dialogue.")
+    music: str | None = Field(None, description="Music bed WAV looped under the dialogue.")
 
 
 class RenderCount(BaseModel):
@@ -109,6 +117,8 @@ class EpisodeState(BaseModel):
     compliance_rounds: int = 0
     assets: list[dict[str, str]] = Field(default_factory=list)
     render_counts: Annotated[list[RenderCount], operator.add] = Field(default_factory=list)
+    speech: list[SpokenClip] = Field(default_factory=list, description="The cut's voiced lines.")
+    voice_counts: Annotated[list[VoiceCount], operator.add] = Field(default_factory=list)
     usage: Annotated[dict[str, Usage], merge_usage] = Field(default_factory=dict)
     approvals: Annotated[list[Approval], operator.add] = Field(default_factory=list)
     timings: Annotated[dict[str, float], add_seconds] = Field(default_factory=dict)

@@ -15,8 +15,11 @@ from reelwright.models import Bible, Shot
 from reelwright.renderers.storyboard import label_font
 
 
-def write_animatic(frames: Sequence[tuple[Path, float]], target: Path) -> Path:
-    """Encode stills at variable frame rate: one frame per shot, shown for its duration.
+def write_animatic(
+    frames: Sequence[tuple[Path, float]], target: Path, audio: Path | None = None
+) -> Path:
+    """Encode stills at variable frame rate: one frame per shot, shown for its duration; with
+    `audio` (a WAV as long as the cut), its sound as an AAC track.
 
     ffmpeg's concat list never sees a caller's path: each frame is linked (or copied) into a
     private folder as NNNNNN.png and listed by that bare name, so a quote or a newline in the
@@ -38,9 +41,15 @@ def write_animatic(frames: Sequence[tuple[Path, float]], target: Path) -> Path:
         listing = folder / "frames.txt"
         listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
         partial = folder / "animatic.mp4"
+        sound: list[str] = []
+        if audio is not None:  # linked under a bare name, like the frames
+            _link(Path(audio).resolve(), folder / "audio.wav")
+            sound = ["-i", "file:audio.wav", "-map", "0:v", "-map", "1:a"]
+            sound += ["-c:a", "aac", "-b:a", "128k"]
         # no B-frames: with them the MP4 edit list shortens the reported duration
         cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y"]
-        cmd += ["-f", "concat", "-safe", "1", "-i", "file:frames.txt", "-fps_mode", "vfr"]
+        cmd += ["-f", "concat", "-safe", "1", "-i", "file:frames.txt", *sound[:2]]
+        cmd += ["-fps_mode", "vfr", *sound[2:]]
         cmd += ["-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-bf", "0"]
         cmd += ["-pix_fmt", "yuv420p", "-video_track_timescale", "1000"]
         cmd += ["-movflags", "+faststart", "file:animatic.mp4"]

@@ -37,7 +37,8 @@ class serve_endpoint:  # noqa: N801 - used as a context manager, like open()
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 data = json.loads(body)
                 outer.requests.append(data)
-                fmt = data.get("response_format", {}).get("type")
+                fmt = data.get("response_format")  # a speech request names a plain format
+                fmt = fmt.get("type") if isinstance(fmt, dict) else fmt
                 if not outer.strict and fmt == "json_schema":
                     reply = httpx.Response(
                         400,
@@ -53,7 +54,9 @@ class serve_endpoint:  # noqa: N801 - used as a context manager, like open()
                     )
                 payload = reply.read()
                 self.send_response(reply.status_code)
-                self.send_header("content-type", "application/json")
+                self.send_header(
+                    "content-type", reply.headers.get("content-type", "application/json")
+                )
                 self.send_header("content-length", str(len(payload)))
                 self.end_headers()
                 try:

@@ -7,6 +7,7 @@ brief's distribution; a missing or expired clearance is a finding. An unlisted m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -18,9 +19,20 @@ from reelwright.loading import parse, read_yaml
 from reelwright.models import Bible, Brief, Finding, Severity
 
 AssetKind = Literal[
-    "character", "likeness", "location", "music", "font", "reference_image", "model", "lora"
+    "character",
+    "likeness",
+    "voice",
+    "location",
+    "music",
+    "sound",
+    "font",
+    "reference_image",
+    "model",
+    "lora",
 ]
 ANY = {"*", "all", "worldwide", "any"}
+Use = tuple[str, str, str]
+"""(kind, id, label) of something an episode uses."""
 
 
 class Consent(BaseModel):
@@ -53,8 +65,10 @@ class Clearance(BaseModel):
 
     @model_validator(mode="after")
     def _likeness_needs_consent(self) -> Clearance:
-        if self.kind == "likeness" and self.consent is None:
-            raise ValueError(f"likeness {self.id!r} needs a consent record (who, scope, expires)")
+        if self.kind in ("likeness", "voice") and self.consent is None:
+            raise ValueError(
+                f"{self.kind} {self.id!r} needs a consent record (who, scope, expires)"
+            )
         return self
 
 
@@ -93,15 +107,29 @@ def _covers(cleared: list[str], wanted: list[str]) -> list[str]:
     return [w for w in wanted if w.lower() not in have and w.lower() not in ANY]
 
 
+def sound_uses(bible: Bible, brief: Brief, beds: Sequence[tuple[str, str]]) -> list[Use]:
+    """What the sound track uses that needs clearing: a voice imitating a real person (a
+    `voice` entry with the person's consent, by character id), and each bed file (`music`
+    or `sound` for room tone, by file name)."""
+    uses: list[Use] = []
+    for cid in brief.characters:
+        c = bible.character(cid)
+        if c.voice_spec.imitates:
+            uses.append(("voice", cid, f"{c.voice_spec.imitates} (voice of {c.name})"))
+    uses += [("music" if kind == "music" else "sound", name, name) for kind, name in beds]
+    return uses
+
+
 def check_clearances(
     ledger: Ledger | None,
     brief: Brief,
     bible: Bible,
     models: list[ModelUse],
     on: date | None = None,
+    sounds: Sequence[Use] = (),
 ) -> list[Finding]:
     """Findings for every asset or model the episode uses that is not cleared for its
-    distribution (channels, territories, release date)."""
+    distribution (channels, territories, release date); `sounds` from `sound_uses`."""
     day = on or brief.distribution.release or date.today()
     if ledger is None:
         return [
@@ -119,6 +147,7 @@ def check_clearances(
     ]
     locations = brief.locations or [loc.id for loc in bible.locations]
     uses += [("location", loc, bible.location(loc).name) for loc in locations]
+    uses += sounds
     for kind, asset_id, label in uses:
         findings += _check(ledger.find(kind, asset_id), kind, asset_id, label, brief, day)
     for model in models:
@@ -184,8 +213,9 @@ def _problems(c: Clearance, brief: Brief, day: date) -> list[str]:
     if c.consent is not None:
         if c.consent.expires and day > c.consent.expires:
             out.append(f"{c.consent.who}'s consent expired {c.consent.expires}")
-        if "likeness" not in c.consent.scope:
-            out.append(f"{c.consent.who}'s consent does not cover likeness")
+        scope = "voice" if c.kind == "voice" else "likeness"
+        if scope not in c.consent.scope:
+            out.append(f"{c.consent.who}'s consent does not cover {scope}")
     missing_ch = _covers(c.channels, brief.distribution.channels)
     if missing_ch:
         out.append(f"not cleared for channel(s) {missing_ch}")
@@ -196,11 +226,16 @@ def _problems(c: Clearance, brief: Brief, day: date) -> list[str]:
 
 
 def asset_report(
-    ledger: Ledger | None, brief: Brief, bible: Bible, models: list[ModelUse]
+    ledger: Ledger | None,
+    brief: Brief,
+    bible: Bible,
+    models: list[ModelUse],
+    sounds: Sequence[Use] = (),
 ) -> list[dict[str, str]]:
     """What the episode uses and the clearance each rests on, for provenance.json."""
     uses = [("character", c) for c in brief.characters]
     uses += [("location", loc) for loc in (brief.locations or [x.id for x in bible.locations])]
+    uses += [(kind, asset_id) for kind, asset_id, _ in sounds]
     uses += [("model", m.id) for m in models]
     weights = {m.id: m.weights_sha256 for m in models}
     day = brief.distribution.release or date.today()

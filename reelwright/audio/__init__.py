@@ -1,0 +1,1 @@
+"""Sound: voices, the audio cache, timing from audio, mix and master, audio QC."""
