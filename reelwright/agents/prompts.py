@@ -310,8 +310,8 @@ def _in_bible(bible: Bible, character_id: str) -> bool:
 def _cast_member(bible: Bible, character_id: str) -> dict[str, Any]:
     c = bible.character(character_id)
     out: dict[str, Any] = {"id": c.id, "name": c.name, "speaks": c.speaks}
-    if c.voice_spec().description:
-        out["voice"] = c.voice_spec().description
+    if c.voice_spec.description:
+        out["voice"] = c.voice_spec.description
     return out
 
 

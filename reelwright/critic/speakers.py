@@ -31,7 +31,8 @@ def silent_speakers(script: Script, bible: Bible) -> list[Defect]:
                     target="writer",
                     gravity="serious",
                     scene_ids=(sc.id,),
-                    text=f"{who.name} does not speak (voice: {who.voice_spec().description or 'none'}), yet line "
+                    text=f"{who.name} does not speak "
+                    f"(voice: {who.voice_spec.description or 'none'}), yet line "
                     f"{n} of scene {sc.id} gives them words: {quote(line.text)}. Show it in "
                     "action, put their sounds in a parenthetical, or give the line to someone "
                     "who speaks.",

@@ -34,7 +34,7 @@ from reelwright.models import Bible, Brief, Character, Note, Scene, Script, Usag
 def sound_of(character: Character, register: Register) -> str:
     """A silent character's sound as a verb, from its voice: 'chimes and short beeps' ->
     'chimes', 'a purr, a hiss' -> 'purrs'; the register's default without a voice."""
-    words = [w.strip(",.;").lower() for w in character.voice_spec().description.split()]
+    words = [w.strip(",.;").lower() for w in character.voice_spec.description.split()]
     first = next((w for w in words if w.isalpha() and w not in ("a", "an", "the", "soft")), "")
     if not first:
         return register.sound
