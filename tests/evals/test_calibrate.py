@@ -64,6 +64,11 @@ def labels(tmp_path, examples):
         )
     path = tmp_path / "labels.jsonl"
     path.write_text("\n".join(lines))
+    # people rate dialogue as the critic orders it (ties included): agreement is exact
+    items = [json.loads(x) for x in lines]
+    for item, score in zip(items, _critic_dialogue(path), strict=True):
+        item["ratings"]["dialogue"] = score
+    path.write_text("\n".join(json.dumps(x) for x in items))
     return path
 
 
@@ -83,10 +88,8 @@ def test_known_agreement_is_recovered_with_intervals(labels):
     assert dialogue.kendall.value == pytest.approx(1.0, abs=0.01)
     assert dialogue.spearman.ci95 is not None and dialogue.spearman.ci95[0] > 0.9
     critic = _critic_dialogue(labels)
-    human = [10 - i % 6 for i in range(24)]
-    assert dialogue.mae == pytest.approx(
-        sum(abs(h - c) for h, c in zip(human, critic, strict=True)) / 24, abs=1e-3
-    )
+    assert len(set(critic)) >= 2  # a repeated line fails dialogue (capped at 6.5)
+    assert dialogue.mae == pytest.approx(0.0, abs=1e-3)
     assert dialogue.critic_mean == pytest.approx(sum(critic) / 24, abs=1e-3)
 
 
