@@ -4,7 +4,8 @@ break recall and false positives down by category (a case's first tag)."""
 from __future__ import annotations
 
 from reelwright.evals.expectations import check_expectations
-from reelwright.evals.metrics import HIGHER_IS_BETTER, case_values
+from reelwright.evals.compare import POLICIES, policies
+from reelwright.evals.metrics import case_values
 from reelwright.evals.suite import Case
 from reelwright.records import CaseResult
 
@@ -40,4 +41,29 @@ def test_recall_and_false_positive_rate_per_category():
     assert values["false_positive_rate/benign_collision"] == [1.0, 0.0]
     assert values["false_positive_rate/public_domain"] == [0.0]
     assert "compliance_recall/benign_collision" not in values
-    assert HIGHER_IS_BETTER["compliance_recall"] and not HIGHER_IS_BETTER["false_positive_rate"]
+    assert POLICIES["compliance_recall"].higher_is_better
+    assert not POLICIES["false_positive_rate"].higher_is_better
+
+
+def test_a_category_metric_is_compared_like_its_base_metric():
+    from reelwright.evals.compare import compare
+    from reelwright.records import EvalLog
+
+    base = [screened("a", ["described"], "block", "block"), screened("b", ["x"], "pass", "pass")]
+    worse = [screened("a", ["described"], "block", "pass"), screened("b", ["x"], "pass", "pass")]
+
+    def log(cases):
+        return EvalLog.model_validate(
+            {
+                "suite": "s",
+                "suite_version": 1,
+                "created": "2026-11-26T00:00:00+00:00",
+                "kind": "screening",
+                "cases": [c.model_dump() for c in cases],
+                "summary": {"cases": 2, "errors": 0, "metrics": {}},
+            }
+        )
+
+    rows = {r.metric: r for r in compare(log(base), log(worse)).rows}
+    assert rows["compliance_recall/described"].gate == rows["compliance_recall"].gate
+    assert policies()["compliance_recall"].gate != "reported"
