@@ -3,8 +3,8 @@ break recall and false positives down by category (a case's first tag)."""
 
 from __future__ import annotations
 
-from reelwright.evals.expectations import check_expectations
 from reelwright.evals.compare import POLICIES, policies
+from reelwright.evals.expectations import check_expectations
 from reelwright.evals.metrics import case_values
 from reelwright.evals.suite import Case
 from reelwright.records import CaseResult
