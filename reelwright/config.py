@@ -49,9 +49,10 @@ class LLMSettings(BaseModel):
     max_retry_wait_s: float = Field(30.0, ge=0)
     concurrency: int = Field(8, ge=1, le=64)
     rights_judge: bool = Field(
-        False,
-        description="REELWRIGHT_LLM_RIGHTS_JUDGE=1: the LLM also reviews the script and shot "
-        "prompts for protected works the screening rules missed (review findings).",
+        True,
+        description="With a model configured, it also reviews the script and shot prompts for "
+        "protected works the screening rules missed (review findings); "
+        "REELWRIGHT_LLM_RIGHTS_JUDGE=0 turns it off.",
     )
 
     @field_validator("base_url")

@@ -33,6 +33,9 @@ def run_cli(
         "REELWRIGHT_LLM_BASE_URL": base_url,
         "REELWRIGHT_LLM_API_KEY": "local",
         "REELWRIGHT_LLM_MAX_RETRY_WAIT_S": "0",
+        # these runs count requests of the agents and the critic; the rights judge (on by
+        # default with a model) is tested in tests/graphs/test_rights_judge.py
+        "REELWRIGHT_LLM_RIGHTS_JUDGE": "0",
         **env,
     }
     return subprocess.run(

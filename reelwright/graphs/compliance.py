@@ -22,6 +22,7 @@ from reelwright.models import (
     Script,
     Severity,
     ShotList,
+    Usage,
     trim_text,
 )
 from reelwright.package import write_blocked
@@ -82,14 +83,17 @@ def screen_shots(screener: Screener, shots: ShotList) -> list[Finding]:
     return _dedupe(screen_passages(screener, shot_passages(shots)))
 
 
-def judged(ctx: EpisodeContext, passages: list[Passage], findings: list[Finding]) -> list[Finding]:
+def judged(
+    ctx: EpisodeContext, passages: list[Passage], findings: list[Finding]
+) -> tuple[list[Finding], Usage | None]:
     """With an LLM and the rights judge configured, its review findings for what the rules
-    missed."""
+    missed, and what its calls spent (None when it did not run)."""
     if ctx.llm is None or not ctx.rights_judge:
-        return findings
+        return findings, None
     from reelwright.tools.screening.judge import RightsJudge
 
-    return findings + RightsJudge(ctx.llm).review(passages, findings)
+    more, usage = RightsJudge(ctx.llm).review(passages, findings)
+    return findings + more, usage
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -161,10 +165,17 @@ def clearance(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
 
 
 def _screen_step(
-    state: EpisodeState, findings: list[Finding], check: str, again: str, onward: str
+    state: EpisodeState,
+    findings: list[Finding],
+    check: str,
+    again: str,
+    onward: str,
+    usage: Usage | None = None,
 ) -> Command[Any]:
     blocking = [f for f in findings if f.severity == Severity.block]
     update: dict[str, Any] = {"compliance": {check: findings}}
+    if usage is not None:  # the rights judge's calls count like any agent's
+        update["usage"] = {"rights_judge": usage}
     if not blocking:
         return Command(update=update, goto=onward)
     if state.compliance_rounds >= state.brief.budget.max_iterations:
@@ -187,16 +198,16 @@ def screen_script_node(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]
     assert state.script is not None
     onward = "gate_script" if "script" in state.run.gates else "director"
     passages = script_passages(state.script)
-    findings = judged(ctx, passages, screen_passages(ctx.screener, passages))
-    return _screen_step(state, findings, "script", "writer", onward)
+    findings, usage = judged(ctx, passages, screen_passages(ctx.screener, passages))
+    return _screen_step(state, findings, "script", "writer", onward, usage)
 
 
 def screen_shots_node(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
     assert state.shots is not None
     onward = "gate_shots" if "shots" in state.run.gates else "render"
     passages = shot_passages(state.shots)
-    findings = judged(ctx, passages, _dedupe(screen_passages(ctx.screener, passages)))
-    return _screen_step(state, findings, "shots", "director", onward)
+    findings, usage = judged(ctx, passages, _dedupe(screen_passages(ctx.screener, passages)))
+    return _screen_step(state, findings, "shots", "director", onward, usage)
 
 
 def blocked(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:

@@ -50,6 +50,12 @@ def make_llm(mode: str = "auto") -> OpenAILLM:
 
 
 def run(examples: Path, tmp_path: Path, settings, **kw):
+    # these servers answer every schema in their own words, the rights judge's too (a failed
+    # judge reply is a review finding that holds the run for legal); the judge is tested in
+    # tests/graphs/test_rights_judge.py
+    settings = settings.model_copy(
+        update={"llm": settings.llm.model_copy(update={"rights_judge": False})}
+    )
     ledger = tmp_path / "rights.yaml"
     ledger.write_text((examples / "rights.yaml").read_text() + MODEL_CLEARANCE)
     kw.setdefault("llm", make_llm())

@@ -23,6 +23,7 @@ from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.models import Critique, Script, Shot, ShotList, Usage
 from reelwright.records import RunRecord
 from reelwright.testing import BASE_URL, ScriptedEndpoint, judgement
+from reelwright.tools.screening.judge import RightsJudgementReply
 from tests.conftest import permissive_brief
 
 BRIEF = "briefs/first-light.yaml"
@@ -67,13 +68,21 @@ def test_llm_run_publishes_and_accounts_usage_per_agent(examples, tmp_path, sett
     assert rec is not None
     assert rec.iterations == 1 and rec.passed is True
     assert rec.stop_reason == "thresholds met"
-    # outline + 3 scene drafts + 3 shot plans + 1 judge
-    assert fake.calls == {OutlineReply: 1, SceneReply: 3, ShotPlanReply: 3, JudgementReply: 1}
-    assert rec.llm.calls == 8 and rec.llm.backend == "openai"
+    # outline + 3 scene drafts + 3 shot plans + 1 judge + the rights judge on the script and
+    # on the shot prompts (on by default with a model)
+    assert fake.calls == {
+        OutlineReply: 1,
+        SceneReply: 3,
+        ShotPlanReply: 3,
+        JudgementReply: 1,
+        RightsJudgementReply: 2,
+    }
+    assert rec.llm.calls == 10 and rec.llm.backend == "openai"
+    assert rec.llm.by_agent["rights_judge"].calls == 2  # counted, and against the budget
     assert rec.llm.by_agent["writer"].calls == 4
     assert rec.llm.by_agent["director"].calls == 3
     assert rec.llm.by_agent["critic"].calls == 1
-    assert rec.llm.prompt_tokens == 800 and rec.llm.completion_tokens == 400
+    assert rec.llm.prompt_tokens == 1000 and rec.llm.completion_tokens == 500
     assert rec.offline is False
 
 

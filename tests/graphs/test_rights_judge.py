@@ -89,6 +89,9 @@ def test_a_failed_judge_does_not_clear_the_run(examples, tmp_path, settings, fak
     outcome = run(examples, tmp_path, settings, judge=True)
     assert outcome.status == "awaiting_approval", outcome.error
     assert any(f["rule"] == "screen.judge_failed" for f in findings(tmp_path))
+    # the failed calls' requests (repairs included) still count against the budget
+    record = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert record["llm"]["by_agent"]["rights_judge"]["requests"] >= 2
 
 
 def test_without_the_setting_no_judge_is_asked(examples, tmp_path, settings, fake):

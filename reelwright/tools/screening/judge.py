@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelwright.errors import LLMError
 from reelwright.llm import LLM
-from reelwright.models import Finding, Severity
+from reelwright.models import Finding, Severity, Usage
 
 logger = logging.getLogger("reelwright.screening")
 AGENT = "rights_judge"
@@ -80,14 +80,25 @@ class RightsJudge:
     def __init__(self, llm: LLM) -> None:
         self.llm = llm
 
-    def review(self, passages: Sequence[Passage], already: Sequence[Finding] = ()) -> list[Finding]:
+    def review(
+        self, passages: Sequence[Passage], already: Sequence[Finding] = ()
+    ) -> tuple[list[Finding], Usage]:
         """Review findings for what the rules missed, one LLM call per batch of passages
-        (about BATCH_CHARS of text each); a failed batch is reported, the others still count."""
+        (about BATCH_CHARS of text each), and what the calls spent (failed ones included); a
+        failed batch is reported, the others still count."""
         texts = [p for p in passages if p.text.strip()]
         found = sorted({f.entity for f in already if f.entity})
-        return [f for batch in batches(texts) for f in self._review(batch, found)]
+        findings: list[Finding] = []
+        spent = Usage()
+        for batch in batches(texts):
+            more, usage = self._review(batch, found)
+            findings += more
+            spent = spent + usage
+        return findings, spent
 
-    def _review(self, passages: list[Passage], already_found: list[str]) -> list[Finding]:
+    def _review(
+        self, passages: list[Passage], already_found: list[str]
+    ) -> tuple[list[Finding], Usage]:
         data = {
             "passages": [
                 {"n": i, "where": p.where, "text": p.text[:MAX_PASSAGE_CHARS]}
@@ -100,15 +111,15 @@ class RightsJudge:
             {"role": "user", "content": "Review these passages.\n" + json.dumps(data)},
         ]
         try:
-            reply, _ = self.llm.structured(
+            reply, usage = self.llm.structured(
                 messages, RightsJudgementReply, agent=AGENT, where="rights review"
             )
         except LLMError as exc:
             logger.warning("rights judge failed: %s", exc)
-            return [_failed(passages, exc)]
+            return [_failed(passages, exc)], exc.usage or Usage()
         findings = [_finding(item, passages) for item in reply.findings]
         logger.info("rights judge: %d finding(s) over %d passage(s)", len(findings), len(passages))
-        return findings
+        return findings, usage
 
 
 def batches(passages: Sequence[Passage]) -> list[list[Passage]]:

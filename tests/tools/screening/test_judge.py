@@ -60,7 +60,7 @@ def test_a_judged_entity_is_a_review_finding_with_its_evidence_span(fake, judge)
         RightsJudgementReply,
         {"findings": [item(2, "Luigi (Nintendo)", "plumber brother in green overalls", 0.9)]},
     )
-    (finding,) = judge.review(PASSAGES)
+    (finding,), _ = judge.review(PASSAGES)
     text = PASSAGES[1].text
     assert finding.rule == "screen.judge" and finding.severity == Severity.review
     assert finding.entity == "Luigi (Nintendo)" and finding.where == "scene s1 summary"
@@ -72,7 +72,7 @@ def test_a_judged_entity_is_a_review_finding_with_its_evidence_span(fake, judge)
 
 def test_nothing_found_is_no_finding_and_the_request_names_what_the_rules_found(fake, judge):
     already = default_screener().screen("Darth Vader waves", "scene s1 line 1")
-    assert judge.review(PASSAGES, already) == []
+    assert judge.review(PASSAGES, already)[0] == []
     (request,) = fake.requests
     assert request.data["already_found"] == ["Darth Vader"]
     assert [p["where"] for p in request.data["passages"]] == [p.where for p in PASSAGES]
@@ -80,21 +80,21 @@ def test_nothing_found_is_no_finding_and_the_request_names_what_the_rules_found(
 
 def test_a_quote_not_in_the_passage_is_kept_without_a_span(fake, judge):
     fake.reply(RightsJudgementReply, {"findings": [item(1, "Batman", "the Dark Knight", 0.4)]})
-    (finding,) = judge.review(PASSAGES)
+    (finding,), _ = judge.review(PASSAGES)
     assert finding.span is None and finding.severity == Severity.review
     assert "not found verbatim" in finding.fix
 
 
 def test_a_malformed_reply_does_not_clear_the_text(fake, judge):
     fake.always(RightsJudgementReply, "this is not JSON at all")
-    (finding,) = judge.review(PASSAGES)
+    (finding,), _ = judge.review(PASSAGES)
     assert finding.rule == "screen.judge_failed" and finding.severity == Severity.review
     assert "not cleared" in finding.fix
 
 
 def test_a_refusal_does_not_clear_the_text(fake, judge):
     fake.always(RightsJudgementReply, completion("", refusal="I cannot help with that."))
-    (finding,) = judge.review(PASSAGES)
+    (finding,), _ = judge.review(PASSAGES)
     assert finding.rule == "screen.judge_failed"
     assert "refused" in finding.evidence
 
@@ -104,12 +104,12 @@ def test_the_judge_never_blocks(fake, judge):
         RightsJudgementReply,
         {"findings": [item(2, "Mario", "plumber", 1.0), item(1, "Batman", "Night", 1.0)]},
     )
-    findings: list[Finding] = judge.review(PASSAGES)
+    findings: list[Finding] = judge.review(PASSAGES)[0]
     assert len(findings) == 2 and {f.severity for f in findings} == {Severity.review}
 
 
 def test_empty_passages_make_no_call(fake, judge):
-    assert judge.review([Passage(where="x", text="  ")]) == []
+    assert judge.review([Passage(where="x", text="  ")])[0] == []
     assert fake.requests == []
 
 
@@ -122,7 +122,7 @@ def test_a_long_text_is_judged_in_batches_and_a_failed_batch_is_reported(fake, j
         "not json",
     )
     fake.always(RightsJudgementReply, {"findings": []})
-    found = judge.review(long)
+    found, _ = judge.review(long)
     # 8 passages of 2,000 characters (each capped): two batches; the second fails after
     # its repair re-ask, so three requests in all
     assert fake.calls[RightsJudgementReply] == 3
