@@ -244,7 +244,9 @@ def test_a_real_openai_compatible_server_without_strict_schemas(project, http, m
     assert result.exit_code == 0, result.output
     assert "LLM: llama3.1 at http://127.0.0.1" in result.output
     rec = json.loads((project / "out" / "run.json").read_text())
-    assert rec["llm"]["backend"] == "openai" and rec["llm"]["calls"] == 8
+    # 8 agent and critic calls, and the rights judge on the script and on the shot prompts
+    assert rec["llm"]["backend"] == "openai" and rec["llm"]["calls"] == 10
+    assert rec["llm"]["by_agent"]["rights_judge"]["calls"] == 2
     formats = [r["response_format"]["type"] for r in server.requests]
     assert formats[0] == "json_schema" and set(formats[1:]) == {"json_object"}
     assert all(r["model"] == "llama3.1" for r in server.requests)
