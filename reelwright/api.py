@@ -328,6 +328,7 @@ def _resume(
             approval = check_decision(decision, gate)  # type: ignore[arg-type]
             if approval.decision == "reject":
                 check_offline_notes(approval, current.run.agents)
+                check_voices(approval, current, ctx)
             if approval.edits:
                 if current.script is None:
                     raise InputError("there is no script to edit yet")
@@ -412,6 +413,19 @@ def check_decision(decision: Approval | dict[str, Any], gate: GateRequest) -> Ap
             f"{gate.run_id} while you were looking; reload to see their decision"
         )
     return approval.model_copy(update={"revision": gate.revision})
+
+
+def check_voices(approval: Approval, current: EpisodeState, ctx: EpisodeContext) -> None:
+    """A `set_voice` naming a voice the run's backend does not have is refused here, before
+    anything changes (InputError naming it), not when the lines are voiced."""
+    from reelwright.models import SetVoice
+    from reelwright.revisions import apply_actions
+
+    voices = [a for a in approval.actions if isinstance(a, SetVoice)]
+    if not voices or ctx.sound is None or current.script is None:
+        return
+    revised = apply_actions(current.script, current.shots, voices, current.brief, current.bible)
+    ctx.sound.voice.check(revised.bible)
 
 
 def check_offline_notes(approval: Approval, agents: str) -> None:

@@ -314,6 +314,9 @@ class DialogueLine(Record):
     character: SafeId
     text: str = Field(min_length=1, max_length=600)
     parenthetical: str = ""
+    take: int = Field(
+        0, ge=0, le=99, description="Which recording of the line; a re-voice asks for the next."
+    )
 
 
 class Scene(Record):
@@ -588,6 +591,31 @@ class GiveLine(_Action):
     character: SafeId
 
 
+class RevoiceLine(_Action):
+    """Record the line again (the next take), same words and voice."""
+
+    kind: Literal["revoice_line"] = "revoice_line"
+    scene_id: SafeId
+    line: int = Field(ge=1)
+
+
+class SetVoice(_Action):
+    """Change a character's voice for the whole episode: every line of theirs is re-voiced."""
+
+    kind: Literal["set_voice"] = "set_voice"
+    character: SafeId
+    name: str | None = Field(None, max_length=64, description="Backend voice name.")
+    speed: float | None = Field(None, ge=0.5, le=2.0)
+    pitch: float | None = Field(None, ge=-12, le=12)
+    style: str | None = Field(None, max_length=500)
+
+    @model_validator(mode="after")
+    def _something(self) -> SetVoice:
+        if self.name is None and self.speed is None and self.pitch is None and self.style is None:
+            raise ValueError("set_voice needs a name, speed, pitch or style")
+        return self
+
+
 class AddBeat(_Action):
     kind: Literal["add_beat"] = "add_beat"
     scene_id: SafeId
@@ -618,6 +646,8 @@ Action = Annotated[
     | CutLine
     | RewriteLine
     | GiveLine
+    | RevoiceLine
+    | SetVoice
     | AddBeat
     | CutScene
     | AddScene,

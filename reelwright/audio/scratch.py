@@ -115,7 +115,7 @@ class ScratchVoice:
         for job in jobs:
             started = time.perf_counter()
             base = PRESETS[job.voice] * 2 ** (job.pitch / 12)
-            samples = synthesise(job.text, base, job.speed, job.sample_rate)
+            samples = synthesise(job.text, base, job.speed, job.sample_rate, job.take)
             yield Clip(job=job, samples=samples, seconds=time.perf_counter() - started)
 
 
@@ -132,16 +132,20 @@ def _syllables(word: str) -> list[tuple[str, bool]]:
     return out
 
 
-def synthesise(text: str, f0: float, speed: float = 1.0, rate: int = SAMPLE_RATE) -> np.ndarray:
+def synthesise(
+    text: str, f0: float, speed: float = 1.0, rate: int = SAMPLE_RATE, take: int = 0
+) -> np.ndarray:
     """The scratch rendering of `text`: float32 samples peaking at 0.5, without leading or
-    trailing silence. At least one syllable, even for punctuation only."""
+    trailing silence. At least one syllable, even for punctuation only. Another `take` draws
+    the same rhythm with other noise and inflection."""
     import numpy as np
 
     tokens = _TOKENS.findall(text) or ["hm"]
     words = [t for t in tokens if t[0].isalnum()] or ["hm"]
     question = text.rstrip().endswith("?")
     total = sum(len(_syllables(w)) for w in words)
-    rng = np.random.default_rng(int.from_bytes(hashlib.sha256(text.encode()).digest()[:8]))
+    seed = text if not take else f"{text}#take{take}"
+    rng = np.random.default_rng(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8]))
     pieces: list[np.ndarray] = []
     n_done = 0
     for i, token in enumerate(tokens):

@@ -44,10 +44,13 @@ class SpeechJob(Frozen):
     pitch: float = 0.0
     style: str = ""
     sample_rate: int = SAMPLE_RATE
+    take: int = Field(0, ge=0, description="The recording asked for: a re-voice is the next.")
 
     @property
     def key(self) -> str:
         payload = self.model_dump(mode="json", exclude={"line_id", "character"})
+        if not self.take:  # first takes keep the keys they had before takes existed
+            payload.pop("take")
         blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(blob).hexdigest()
 
@@ -98,6 +101,9 @@ def effect_job(line_id: str, character: Character, line: DialogueLine) -> Speech
 
 def line_job(voice: Voice, line_id: str, character: Character, line: DialogueLine) -> SpeechJob:
     """Speech for a speaking character, an effect for one with `speaks: false`."""
-    if not character.speaks:
-        return effect_job(line_id, character, line)
-    return voice.job(line_id, character, line)
+    job = (
+        effect_job(line_id, character, line)
+        if not character.speaks
+        else voice.job(line_id, character, line)
+    )
+    return job.model_copy(update={"take": line.take}) if line.take else job

@@ -148,7 +148,7 @@ def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
         update={"findings": critique.findings + visual, "notes": critique.notes + notes_for(visual)}
     )
     if state.action_outcomes:
-        addressed = check_outcomes(state.action_outcomes, state.script, state.shots)
+        addressed = check_outcomes(state.action_outcomes, state.script, state.shots, state.bible)
         critique = critique.model_copy(update={"addressed": addressed})
     step, reason = decide(state, critique, iteration)
     return {

@@ -243,6 +243,8 @@ def acted_on(state: EpisodeState, gate: str, approval: Approval) -> Command[Any]
         "action_outcomes": revision.outcomes,
         "rewritten_scenes": revision.new_scenes,
     }
+    if revision.bible != state.bible:  # a voice changed: its lines are voiced again
+        update["bible"] = revision.bible
     if revision.instructions:
         update["pending_notes"] = [
             Note(

@@ -13,11 +13,23 @@ from reelwright.errors import NotFoundError
 from reelwright.graphs.checkpoint import open_checkpointer
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState
-from reelwright.models import ActionOutcome, Approval, Finding, Note, Script, Shot
+from reelwright.models import ActionOutcome, Approval, Character, Finding, Note, Script, Shot
 from reelwright.paths import check_id
 from reelwright.records import GateRequest, RunRecord
 
 RUN_VIEW_VERSION = 1
+
+
+class LineCue(BaseModel):
+    """Where a shot's line sits in the package's audio mix (from audio.json)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    shot_id: str
+    index: int
+    start: float
+    end: float
+    label: str = ""
 
 
 class RunView(BaseModel):
@@ -53,8 +65,18 @@ class RunView(BaseModel):
         description="Every structured note acted on, newest first, with whether it was addressed.",
     )
     characters: dict[str, str] = Field(description="Character id → name.")
+    cast: list[Character] = Field(
+        default_factory=list, description="The brief's characters with their voices."
+    )
+    cues: list[LineCue] = Field(
+        default_factory=list, description="Each voiced line's place in audio/mix.wav."
+    )
     out: str = Field(description="The package folder.")
     has_frames: bool
+
+    def cue(self, shot_id: str, index: int) -> LineCue | None:
+        """Where line `index` of a shot sits in the mix, if the package has sound."""
+        return next((c for c in self.cues if (c.shot_id, c.index) == (shot_id, index)), None)
 
     def speaker(self, character: str) -> str:
         """A dialogue line's speaker by name (the id when the bible does not know it)."""
@@ -109,9 +131,22 @@ def run_view(run_id: str, settings: Settings) -> RunView:
         approvals=state.approvals,
         addressed=_addressed(state),
         characters={c.id: c.name for c in state.bible.characters},
+        cast=[c for c in state.bible.characters if c.id in state.brief.characters],
+        cues=_cues(out),
         out=state.run.out_dir,
         has_frames=(out / "contact_sheet.png").is_file(),
     )
+
+
+def _cues(out: Path) -> list[LineCue]:
+    """The line cues of the package's audio.json ([] for a silent or unreadable one)."""
+    import json
+
+    try:
+        data = json.loads((out / "audio.json").read_text(encoding="utf-8"))
+        return [LineCue.model_validate(c) for c in data.get("cues", [])]
+    except (OSError, ValueError, AttributeError):
+        return []
 
 
 def _addressed(state: EpisodeState) -> list[ActionOutcome]:
@@ -119,7 +154,7 @@ def _addressed(state: EpisodeState) -> list[ActionOutcome]:
     from reelwright.revisions import check_outcomes
 
     pending = (
-        check_outcomes(state.action_outcomes, state.script, state.shots)
+        check_outcomes(state.action_outcomes, state.script, state.shots, state.bible)
         if state.script is not None
         else []
     )
@@ -144,7 +179,13 @@ def _status(state: EpisodeState, record: RunRecord | None, settings: Settings) -
     return "failed" if record is not None and record.status == "failed" else "running"
 
 
-PACKAGE_FILES = {"contact_sheet.png", "animatic.mp4", "animatic.srt", "script.md"}
+PACKAGE_FILES = {
+    "contact_sheet.png",
+    "animatic.mp4",
+    "animatic.srt",
+    "script.md",
+    "audio/mix.wav",
+}
 
 
 def package_file(view: RunView, name: str) -> Path:
@@ -160,7 +201,7 @@ def package_file(view: RunView, name: str) -> Path:
         shot = name.removeprefix("frames/").removesuffix(".png")
         path = out.frame(shot)
     elif name in PACKAGE_FILES:
-        path = out.path(name)
+        path = out.path(*name.split("/"))  # a known name: "audio/mix.wav" is two parts
     else:
         raise NotFoundError(f"no such file {name!r}")
     if not path.is_file() or listed is None or name not in listed:

@@ -31,9 +31,11 @@ from reelwright.models import (
     ReframeShot,
     RemoveCharacter,
     RetimeShot,
+    RevoiceLine,
     RewriteLine,
     Scene,
     Script,
+    SetVoice,
     Shot,
     ShotList,
     SplitShot,
@@ -67,6 +69,7 @@ class Revision:
 
     script: Script
     shots: ShotList | None
+    bible: Bible
     outcomes: list[ActionOutcome] = field(default_factory=list)
     new_scenes: list[str] = field(default_factory=list)
     instructions: list[tuple[RewriteLine, DialogueLine]] = field(default_factory=list)
@@ -84,7 +87,7 @@ def apply_actions(
     """Apply every action; one that cannot be applied is an outcome with addressed=False and
     its reason, and the others still apply."""
     work = _Work(script, shots, brief, bible)
-    out = Revision(script=script, shots=shots)
+    out = Revision(script=script, shots=shots, bible=bible)
     for action in actions:
         before = work.describe(action)
         line: DialogueLine | None = None
@@ -115,6 +118,7 @@ def apply_actions(
             )
         )
     out.script, out.shots, out.new_scenes = work.result()
+    out.bible = work.bible
     return out
 
 
@@ -162,7 +166,7 @@ class _Work:
         try:
             if isinstance(action, SHOT_ACTIONS):
                 return (describe_shot(self.shot(action.shot_id)),)
-            if isinstance(action, CutLine | RewriteLine | GiveLine | MoveLine):
+            if isinstance(action, CutLine | RewriteLine | GiveLine | MoveLine | RevoiceLine):
                 return (
                     describe_line(
                         action.scene_id,
@@ -228,8 +232,11 @@ class _Work:
             self.replace_shots(shot.id, [changed])
 
     def apply(self, action: Action) -> DialogueLine | None:
-        if isinstance(action, CutLine | RewriteLine | GiveLine):
+        if isinstance(action, CutLine | RewriteLine | GiveLine | RevoiceLine):
             return self.line_action(action)
+        if isinstance(action, SetVoice):
+            self.set_voice(action)
+            return None
         if isinstance(action, AddBeat):
             scene = self.scene(action.scene_id)
             self.replace_scene(scene.model_copy(update={"beats": [*scene.beats, action.text]}))
@@ -250,7 +257,28 @@ class _Work:
         self.shot_action(action)
         return None
 
-    def line_action(self, action: CutLine | RewriteLine | GiveLine) -> DialogueLine:
+    def set_voice(self, action: SetVoice) -> None:
+        try:
+            who = self.bible.character(action.character)
+        except KeyError:
+            raise Unapplied(f"the bible has no character {action.character!r}") from None
+        changes = {
+            k: v
+            for k, v in (
+                ("name", action.name),
+                ("speed", action.speed),
+                ("pitch", action.pitch),
+                ("style", action.style),
+            )
+            if v is not None
+        }
+        spec = who.voice_spec.model_copy(update=changes)
+        recast = who.model_copy(update={"voice": spec})
+        self.bible = self.bible.model_copy(
+            update={"characters": [recast if c.id == who.id else c for c in self.bible.characters]}
+        )
+
+    def line_action(self, action: CutLine | RewriteLine | GiveLine | RevoiceLine) -> DialogueLine:
         pos, old = self.seen_line(action.scene_id, action.line)
         scene = self.scene(action.scene_id)
         entries = self.lines[scene.id]
@@ -260,6 +288,9 @@ class _Work:
         if isinstance(action, CutLine):
             new = None
             del entries[k]
+        elif isinstance(action, RevoiceLine):
+            new = old.model_copy(update={"take": old.take + 1})
+            entries[k] = (pos, new)
         elif isinstance(action, RewriteLine):
             if action.text is None:  # an instruction: the writer model rewrites it
                 return old

@@ -10,6 +10,7 @@ from reelwright.models import (
     AddBeat,
     AddCharacter,
     AddScene,
+    Bible,
     CutLine,
     CutScene,
     GiveLine,
@@ -18,8 +19,10 @@ from reelwright.models import (
     ReframeShot,
     RemoveCharacter,
     RetimeShot,
+    RevoiceLine,
     RewriteLine,
     Script,
+    SetVoice,
     Shot,
     ShotList,
     SplitShot,
@@ -29,20 +32,44 @@ from reelwright.revisions.describe import describe_shot
 
 
 def check_outcomes(
-    outcomes: Sequence[ActionOutcome], script: Script, shots: ShotList | None
+    outcomes: Sequence[ActionOutcome],
+    script: Script,
+    shots: ShotList | None,
+    bible: Bible | None = None,
 ) -> list[ActionOutcome]:
-    """Each outcome re-checked against `script` and `shots`, with what it looks like now."""
-    return [_checked(o, script, shots) for o in outcomes]
+    """Each outcome re-checked against `script`, `shots` (and the `bible`, for voices), with
+    what it looks like now."""
+    return [_checked(o, script, shots, bible) for o in outcomes]
 
 
-def _checked(outcome: ActionOutcome, script: Script, shots: ShotList | None) -> ActionOutcome:
+def _checked(
+    outcome: ActionOutcome, script: Script, shots: ShotList | None, bible: Bible | None
+) -> ActionOutcome:
     if not outcome.applied:
         return outcome
     by_id = {s.id: s for s in shots.shots} if shots is not None else {}
-    problem, after = _problem(outcome, script, by_id)
+    if isinstance(outcome.action, SetVoice):
+        problem, after = _voice_problem(outcome.action, bible)
+    else:
+        problem, after = _problem(outcome, script, by_id)
     return outcome.model_copy(
         update={"addressed": not problem, "reason": problem, "after": tuple(after)}
     )
+
+
+def _voice_problem(a: SetVoice, bible: Bible | None) -> tuple[str, list[str]]:
+    try:
+        spec = bible.character(a.character).voice_spec if bible is not None else None
+    except KeyError:
+        spec = None
+    if spec is None:
+        return f"{a.character} is not in the bible", []
+    wanted = {"name": a.name, "speed": a.speed, "pitch": a.pitch, "style": a.style}
+    off = [k for k, v in wanted.items() if v is not None and getattr(spec, k) != v]
+    after = [
+        f"{a.character}: voice {spec.name or 'default'}, speed {spec.speed:g}, pitch {spec.pitch:g}"
+    ]
+    return (f"{a.character}'s voice {', '.join(off)} is not as asked" if off else ""), after
 
 
 def _problem(
@@ -98,6 +125,7 @@ def _problem(
         if not covered:
             return f"new scene {nxt.id} has no shots", [f"{nxt.id}: {nxt.summary}"]
         return "", [f"{nxt.id}: {nxt.summary} ({len(covered)} shots)"]
+    assert not isinstance(a, SetVoice)  # checked against the bible
     scene = scenes.get(a.scene_id)
     if scene is None:
         return f"scene {a.scene_id} no longer exists", []
@@ -128,6 +156,15 @@ def _problem(
         if any(a.character not in s.characters for s in shown):
             return f"a shot with the line does not show {a.character}", after
         return "", after
+    if isinstance(a, RevoiceLine):
+        retaken = [
+            d
+            for d in scene.dialogue
+            if (d.character, d.text) == (line.character, line.text) and d.take > line.take
+        ]
+        if not retaken:
+            return "the line was not recorded again", after
+        return "", [*after, f"take {retaken[0].take}"]
     if isinstance(a, MoveLine):
         holders = [s.id for s in shots.values() if line in s.dialogue]
         after = [describe_shot(shots[i]) for i in holders]

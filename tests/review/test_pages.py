@@ -174,3 +174,20 @@ def test_equal_thresholds_share_one_labelled_line():
         (7.5, "overall ≥ 7.5"),
     ]
     assert len({t.y for t in chart.thresholds}) == 2
+
+
+def test_each_line_plays_on_its_own_and_voices_can_be_changed(client, project):
+    import re
+
+    _, tokens = project
+    sign_in(client, tokens["sam"])
+    page = client.get("/runs/ep1").text
+    sources = re.findall(r'<audio class="line"[^>]*src="([^"]+)"', page)
+    assert sources, "no line player on the run page"
+    assert all(re.search(r"/files/audio/mix\.wav#t=\d+\.\d\d,\d+\.\d\d$", s) for s in sources)
+    start, end = (float(x) for x in sources[0].split("#t=")[1].split(","))
+    assert 0 <= start < end
+    mix = client.get(sources[0].split("#")[0])
+    assert mix.status_code == 200 and mix.content[:4] == b"RIFF"
+    assert 'id="act-voice-juno"' in page and 'value="set_voice"' in page
+    assert 'value="revoice_line"' in page

@@ -152,3 +152,32 @@ def test_offline_free_text_and_bad_values_exit_2_and_change_nothing(project):
     assert "s2" not in {
         s["id"] for s in json.loads((project / "out" / "script.json").read_text())["scenes"]
     }
+
+
+def test_sound_notes_from_the_command_line(project):
+    _waiting(project)
+    script, _, bible = _episode(project)
+    scene = next(
+        s for s in script.scenes if s.dialogue and bible.character(s.dialogue[0].character).speaks
+    )
+    result = runner.invoke(
+        app,
+        [
+            "review",
+            "reject",
+            "w",
+            "--as",
+            "sam",
+            "--revoice-line",
+            f"{scene.id}:1",
+            "--set-voice",
+            "bram::1.1:-2",
+        ],
+    )
+    assert result.exit_code == 3, result.output
+    critique = json.loads((project / "out" / "critique.json").read_text())
+    done = [o for c in critique for o in c.get("addressed", [])]
+    assert sorted(o["action"]["kind"] for o in done) == ["revoice_line", "set_voice"]
+    assert all(o["addressed"] for o in done), done
+    bad = runner.invoke(app, ["review", "reject", "w", "--as", "sam", "--set-voice", "bram"])
+    assert bad.exit_code == 2 and "set_voice" in bad.output

@@ -237,6 +237,10 @@ ACTION_FIELDS = (
     "after",
     "summary",
     "location",
+    "name",
+    "speed",
+    "pitch",
+    "style",
 )
 
 
