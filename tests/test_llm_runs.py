@@ -175,5 +175,8 @@ def test_a_run_that_failed_twice_then_published_still_counts_every_request(proje
     assert rec["status"] == "published"
     assert rec["llm"]["requests"] == served
     assert sum(u["requests"] for u in rec["llm"]["by_agent"].values()) == served
-    assert rec["llm"]["by_agent"]["director"]["requests"] == 6 + 6 + 3  # two failures, then 3
+    # each failed run: the scene whose plan failed sent 2 requests; the other 2 scenes' plans
+    # run concurrently and may be cut short when the failure ends the step (0-2 each); then 3
+    director = rec["llm"]["by_agent"]["director"]["requests"]
+    assert 2 + 2 + 3 <= director <= 6 + 6 + 3, director
     assert not (project / ".reelwright" / "logs" / f"{run_id}.usage.json").exists()
