@@ -46,7 +46,7 @@ def read_package(folder: Path, bible_path: Path, brief_path: Path | None = None)
     shots = _read_json(folder / "shots.json", ShotList)
     _check_names(script, shots, bible)
     frames_dir = folder / "frames"
-    renders = _frames(frames_dir, shots) if frames_dir.is_dir() else []
+    renders = package_frames(frames_dir, shots) if frames_dir.is_dir() else []
     return PackageInput(brief, bible, script, shots, renders, frames_dir.is_dir())
 
 
@@ -84,7 +84,7 @@ def _check_names(script: Script, shots: ShotList, bible: Bible) -> None:
         )
 
 
-def _frames(frames_dir: Path, shots: ShotList) -> list[RenderResult]:
+def package_frames(frames_dir: Path, shots: ShotList) -> list[RenderResult]:
     """A RenderResult per shot with a regular-file frame inside the folder, at its own size
     (the package does not record the size it was rendered at)."""
     from reelwright.images import open_image

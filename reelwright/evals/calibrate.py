@@ -158,9 +158,9 @@ def read_labels(path: Path) -> list[LabelledItem]:
 
 def _artefact(item: LabelledItem, base: Path) -> tuple[Any, Any, Any, list[Any]]:
     """Brief, script, shots and renders of one labelled item."""
-    from reelwright.images import open_image
+    from reelwright.critic.package import package_frames
     from reelwright.loading import load_brief, parse
-    from reelwright.models import Brief, RenderResult, Script, ShotList
+    from reelwright.models import Brief, Script, ShotList
 
     if item.package is not None:
         pkg = (base / item.package).resolve()
@@ -170,27 +170,7 @@ def _artefact(item: LabelledItem, base: Path) -> tuple[Any, Any, Any, list[Any]]
             shots = ShotList.model_validate_json((pkg / "shots.json").read_bytes())
         except (OSError, ValidationError) as exc:
             raise InputError(f"item {item.id!r}: package {pkg} is not readable: {exc}") from None
-        renders = []
-        for s in shots.shots:
-            frame = pkg / "frames" / f"{s.id}.png"
-            if frame.is_file():
-                with open_image(frame, f"frame {frame}") as img:
-                    w, h = img.size
-                renders.append(
-                    RenderResult(
-                        shot_id=s.id,
-                        key="",
-                        path=str(frame),
-                        cached=True,
-                        renderer="",
-                        model="",
-                        seed=s.seed,
-                        width=w,
-                        height=h,
-                        seconds=0,
-                    )
-                )
-        return brief, script, shots, renders
+        return brief, script, shots, package_frames(pkg / "frames", shots)
     if item.brief is None:
         raise InputError(f"item {item.id!r} names no brief")
     brief = (
