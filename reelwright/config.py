@@ -173,9 +173,17 @@ class RenderSettings(BaseModel):
 
 @dataclass(frozen=True)
 class HomePaths:
-    """The files and folders under the project home (`REELWRIGHT_HOME`), named once."""
+    """The files and folders under the project home (`REELWRIGHT_HOME`), named once. The
+    content-addressed caches (frames, voiced lines, encoded animatics) live under `shared`
+    when one is set (`REELWRIGHT_CACHE`), else under the home."""
 
     root: Path
+    shared: Path | None = None
+
+    @property
+    def caches(self) -> Path:
+        """The folder that holds the content-addressed caches."""
+        return self.shared if self.shared is not None else self.root
 
     @property
     def state_db(self) -> Path:
@@ -183,12 +191,18 @@ class HomePaths:
 
     @property
     def cache(self) -> Path:
-        return self.root / "cache"
+        """The render cache: frames by content key."""
+        return self.caches / "cache"
 
     @property
     def audio(self) -> Path:
         """The audio cache: voiced lines by content key."""
-        return self.root / "audio"
+        return self.caches / "audio"
+
+    @property
+    def encodes(self) -> Path:
+        """The animatic cache: encoded videos by the digest of their frames and sound."""
+        return self.caches / "encodes"
 
     @property
     def audit(self) -> Path:
@@ -243,6 +257,12 @@ class Settings(BaseSettings):
     judge: JudgeSettings = Field(default_factory=JudgeSettings)
     clip: ClipSettings = Field(default_factory=ClipSettings)
     home: Path = Field(Path(".reelwright"), description="State, cache and signing folder.")
+    cache: Path | None = Field(
+        None,
+        description="Where the content-addressed caches live (frames, voiced lines, encoded "
+        "animatics) when not under the home. Entries are keyed by their content, so the "
+        "folder is safe to share between runs, projects and eval runs.",
+    )
     state: str | None = Field(None, description="Checkpointer URL; default sqlite under home.")
     allow_sheets_outside: bool = Field(
         False,
@@ -252,7 +272,7 @@ class Settings(BaseSettings):
 
     @property
     def paths(self) -> HomePaths:
-        return HomePaths(self.home)
+        return HomePaths(self.home, self.cache)
 
     @property
     def state_url(self) -> str:

@@ -45,6 +45,7 @@ from reelwright.records import (
     read_record,
 )
 from reelwright.renderers.animatic import contact_sheet, srt_text, write_animatic
+from reelwright.renderers.encodes import EncodeCache
 from reelwright.staging import staged
 from reelwright.tools.signing import SigningConfig, creation_manifest, sign_in_place
 
@@ -211,10 +212,12 @@ def write_package(
     status: RunStatus,
     signing: SigningConfig | None = None,
     sound: Sound | None = None,
+    encodes: EncodeCache | None = None,
 ) -> Path:
     """Write the whole package into a staging folder and swap it into place. Idempotent:
     safe to repeat after a resume. With `sound` and voiced lines, the animatic has the mixed
-    track and the subtitles sit where the audio does."""
+    track and the subtitles sit where the audio does; with `encodes`, an animatic of the same
+    frames and sound is copied from that cache rather than encoded again."""
     assert state.script is not None and state.shots is not None
     with staged(state.run.out_dir, state.run.run_id, False, state.run.package_id) as (tx, out):
         out.write_text(
@@ -249,17 +252,17 @@ def write_package(
                         },
                     ),
                 )
-        contact_sheet(frames, out.path("contact_sheet.png"))
+        contact_sheet(frames, out.path("contact_sheet.png"), cache=encodes)
         timed = [
             (path, shot.duration_s)
             for (_, path), shot in zip(frames, state.shots.shots, strict=True)
         ]
         mixed, cues = (
-            write_track(sound, out, state.shots, state.speech, state.bible)
+            write_track(sound, out, state.shots, state.speech, state.bible, encodes)
             if sound is not None and state.speech
             else (None, None)
         )
-        write_animatic(timed, out.path("animatic.mp4"), mixed)
+        write_animatic(timed, out.path("animatic.mp4"), mixed, encodes)
         if signing is not None:
             sign_in_place(
                 out.path("animatic.mp4"),

@@ -312,6 +312,10 @@ class CaseInputs(BaseModel):
     mode: str | None = None
     endpoint: str | None = None
     cassette: str | None = None
+    settings: dict[str, str | int | float | bool | None] = Field(
+        default_factory=dict,
+        description="Settings that decide a result beyond the model (`reuse.deciding_settings`).",
+    )
     software: str
 
     def digest(self) -> str:
@@ -326,7 +330,11 @@ class CaseInputs(BaseModel):
             old, new = getattr(before, name), getattr(self, name)
             if old == new:
                 continue
-            if name in ("brief", "bible", "rights", "options", "cassette") and old and new:
+            if name == "settings":  # a setting one side lacks came or went with the LLM
+                for key in sorted(old.keys() & new.keys()):
+                    if old[key] != new[key]:
+                        out.append(f"{key} {old[key]} → {new[key]}")
+            elif name in ("brief", "bible", "rights", "options", "cassette") and old and new:
                 out.append(f"{name} changed")
             else:
                 out.append(f"{name} {old} → {new}")

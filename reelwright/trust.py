@@ -186,7 +186,8 @@ def check_frames(state: EpisodeState, cache: RenderCache) -> None:
                 f"run {state.run.run_id}: the stored frame of shot {result.shot_id} "
                 f"({result.path}) is not the render cache's file for its key under "
                 f"{cache.root.resolve()}: refusing to read it; the state database may have "
-                "been edited, or REELWRIGHT_HOME differs from the one the run started with"
+                "been edited, or REELWRIGHT_HOME (or REELWRIGHT_CACHE) differs from the one the "
+                "run started with"
             )
 
 

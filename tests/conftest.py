@@ -41,6 +41,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[respx.MockRouter]:
         "REELWRIGHT_VOICE_API_KEY",
         "REELWRIGHT_STATE",
         "REELWRIGHT_HOME",
+        "REELWRIGHT_CACHE",
     ):
         monkeypatch.delenv(var, raising=False)
     with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:

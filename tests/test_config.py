@@ -131,6 +131,8 @@ def test_home_paths_are_named_under_home(tmp_path):
     assert {
         "state_db": paths.state_db,
         "cache": paths.cache,
+        "audio": paths.audio,
+        "encodes": paths.encodes,
         "audit": paths.audit,
         "locks": paths.locks,
         "logs": paths.logs,
@@ -141,6 +143,8 @@ def test_home_paths_are_named_under_home(tmp_path):
     } == {
         "state_db": tmp_path / "state.sqlite",
         "cache": tmp_path / "cache",
+        "audio": tmp_path / "audio",
+        "encodes": tmp_path / "encodes",
         "audit": tmp_path / "audit.jsonl",
         "locks": tmp_path / "locks",
         "logs": tmp_path / "logs",
@@ -196,3 +200,16 @@ def test_a_bad_endpoint_url_exits_2_naming_it(project, monkeypatch, url):
     )
     assert flag.exit_code == 2 and "--llm-base-url" in flag.output
     assert not (project / "out").exists()
+
+
+def test_reelwright_cache_moves_the_content_caches_and_nothing_else(tmp_path, monkeypatch):
+    monkeypatch.setenv("REELWRIGHT_CACHE", str(tmp_path / "shared"))
+    paths = Settings(home=tmp_path / "home").paths
+    assert (paths.cache, paths.audio, paths.encodes) == (
+        tmp_path / "shared" / "cache",
+        tmp_path / "shared" / "audio",
+        tmp_path / "shared" / "encodes",
+    )
+    assert paths.state_db == tmp_path / "home" / "state.sqlite"
+    assert paths.frames == tmp_path / "home" / "frames.json"  # a project's own history
+    assert paths.signing == tmp_path / "home" / "signing"

@@ -28,6 +28,7 @@ from reelwright.models import (
     ShotList,
     Usage,
 )
+from reelwright.renderers.encodes import EncodeCache
 
 
 class Critic:
@@ -42,10 +43,12 @@ class Critic:
         *,
         judge: JudgeSettings | None = None,
         frames: FrameMeasurer | None = None,
+        masters: EncodeCache | None = None,
     ) -> None:
         self.llm = llm
         self.judge_settings = judge or JudgeSettings()
         self.frames = frames
+        self.masters = masters  # mastered tracks by content: the audio QC's, then the package's
 
     def critique(
         self,
@@ -73,7 +76,7 @@ class Critic:
         if speech:  # audio QC (reelwright/audio/qc.py): silence, clipping, cut lines, loudness
             from reelwright.audio.qc import audio_findings
 
-            heard = audio_findings(shots, speech, bible, mastering or Mastering())
+            heard = audio_findings(shots, speech, bible, mastering or Mastering(), self.masters)
             penalty = sum(2.0 if f.severity == Severity.block else 1.0 for f in heard)
             scores["technical"] = round(max(0.0, scores["technical"] - penalty), 2)
             notes += [
@@ -123,6 +126,7 @@ def critic_from_settings(settings: Settings, llm: LLM | None = None) -> Critic:
         llm,
         judge=settings.judge,
         frames=clip_frames_from_settings(settings.clip.model, settings.clip.device),
+        masters=EncodeCache(settings.paths.encodes),
     )
 
 

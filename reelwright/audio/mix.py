@@ -9,10 +9,11 @@ its limiter), so they line up with the mix for a sound editor.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -31,6 +32,10 @@ from reelwright.models import Frozen
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from reelwright.renderers.encodes import EncodeCache
+
+log = logging.getLogger(__name__)
 
 BedKind = Literal["room_tone", "music"]
 BED_UNDER_LU: dict[str, float] = {"room_tone": 24.0, "music": 16.0}
@@ -64,20 +69,102 @@ class Mix:
 
 
 _last: tuple[object, Mix] | None = None  # the last master made: the critic's is the package's
+MASTER_RECIPE = "master-v1"  # change it when mixing or mastering changes what comes out
 
 
-def master_track(cues: Sequence[Cue], duration_s: float, mastering: Mastering) -> Mix:
+def master_track(
+    cues: Sequence[Cue],
+    duration_s: float,
+    mastering: Mastering,
+    store: EncodeCache | None = None,
+) -> Mix:
     """The run's master as the package writes it. The critic checks the same master the
-    package then encodes, so the last one made is kept and reused when nothing changed."""
+    package then encodes, so the last one made is kept and reused when nothing changed; with
+    `store`, a master of the same takes, timing, settings and beds is read from there."""
     global _last
     key = (tuple((c.key, c.start, c.character) for c in cues), duration_s, mastering)
     if _last is not None and _last[0] == key:
         return _last[1]
-    ceiling = mastering.ceiling_dbtp - AAC_HEADROOM_DB
-    _last = None  # never two masters in memory at once
-    made = mix(cues, duration_s, mastering.beds, mastering.target_lufs, ceiling)
+    stored = _master_key(cues, duration_s, mastering) if store is not None else ""
+    made = _read_master(store, stored, duration_s) if store is not None else None
+    if made is None:
+        ceiling = mastering.ceiling_dbtp - AAC_HEADROOM_DB
+        _last = None  # never two masters in memory at once
+        made = mix(cues, duration_s, mastering.beds, mastering.target_lufs, ceiling)
+        if store is not None:
+            _write_master(store, stored, made)
     _last = (key, made)
     return made
+
+
+def _master_key(cues: Sequence[Cue], duration_s: float, mastering: Mastering) -> str:
+    """Takes by content key, where they start and whose they are; the settings; each bed by
+    the digest of its file (a bed edited in place is a new master)."""
+    import hashlib
+
+    from reelwright.renderers.encodes import digest_key
+
+    beds = []
+    for bed in mastering.beds:
+        try:
+            digest = hashlib.sha256(Path(bed.path).read_bytes()).hexdigest()
+        except OSError:
+            digest = "unreadable"  # mixing it will say why
+        beds.append([bed.kind, digest])
+    return digest_key(
+        MASTER_RECIPE,
+        {
+            "cues": [[c.key, round(c.start, 6), c.character] for c in cues],
+            "duration_s": duration_s,
+            "target_lufs": mastering.target_lufs,
+            "ceiling_dbtp": mastering.ceiling_dbtp,
+            "headroom_db": AAC_HEADROOM_DB,
+            "beds": beds,
+            "rate": SAMPLE_RATE,
+        },
+    )
+
+
+def _write_master(store: EncodeCache, key: str, made: Mix) -> None:
+    import io
+
+    import numpy as np
+
+    arrays = {
+        "master": made.master,
+        "mastered": np.array(made.mastered.model_dump_json()),
+        "characters": np.array(list(made.stems), dtype=str),
+        **{f"stem_{n}": stem for n, stem in enumerate(made.stems.values())},
+    }
+    buffer = io.BytesIO()
+    save: Any = np.savez  # typed with numpy 2's allow_pickle flag, which 1.26 lacks
+    save(buffer, **arrays)  # plain arrays only: nothing here needs pickling
+    store.put_bytes(key, buffer.getvalue(), ".npz")
+
+
+def _read_master(store: EncodeCache, key: str, duration_s: float) -> Mix | None:
+    """A stored master, checked for shape; anything odd is a miss (it is made again)."""
+    import zipfile
+
+    import numpy as np
+
+    path = store.get(key, ".npz")
+    if path is None:
+        return None
+    length = max(1, int(round(duration_s * SAMPLE_RATE)))
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            master = data["master"].astype(np.float32)
+            characters = [str(c) for c in data["characters"]]
+            stems = {c: data[f"stem_{n}"].astype(np.float32) for n, c in enumerate(characters)}
+            mastered = Mastered.model_validate_json(str(data["mastered"]))
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        log.warning("stored master %s unreadable (%s): mastering again", path, exc)
+        return None
+    if master.shape != (length,) or any(s.shape != (length,) for s in stems.values()):
+        log.warning("stored master %s has the wrong length: mastering again", path)
+        return None
+    return Mix(master=master, stems=stems, mastered=mastered, rate=SAMPLE_RATE)
 
 
 def load_bed(bed: Bed, rate: int = SAMPLE_RATE) -> np.ndarray:

@@ -23,6 +23,8 @@ from reelwright.models import Bible, Finding, Severity, ShotList
 if TYPE_CHECKING:
     import numpy as np
 
+    from reelwright.renderers.encodes import EncodeCache
+
 SILENCE_DBFS = -50.0
 """A cue quieter than this (RMS, dBFS) over its whole span is silence."""
 CLIP_LEVEL = 0.999
@@ -165,14 +167,19 @@ def loudness_off_target(
 
 
 def audio_findings(
-    shots: ShotList, clips: Sequence[SpokenClip], bible: Bible, mastering: Mastering
+    shots: ShotList,
+    clips: Sequence[SpokenClip],
+    bible: Bible,
+    mastering: Mastering,
+    store: EncodeCache | None = None,
 ) -> list[Finding]:
-    """Every audio check over the run's track, mastered as the package will write it."""
+    """Every audio check over the run's track, mastered as the package will write it (with
+    `store`, a master made before is read from there)."""
     from reelwright.audio.mix import master_track
     from reelwright.audio.timing import place
 
     cues = place(shots, clips, bible)
-    result = master_track(cues, shots.duration_s, mastering)
+    result = master_track(cues, shots.duration_s, mastering, store)
     return [
         *silent_lines(cues, result.master, result.rate),
         *clipping(result.master, result.rate),

@@ -25,6 +25,7 @@ from reelwright.audio.wav import wav_bytes
 from reelwright.errors import InputError
 from reelwright.models import Bible, Frozen, ShotList
 from reelwright.paths import OutputDir
+from reelwright.renderers.encodes import EncodeCache
 
 
 @dataclass
@@ -93,13 +94,18 @@ def cached_clips(sound: Sound, clips: Sequence[SpokenClip]) -> list[SpokenClip]:
 
 
 def write_track(
-    sound: Sound, out: OutputDir, shots: ShotList, clips: Sequence[SpokenClip], bible: Bible
+    sound: Sound,
+    out: OutputDir,
+    shots: ShotList,
+    clips: Sequence[SpokenClip],
+    bible: Bible,
+    store: EncodeCache | None = None,
 ) -> tuple[Path, list[Cue]]:
     """Mix and master into `master.wav` under the package's audio folder (the animatic
     encodes it as AAC), write a stem per character and audio.json; return the master's path
-    and the cues (for the subtitles)."""
+    and the cues (for the subtitles). With `store`, a master made before is read from there."""
     cues = place(shots, cached_clips(sound, clips), bible)
-    result = master_track(cues, shots.duration_s, sound.mastering)
+    result = master_track(cues, shots.duration_s, sound.mastering, store)
     stems = []
     for character, samples in result.stems.items():
         name = f"{character}.wav"

@@ -151,6 +151,14 @@ def eval_run(
         bool,
         typer.Option("--offline", help="Use the procedural agents even if an LLM is configured."),
     ] = False,
+    cache: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of the content-addressed caches (frames, voiced lines, animatics) the "
+            "cases share; name the same one for a recording and its replays so the replay "
+            "renders and encodes nothing again. Default: REELWRIGHT_CACHE, else OUT/cache."
+        ),
+    ] = None,
 ) -> None:
     """Run an eval suite: every case through the graph, then a log, JUnit XML, and HTML and
     Markdown reports. Prints a one-line verdict first; exits 1 when a case errored or missed
@@ -183,6 +191,7 @@ def eval_run(
             replay=replay,
             prices=table,
             offline=offline,
+            cache=cache,
         )
 
         def progress(result: CaseResult, done: int, total: int) -> None:

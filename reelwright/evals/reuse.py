@@ -19,7 +19,7 @@ import reelwright
 from reelwright.records import CaseInputs, CaseResult
 
 if TYPE_CHECKING:
-    from reelwright.config import LLMSettings
+    from reelwright.config import LLMSettings, Settings
     from reelwright.evals.cassette import Cassette
     from reelwright.evals.runner import EvalOptions
     from reelwright.evals.suite import Case, Suite
@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger("reelwright.evals")
 
 INPUTS_FILE = "inputs.json"  # written when a case starts: what an interrupted case ran with
+CACHE_FILE = "cache.txt"  # the cache folder its checkpoint's frames are in
 # what the runner writes in a case's folder, removed when the case starts fresh
-_CASE_FILES = ("result.json", INPUTS_FILE, "cassette.jsonl", "rights.yaml")
+_CASE_FILES = ("result.json", INPUTS_FILE, CACHE_FILE, "cassette.jsonl", "rights.yaml")
 _CASE_DIRS = ("package", "home")
 
 
@@ -68,8 +69,37 @@ def llm_identity(
     )
 
 
+def deciding_settings(settings: Settings, llm: LLMIdentity) -> dict[str, Any]:
+    """The settings besides the model and mode that can change a case's result: with a model,
+    its reply budget, vision, the rights judge, retries and the judge's sampling; always, the
+    CLIP model that measures frames. Concurrency, timeouts of a replay and prices do not."""
+    out: dict[str, Any] = {
+        "clip.model": str(settings.clip.model) if settings.clip.model else None,
+    }
+    if llm.llm != "offline":
+        out |= {
+            "llm.max_tokens": settings.llm.max_tokens,
+            "llm.vision": settings.llm.vision,
+            "llm.rights_judge": settings.llm.rights_judge,
+            "judge.samples": settings.judge.samples,
+            "judge.max_frames": settings.judge.max_frames,
+            "judge.frame_px": settings.judge.frame_px,
+        }
+    if llm.llm in ("live", "record"):  # whether a flaky endpoint fails a case
+        out |= {
+            "llm.max_attempts": settings.llm.max_attempts,
+            "llm.timeout_s": settings.llm.timeout_s,
+        }
+    return out
+
+
 def case_inputs(
-    case: Case, suite: Suite, base: Path, options: EvalOptions, llm: LLMIdentity
+    case: Case,
+    suite: Suite,
+    base: Path,
+    options: EvalOptions,
+    llm: LLMIdentity,
+    settings: Settings | None = None,
 ) -> CaseInputs:
     brief_path = base / case.brief if isinstance(case.brief, str) else None
     bible: Any = case.bible if case.bible is not None else suite.bible
@@ -105,6 +135,9 @@ def case_inputs(
         mode=llm.mode,
         endpoint=llm.endpoint,
         cassette=llm.cassette,
+        settings=deciding_settings(settings, llm)
+        if settings is not None and suite.kind != "screening"
+        else {},
         software=reelwright.__version__,
     )
 

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 import reelwright
 from reelwright.errors import InputError, param
 from reelwright.evals.expectations import check_expectations
-from reelwright.evals.reuse import LLMIdentity
+from reelwright.evals.reuse import CACHE_FILE, LLMIdentity
 from reelwright.evals.suite import Case, Suite, load_suite
 from reelwright.paths import atomic_write
 from reelwright.records import (
@@ -56,6 +56,7 @@ class EvalOptions:
     prices: dict[str, dict[str, float]] = field(default_factory=dict)
     offline: bool = False
     long_side: int = 512
+    cache: Path | None = None  # None: REELWRIGHT_CACHE if set, else `out/cache`
 
 
 def resolve_suite(target: Path | str) -> Path:
@@ -86,7 +87,8 @@ def run_suite(
     if options.offline and (options.record or options.replay):
         flag = param("record") if options.record else param("replay")
         raise InputError(f"{param('offline')} and {flag} cannot be used together")
-    llm_settings = Settings().llm
+    settings = Settings()
+    llm_settings = settings.llm
     if options.record and not llm_settings.configured:
         raise InputError(
             f"{param('record')} needs an LLM endpoint (REELWRIGHT_LLM_BASE_URL or a key)"
@@ -95,13 +97,16 @@ def run_suite(
     llm = llm_identity(options, llm_settings, cassette)
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
+    # frames, voiced lines and animatics are shared by every case, and by any later run
+    # that names the same folder: keyed by content, an entry is only reused for the same input
+    cache = (options.cache or settings.cache or out / "cache").resolve()
     results: dict[str, CaseResult] = {}
     todo: list[dict[str, Any]] = []
     needs = ("cassette.jsonl",) if options.record else ()
     # a screening case asks no model: its LLM never decides its result
     decides = LLMIdentity("offline") if suite.kind == "screening" else llm
     for case in suite.cases:
-        inputs = case_inputs(case, suite, base, options, decides)
+        inputs = case_inputs(case, suite, base, options, decides, settings)
         decision = decide(out / "cases" / case.id, inputs, needs)
         if decision.action == "reuse" and decision.previous is not None:
             logger.info("case %s: reused (nothing that decides its result changed)", case.id)
@@ -111,6 +116,7 @@ def run_suite(
         else:
             job = _job(case, suite, base, options, llm)
             job.update(
+                cache=str(cache),
                 inputs=inputs.model_dump(mode="json"),
                 fresh=decision.action == "fresh",
                 changed=list(decision.changed),
@@ -357,6 +363,7 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
     from reelwright.api import resume_run, run_episode
     from reelwright.config import Settings
     from reelwright.evals.metrics import package_metrics
+    from reelwright.evals.reuse import start_fresh
     from reelwright.graphs.checkpoint import open_checkpointer
     from reelwright.loading import find_bible
     from reelwright.models import Bible, Brief
@@ -372,6 +379,18 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
     bible, bible_path = _load(bible_src, base, f"case {case.id} bible", Bible)
     if job["seed"] is not None:
         brief = brief.model_copy(update={"seed": stable_int(job["seed"], case.id)})
+    settings = Settings(home=case_dir / "home", cache=Path(job["cache"]))
+    state = f"sqlite:///{case_dir / 'state.sqlite'}"
+    exists = False
+    if not job["fresh"]:  # a fresh case's folder was emptied: it has no checkpoint
+        with open_checkpointer(state) as saver:
+            exists = saver.get_tuple({"configurable": {"thread_id": case.id}}) is not None
+    if exists and _cache_of(case_dir) != job["cache"]:
+        # its frames are in another cache folder: a resume would be refused
+        start_fresh(case_dir, CaseInputs.model_validate(job["inputs"]), ["cache folder"], case.id)
+        exists = False
+    atomic_write(case_dir / CACHE_FILE, job["cache"].encode())
+    llm = _case_llm(job, settings, case_dir)
     rights: Path | None = None
     if isinstance(job["rights"], dict):
         rights = case_dir / "rights.yaml"
@@ -380,13 +399,6 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
         rights = (base / job["rights"]).resolve()
     elif bible_path is not None and (bible_path.parent / "rights.yaml").is_file():
         rights = bible_path.parent / "rights.yaml"
-    settings = Settings(home=case_dir / "home")
-    state = f"sqlite:///{case_dir / 'state.sqlite'}"
-    llm = _case_llm(job, settings, case_dir)
-    exists = False
-    if not job["fresh"]:  # a fresh case's folder was emptied: it has no checkpoint
-        with open_checkpointer(state) as saver:
-            exists = saver.get_tuple({"configurable": {"thread_id": case.id}}) is not None
     if exists:  # interrupted earlier: continue from the checkpoint
         outcome = resume_run(case.id, checkpointer=state, llm=llm, settings=settings)
     else:
@@ -416,6 +428,14 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
     metrics = package_metrics(case_dir / "package", job["prices"])
     metrics["status"] = outcome.status
     return metrics
+
+
+def _cache_of(case_dir: Path) -> str | None:
+    """The cache folder a case's checkpoint was made with."""
+    try:
+        return (case_dir / CACHE_FILE).read_text("utf-8")
+    except OSError:
+        return None
 
 
 def _case_llm(job: dict[str, Any], settings: Any, case_dir: Path) -> Any:

@@ -15,6 +15,7 @@ from reelwright.llm import LLM
 from reelwright.models import RenderResult
 from reelwright.renderers.base import Renderer
 from reelwright.renderers.cache import RenderCache, RenderProgress
+from reelwright.renderers.encodes import EncodeCache
 from reelwright.review.audit import AuditLog
 from reelwright.tools.rights import Ledger, ModelUse
 from reelwright.tools.screening import Screener, Watchlist, default_screener
@@ -64,6 +65,7 @@ class EpisodeContext:
     carry: UsageCarry | None = None  # usage of failed steps, until a later step records it
     rights_judge: bool = False  # the LLM reviews screened text for what the rules missed
     sound: Sound | None = None  # voice, audio cache and mastering; None: a silent animatic
+    encodes: EncodeCache | None = None  # encoded animatics by the digest of what went in
 
 
 def renderer_from_spec(spec: str, settings: Settings | None = None) -> Renderer:
@@ -158,6 +160,7 @@ def build_context(
         llm=llm if spec.agents == "llm" else None,
         rights_judge=spec.agents == "llm" and settings.llm.rights_judge,
         sound=sound,
+        encodes=EncodeCache(settings.paths.encodes),
     )
 
 

@@ -115,7 +115,9 @@ def render(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
         jobs,
         ctx.cache,
         ctx.progress,
-        producer=f"{state.run.run_id}:{iteration}",  # frames this pass made before a crash
+        # frames this pass made before a crash: the package id tells this run from another
+        # of the same id (an eval case replayed into another folder, sharing the cache)
+        producer=f"{state.run.run_id}:{state.run.package_id}:{iteration}",
     )
     fresh = sum(1 for r in results if not r.cached)
     count = RenderCount(
@@ -164,7 +166,7 @@ def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
 
 
 def package(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
-    write_package(state, "awaiting_approval", ctx.signing, ctx.sound)
+    write_package(state, "awaiting_approval", ctx.signing, ctx.sound, ctx.encodes)
     return {}
 
 

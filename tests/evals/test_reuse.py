@@ -178,3 +178,74 @@ def test_offline_with_record_or_replay_and_record_without_an_endpoint_are_refuse
     with pytest.raises(InputError, match="record.*needs an LLM endpoint"):
         run_suite(suite, EvalOptions(out=tmp_path / "o", record=cassette))
     assert not cassette.exists() and not (tmp_path / "o" / "cases").exists()
+
+
+def test_a_changed_reply_budget_or_judge_sampling_reruns_the_case(tmp_path, live, monkeypatch):
+    suite = make_suite(tmp_path / "suite.yaml", 1, model_cleared="gpt-4o-mini")
+    out = tmp_path / "out"
+    run(suite, out)
+    again, _ = run(suite, out, concurrency=2)  # how many cases run at once decides nothing
+    assert again["case-00"].resumed
+
+    monkeypatch.setenv("REELWRIGHT_LLM_MAX_TOKENS", "1234")
+    budget, changed = run(suite, out)
+    assert not budget["case-00"].resumed
+    assert changed["case-00"] == ["llm.max_tokens 4096 → 1234"]
+    assert all(
+        r.body.get("max_tokens", r.body.get("max_completion_tokens")) == 1234
+        for r in live.requests[-3:]
+    )
+
+    monkeypatch.setenv("REELWRIGHT_JUDGE_SAMPLES", "3")
+    sampled, changed = run(suite, out)
+    assert changed["case-00"] == ["judge.samples 1 → 3"] and not sampled["case-00"].resumed
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file()}
+
+
+def test_cases_share_one_cache_under_the_output_folder_by_default(tmp_path):
+    suite = make_suite(tmp_path / "suite.yaml", 2)
+    out = tmp_path / "out"
+    run(suite, out, offline=True)
+    cache = out / "cache"
+    assert {p.name for p in cache.iterdir()} == {"cache", "audio", "encodes"}
+    assert len(list((cache / "encodes").rglob("*.mp4"))) == 2  # one animatic a case
+    for case in ("case-00", "case-01"):  # no case keeps a cache of its own
+        assert not list((out / "cases" / case / "home").rglob("*.png"))
+
+
+def test_a_replay_that_names_the_recordings_cache_makes_nothing_again(tmp_path, live):
+    from reelwright.renderers import animatic
+
+    suite = make_suite(tmp_path / "suite.yaml", 2, model_cleared="gpt-4o-mini")
+    cassette, cache = tmp_path / "cassette.jsonl", tmp_path / "shared-cache"
+    recorded, _ = run(suite, tmp_path / "rec", record=cassette, cache=cache)
+    stored = files_under(cache)
+    encodes = []
+    real = animatic.subprocess.run
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(animatic.subprocess, "run", lambda *a, **k: encodes.append(a) or real(*a, **k))
+        replayed, _ = run(suite, tmp_path / "rep", replay=cassette, cache=cache)
+        assert files_under(cache) == stored  # not a frame, line or animatic made again
+        assert encodes == []
+        cold, _ = run(suite, tmp_path / "cold", replay=cassette, cache=tmp_path / "empty")
+        assert len(encodes) == 2  # an empty cache: every case encodes its animatic
+    for case in ("case-00", "case-01"):
+        assert replayed[case].renders.rendered == 0
+        assert replayed[case].renders.cached == recorded[case].renders.rendered
+        assert replayed[case].scores == recorded[case].scores == cold[case].scores
+        assert replayed[case].iterations == recorded[case].iterations
+        rec, rep = (tmp_path / d / "cases" / case / "package" for d in ("rec", "rep"))
+        assert (rec / "animatic.mp4").read_bytes() == (rep / "animatic.mp4").read_bytes()
+
+
+def test_an_interrupted_case_resumed_with_another_cache_starts_fresh(tmp_path):
+    suite = make_suite(tmp_path / "suite.yaml", 1)
+    out = tmp_path / "out"
+    run(suite, out, offline=True)
+    (out / "cases" / "case-00" / "result.json").unlink()  # stopped after its last checkpoint
+    moved, _ = run(suite, out, offline=True, cache=tmp_path / "elsewhere")
+    assert moved["case-00"].status == "published", moved["case-00"].error
+    assert list((tmp_path / "elsewhere" / "cache").rglob("*.png"))  # rendered into the new one

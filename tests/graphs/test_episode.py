@@ -303,3 +303,27 @@ def test_studio_graph_exports_schemas_and_runs_without_a_context(examples, tmp_p
     )
     assert result["iteration"] >= 1
     assert json.loads((tmp_path / "out" / "run.json").read_text())["status"] == "published"
+
+
+def test_two_projects_sharing_a_cache_render_and_encode_a_repeated_run_once(examples, tmp_path):
+    from reelwright.api import run_episode
+    from reelwright.config import Settings
+
+    shared = tmp_path / "shared"
+    outcomes = []
+    for name in ("a", "b"):
+        settings = Settings(home=tmp_path / name / "home", cache=shared)
+        outcomes.append(
+            run_episode(
+                examples / BRIEF, out=tmp_path / name / "out", settings=settings, auto_approve=True
+            )
+        )
+    first, second = (o.record for o in outcomes)
+    assert first is not None and second is not None
+    assert first.renders.rendered > 0 and first.renders.by_iteration[0].cached == 0
+    assert second.renders.rendered == 0
+    assert second.renders.cached == first.renders.rendered + first.renders.cached
+    assert len(list((shared / "encodes").rglob("*.mp4"))) == 1
+    a, b = (tmp_path / n / "out" / "animatic.mp4" for n in "ab")
+    assert a.read_bytes() == b.read_bytes()
+    assert not (tmp_path / "a" / "home" / "cache").exists()  # the caches live in `shared`
