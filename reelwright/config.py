@@ -270,6 +270,12 @@ class Settings(BaseSettings):
         "and confirms, at resume, a run started with --allow-sheets-outside.",
     )
 
+    @field_validator("cache", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`REELWRIGHT_CACHE=` (set, empty) means under the home, not the working folder."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @property
     def paths(self) -> HomePaths:
         return HomePaths(self.home, self.cache)

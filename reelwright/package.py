@@ -252,10 +252,14 @@ def write_package(
                         },
                     ),
                 )
-        contact_sheet(frames, out.path("contact_sheet.png"), cache=encodes)
+        # the sheet and the animatic are made from the rendered frames as the cache holds
+        # them: the same pixels as the package's, without the credentials signed into those
+        # (new on every write), so an unchanged cut is found in `encodes` again
+        rendered = [(shot.id, Path(renders[shot.id].path)) for shot in state.shots.shots]
+        contact_sheet(rendered, out.path("contact_sheet.png"), cache=encodes)
         timed = [
             (path, shot.duration_s)
-            for (_, path), shot in zip(frames, state.shots.shots, strict=True)
+            for (_, path), shot in zip(rendered, state.shots.shots, strict=True)
         ]
         mixed, cues = (
             write_track(sound, out, state.shots, state.speech, state.bible, encodes)

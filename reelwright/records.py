@@ -331,6 +331,8 @@ class CaseInputs(BaseModel):
             if old == new:
                 continue
             if name == "settings":  # a setting one side lacks came or went with the LLM
+                if not old:
+                    out.append("settings not recorded before")
                 for key in sorted(old.keys() & new.keys()):
                     if old[key] != new[key]:
                         out.append(f"{key} {old[key]} → {new[key]}")

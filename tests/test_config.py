@@ -213,3 +213,9 @@ def test_reelwright_cache_moves_the_content_caches_and_nothing_else(tmp_path, mo
     assert paths.state_db == tmp_path / "home" / "state.sqlite"
     assert paths.frames == tmp_path / "home" / "frames.json"  # a project's own history
     assert paths.signing == tmp_path / "home" / "signing"
+
+
+def test_an_empty_reelwright_cache_means_under_the_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("REELWRIGHT_CACHE", "")
+    settings = Settings(home=tmp_path / "home")
+    assert settings.cache is None and settings.paths.cache == tmp_path / "home" / "cache"

@@ -82,44 +82,44 @@ def master_track(
     package then encodes, so the last one made is kept and reused when nothing changed; with
     `store`, a master of the same takes, timing, settings and beds is read from there."""
     global _last
-    key = (tuple((c.key, c.start, c.character) for c in cues), duration_s, mastering)
+    key = _master_key(cues, duration_s, mastering)  # the takes' and beds' bytes included
     if _last is not None and _last[0] == key:
         return _last[1]
-    stored = _master_key(cues, duration_s, mastering) if store is not None else ""
-    made = _read_master(store, stored, duration_s) if store is not None else None
+    made = _read_master(store, key, cues, duration_s) if store is not None else None
     if made is None:
         ceiling = mastering.ceiling_dbtp - AAC_HEADROOM_DB
         _last = None  # never two masters in memory at once
         made = mix(cues, duration_s, mastering.beds, mastering.target_lufs, ceiling)
         if store is not None:
-            _write_master(store, stored, made)
+            _write_master(store, key, made)
     _last = (key, made)
     return made
 
 
 def _master_key(cues: Sequence[Cue], duration_s: float, mastering: Mastering) -> str:
-    """Takes by content key, where they start and whose they are; the settings; each bed by
-    the digest of its file (a bed edited in place is a new master)."""
+    """Each take by the digest of its file (a take voiced again under the same key by a
+    non-deterministic voice is another sound), where it starts and whose it is; the settings;
+    each bed by the digest of its file (a bed edited in place is a new master)."""
     import hashlib
 
     from reelwright.renderers.encodes import digest_key
 
-    beds = []
-    for bed in mastering.beds:
+    def digest(path: str) -> str:
         try:
-            digest = hashlib.sha256(Path(bed.path).read_bytes()).hexdigest()
+            return hashlib.sha256(Path(path).read_bytes()).hexdigest()
         except OSError:
-            digest = "unreadable"  # mixing it will say why
-        beds.append([bed.kind, digest])
+            return "unreadable"  # mixing it will say why
+
+    takes = {c.path: digest(c.path) for c in cues}
     return digest_key(
         MASTER_RECIPE,
         {
-            "cues": [[c.key, round(c.start, 6), c.character] for c in cues],
+            "cues": [[takes[c.path], round(c.start, 6), c.character] for c in cues],
             "duration_s": duration_s,
             "target_lufs": mastering.target_lufs,
             "ceiling_dbtp": mastering.ceiling_dbtp,
             "headroom_db": AAC_HEADROOM_DB,
-            "beds": beds,
+            "beds": [[b.kind, digest(b.path)] for b in mastering.beds],
             "rate": SAMPLE_RATE,
         },
     )
@@ -142,8 +142,11 @@ def _write_master(store: EncodeCache, key: str, made: Mix) -> None:
     store.put_bytes(key, buffer.getvalue(), ".npz")
 
 
-def _read_master(store: EncodeCache, key: str, duration_s: float) -> Mix | None:
-    """A stored master, checked for shape; anything odd is a miss (it is made again)."""
+def _read_master(
+    store: EncodeCache, key: str, cues: Sequence[Cue], duration_s: float
+) -> Mix | None:
+    """A stored master, checked for shape and for a stem per speaker of the cues; anything
+    odd is a miss (it is made again)."""
     import zipfile
 
     import numpy as np
@@ -158,11 +161,14 @@ def _read_master(store: EncodeCache, key: str, duration_s: float) -> Mix | None:
             characters = [str(c) for c in data["characters"]]
             stems = {c: data[f"stem_{n}"].astype(np.float32) for n, c in enumerate(characters)}
             mastered = Mastered.model_validate_json(str(data["mastered"]))
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
         log.warning("stored master %s unreadable (%s): mastering again", path, exc)
         return None
     if master.shape != (length,) or any(s.shape != (length,) for s in stems.values()):
         log.warning("stored master %s has the wrong length: mastering again", path)
+        return None
+    if sorted(stems) != sorted({c.character for c in cues}):
+        log.warning("stored master %s has other speakers' stems: mastering again", path)
         return None
     return Mix(master=master, stems=stems, mastered=mastered, rate=SAMPLE_RATE)
 

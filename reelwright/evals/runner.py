@@ -385,9 +385,11 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
     if not job["fresh"]:  # a fresh case's folder was emptied: it has no checkpoint
         with open_checkpointer(state) as saver:
             exists = saver.get_tuple({"configurable": {"thread_id": case.id}}) is not None
+    moved: list[str] = []
     if exists and _cache_of(case_dir) != job["cache"]:
         # its frames are in another cache folder: a resume would be refused
-        start_fresh(case_dir, CaseInputs.model_validate(job["inputs"]), ["cache folder"], case.id)
+        moved = [f"cache folder {_cache_of(case_dir)} → {job['cache']}"]
+        start_fresh(case_dir, CaseInputs.model_validate(job["inputs"]), moved, case.id)
         exists = False
     atomic_write(case_dir / CACHE_FILE, job["cache"].encode())
     llm = _case_llm(job, settings, case_dir)
@@ -427,6 +429,8 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
         raise RuntimeError(outcome.error or "run failed")
     metrics = package_metrics(case_dir / "package", job["prices"])
     metrics["status"] = outcome.status
+    if moved:
+        metrics["changed"] = [*job["changed"], *moved]
     return metrics
 
 

@@ -116,3 +116,62 @@ def test_without_a_store_each_process_masters_its_own(tmp_path, cut, mixes):
     fresh_process()
     master_track(cues, seconds, Mastering())
     assert len(mixes) == 2
+
+
+def test_a_take_voiced_again_under_its_key_is_a_new_master(tmp_path, cut, mixes):
+    cues, seconds = cut
+    store = EncodeCache(tmp_path / "encodes")
+    first = master_track(cues, seconds, Mastering(), store)
+    take = Path(cues[0].path)  # as a non-deterministic voice would write it again
+    take.write_bytes(wav_bytes(np.full(24_000, 0.2, np.float32), 24_000))
+    fresh_process()
+    again = master_track(cues, seconds, Mastering(), store)
+    assert len(mixes) == 2 and not np.array_equal(first.master, again.master)
+
+
+def test_a_bed_edited_in_place_is_mastered_again_in_the_same_process(tmp_path, cut, mixes):
+    cues, seconds = cut
+    bed = tmp_path / "tone.wav"
+    bed.write_bytes(wav_bytes(np.full(24_000, 0.1, np.float32), 24_000))
+    mastering = Mastering(beds=(Bed(kind="music", path=str(bed)),))
+    master_track(cues, seconds, mastering)
+    bed.write_bytes(wav_bytes(np.full(24_000, 0.3, np.float32), 24_000))
+    master_track(cues, seconds, mastering)  # no fresh_process: the memo must notice too
+    assert len(mixes) == 2
+
+
+def test_stems_of_other_speakers_or_a_malformed_entry_are_misses(tmp_path, cut, mixes):
+    cues, seconds = cut
+    store = EncodeCache(tmp_path / "encodes")
+    made = master_track(cues, seconds, Mastering(), store)
+    (entry,) = (tmp_path / "encodes").rglob("*.npz")
+    length = made.master.shape[0]
+    for characters in (np.array(["../x", "pip"]), np.array("juno")):  # 0-d: not a list
+        with entry.open("wb") as fh:
+            np.savez(
+                fh,
+                master=made.master,
+                mastered=np.array(made.mastered.model_dump_json()),
+                characters=characters,
+                stem_0=np.zeros(length, np.float32),
+                stem_1=np.zeros(length, np.float32),
+            )
+        fresh_process()
+        again = master_track(cues, seconds, Mastering(), store)
+        assert set(again.stems) == {"juno", "pip"}
+    assert len(mixes) == 3
+
+
+def test_the_package_reads_the_stored_master(tmp_path, bible, voice, mixes):
+    from reelwright.audio.track import write_track
+    from reelwright.paths import OutputDir
+
+    sound = Sound(voice=voice, cache=AudioCache(tmp_path / "audio"))
+    timed, clips, _ = voice_pass(sound, shots(shot("a", 3, ("juno", "Up we go."))), bible, 1)
+    store = EncodeCache(tmp_path / "encodes")
+    write_track(sound, OutputDir(tmp_path / "p1"), timed, clips, bible, store)
+    fresh_process()
+    write_track(sound, OutputDir(tmp_path / "p2"), timed, clips, bible, store)
+    assert len(mixes) == 1
+    mix1, mix2 = (tmp_path / p / "audio" / "mix.wav" for p in ("p1", "p2"))
+    assert mix1.read_bytes() == mix2.read_bytes()

@@ -248,4 +248,16 @@ def test_an_interrupted_case_resumed_with_another_cache_starts_fresh(tmp_path):
     (out / "cases" / "case-00" / "result.json").unlink()  # stopped after its last checkpoint
     moved, _ = run(suite, out, offline=True, cache=tmp_path / "elsewhere")
     assert moved["case-00"].status == "published", moved["case-00"].error
+    (why,) = moved["case-00"].changed
+    assert why.startswith("cache folder ") and why.endswith(str(tmp_path / "elsewhere"))
     assert list((tmp_path / "elsewhere" / "cache").rglob("*.png"))  # rendered into the new one
+
+
+def test_inputs_recorded_without_settings_name_that_as_the_change():
+    from reelwright.records import CaseInputs
+
+    now = CaseInputs(
+        brief="b", bible="b", rights="r", options="o", software="1", settings={"clip.model": None}
+    )
+    older = now.model_copy(update={"settings": {}})
+    assert now != older and now.changes(older) == ["settings not recorded before"]

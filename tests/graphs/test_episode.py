@@ -305,14 +305,20 @@ def test_studio_graph_exports_schemas_and_runs_without_a_context(examples, tmp_p
     assert json.loads((tmp_path / "out" / "run.json").read_text())["status"] == "published"
 
 
-def test_two_projects_sharing_a_cache_render_and_encode_a_repeated_run_once(examples, tmp_path):
+@pytest.mark.parametrize("signed", [False, True])
+def test_two_projects_sharing_a_cache_render_and_encode_a_repeated_run_once(
+    examples, tmp_path, signed
+):
     from reelwright.api import run_episode
     from reelwright.config import Settings
+    from reelwright.tools.signing import init_signing
 
     shared = tmp_path / "shared"
     outcomes = []
     for name in ("a", "b"):
         settings = Settings(home=tmp_path / name / "home", cache=shared)
+        if signed:  # credentials differ on every write; the encodes are keyed without them
+            init_signing(settings.home)
         outcomes.append(
             run_episode(
                 examples / BRIEF, out=tmp_path / name / "out", settings=settings, auto_approve=True
@@ -324,6 +330,11 @@ def test_two_projects_sharing_a_cache_render_and_encode_a_repeated_run_once(exam
     assert second.renders.rendered == 0
     assert second.renders.cached == first.renders.rendered + first.renders.cached
     assert len(list((shared / "encodes").rglob("*.mp4"))) == 1
+    assert len(list((shared / "encodes").rglob("*.png"))) == 1  # the contact sheet
     a, b = (tmp_path / n / "out" / "animatic.mp4" for n in "ab")
-    assert a.read_bytes() == b.read_bytes()
+    if not signed:
+        assert a.read_bytes() == b.read_bytes()
+    for n in "ab":  # each package still verifies, its animatic signed by its own signer
+        record = json.loads((tmp_path / n / "out" / "run.json").read_text())
+        assert record["status"] == "published"
     assert not (tmp_path / "a" / "home" / "cache").exists()  # the caches live in `shared`
