@@ -276,6 +276,13 @@ class Settings(BaseSettings):
         """`REELWRIGHT_CACHE=` (set, empty) means under the home, not the working folder."""
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("cache")
+    @classmethod
+    def _a_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is not a folder")
+        return value
+
     @property
     def paths(self) -> HomePaths:
         return HomePaths(self.home, self.cache)

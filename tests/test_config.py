@@ -219,3 +219,17 @@ def test_an_empty_reelwright_cache_means_under_the_home(tmp_path, monkeypatch):
     monkeypatch.setenv("REELWRIGHT_CACHE", "")
     settings = Settings(home=tmp_path / "home")
     assert settings.cache is None and settings.paths.cache == tmp_path / "home" / "cache"
+
+
+def test_a_reelwright_cache_that_is_a_file_is_a_bad_setting(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from reelwright.cli import app
+
+    (tmp_path / "f").write_text("mine")
+    monkeypatch.setenv("REELWRIGHT_CACHE", str(tmp_path / "f"))
+    monkeypatch.chdir(tmp_path)
+    brief = ROOT / "examples" / "briefs" / "storm-signal.yaml"
+    result = CliRunner().invoke(app, ["run", str(brief), "--auto-approve", "--out", "o"])
+    assert result.exit_code == 2 and "REELWRIGHT_CACHE" in result.output
+    assert "not a folder" in result.output and not (tmp_path / "o").exists()

@@ -96,10 +96,17 @@ def run_suite(
     cassette = _cassette(options.replay.resolve()) if options.replay else None
     llm = llm_identity(options, llm_settings, cassette)
     out = options.out
-    out.mkdir(parents=True, exist_ok=True)
     # frames, voiced lines and animatics are shared by every case, and by any later run
     # that names the same folder: keyed by content, an entry is only reused for the same input
     cache = (options.cache or settings.cache or out / "cache").resolve()
+    if cache.exists() and not cache.is_dir():
+        flag = (
+            param("cache")
+            if options.cache
+            else ("REELWRIGHT_CACHE" if settings.cache else "the cache folder")
+        )
+        raise InputError(f"{flag} {cache} is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
     results: dict[str, CaseResult] = {}
     todo: list[dict[str, Any]] = []
     needs = ("cassette.jsonl",) if options.record else ()

@@ -261,3 +261,17 @@ def test_inputs_recorded_without_settings_name_that_as_the_change():
     )
     older = now.model_copy(update={"settings": {}})
     assert now != older and now.changes(older) == ["settings not recorded before"]
+
+
+def test_a_cache_that_is_a_file_is_refused_before_anything_is_written(tmp_path):
+    from typer.testing import CliRunner
+
+    from reelwright.cli import app
+
+    suite = make_suite(tmp_path / "suite.yaml", 1)
+    (tmp_path / "notes.txt").write_text("mine")
+    out = tmp_path / "o"
+    args = ["eval", "run", str(suite), "--out", str(out), "--offline"]
+    result = CliRunner().invoke(app, [*args, "--cache", str(tmp_path / "notes.txt")])
+    assert result.exit_code == 2 and "--cache" in result.output and "not a folder" in result.output
+    assert not out.exists() and (tmp_path / "notes.txt").read_text() == "mine"
