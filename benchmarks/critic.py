@@ -16,8 +16,8 @@ from pathlib import Path
 
 from _machine import machine
 
-from reelwright.agents.critic import Critic
 from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
+from reelwright.critic.agent import Critic
 from reelwright.loading import load_inputs
 from reelwright.models import RenderResult, ShotList
 

@@ -28,7 +28,7 @@ from _machine import machine
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reelwright.agents.replies import JudgementReply  # noqa: E402
+from reelwright.critic.replies import JudgementReply  # noqa: E402
 from reelwright.evals.cassette import read_cassette  # noqa: E402
 from reelwright.evals.runner import EvalOptions, run_suite  # noqa: E402
 from reelwright.testing import (  # noqa: E402

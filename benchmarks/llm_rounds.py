@@ -19,9 +19,9 @@ import httpx
 from _machine import machine
 from prompt_tokens import NOTES, two_iteration_brief
 
-from reelwright.agents.replies import JudgementReply
 from reelwright.api import run_episode
 from reelwright.config import Settings
+from reelwright.critic.replies import JudgementReply
 from reelwright.llm import OpenAILLM
 from reelwright.testing import ScriptedEndpoint, judgement, serve_endpoint
 

@@ -21,9 +21,9 @@ import yaml
 from _machine import machine
 
 import reelwright
-from reelwright.agents.replies import JudgementReply
 from reelwright.api import run_episode
 from reelwright.config import Settings
+from reelwright.critic.replies import JudgementReply
 from reelwright.llm import OpenAILLM
 from reelwright.testing import BASE_URL, ScriptedEndpoint, judgement
 

@@ -8,7 +8,7 @@ import time
 
 from _machine import machine
 
-from reelwright.tools.redteam import evaluate, load_suite
+from reelwright.compliance.redteam import evaluate, load_suite
 
 
 def main() -> None:

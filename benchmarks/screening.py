@@ -14,10 +14,10 @@ from pathlib import Path
 from _machine import machine
 
 from reelwright.agents.procedural import ProceduralWriter
+from reelwright.compliance.screening import Screener, Watchlist
 from reelwright.loading import load_inputs
 from reelwright.models import DialogueLine
 from reelwright.package import script_markdown
-from reelwright.tools.screening import Screener, Watchlist
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = 1_000_000

@@ -12,8 +12,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-# the one copy of the version: pyproject.toml reads it ([tool.setuptools.dynamic])
-__version__ = "0.1.0"
+from reelwright.version import __version__
 
 logging.getLogger("reelwright").addHandler(logging.NullHandler())
 

@@ -11,6 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from reelwright.approval.reviewers import ReviewConfig, Reviewer
+from reelwright.approval.roles import deciding_role
+from reelwright.compliance.rights import Ledger
+from reelwright.compliance.screening import Watchlist
 from reelwright.config import Settings
 from reelwright.errors import (
     ConflictError,
@@ -25,19 +29,23 @@ from reelwright.graphs.context import EpisodeContext, Progress, build_context, r
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.gates import apply_edits
 from reelwright.graphs.state import EpisodeState, RunSpec, RunStatus, merge_usage
+from reelwright.graphs.stored import check_state
 from reelwright.llm import LLM, llm_from_settings
-from reelwright.loading import find_bible, load_bible, load_brief, load_inputs, project_file
+from reelwright.loading import (
+    check_sheets,
+    find_bible,
+    load_bible,
+    load_brief,
+    load_inputs,
+    project_file,
+)
 from reelwright.locks import run_lock
 from reelwright.models import Approval, Bible, Brief, RewriteLine, Usage
 from reelwright.package import write_run_record
 from reelwright.paths import check_id
 from reelwright.records import GateRequest, RunRecord
 from reelwright.renderers.base import Renderer, frame_size
-from reelwright.review.reviewers import ReviewConfig
 from reelwright.staging import claim_out, resolve_out
-from reelwright.tools.rights import Ledger
-from reelwright.tools.screening import Watchlist
-from reelwright.trust import check_sheets, check_state
 
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
@@ -642,3 +650,37 @@ def _read_record(out_dir: str) -> RunRecord | None:
     except InputError as exc:
         logger.warning("%s", exc)
         return None
+
+
+def decide_gate(
+    run_id: str,
+    decision: dict[str, Any],
+    token: str | None,
+    *,
+    settings: Settings,
+    require_token: bool = False,
+    reviewer: Reviewer | None = None,
+    progress: Any = None,
+) -> RunOutcome:
+    """Take a decision at the gate `run_id` waits at. `token` is authenticated against the
+    reviewers; `reviewer` is one the caller already authenticated (a web session)."""
+    check_id(run_id, "run id")
+    config = ReviewConfig.load(settings.home)
+    data = dict(decision)
+    if reviewer is not None:
+        data["by"] = reviewer.name
+    elif require_token or config.reviewers or token:
+        reviewer = config.authenticate(token)
+        data["by"] = reviewer.name
+    elif not data.get("by"):
+        raise InputError(f"name the reviewer with {param('by')} NAME (no reviewers are configured)")
+    else:
+        data.setdefault("role", "showrunner")
+    waiting_gate(run_id, settings)  # unknown runs and runs not at a gate: before any lock
+    with run_lock(settings.home, run_id):
+        gate = waiting_gate(run_id, settings)
+        if reviewer is not None:
+            data["role"] = deciding_role(
+                reviewer.name, reviewer.roles, data.get("role"), gate, data.get("decision", "")
+            )
+        return resume_run(run_id, settings=settings, decision=data, progress=progress, lock=False)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from reelwright.errors import InputError, param
 from reelwright.models import Bible, Brief
+from reelwright.paths import inside
 
 M = TypeVar("M", bound=BaseModel)
 MAX_YAML_BYTES = 2_000_000
@@ -131,8 +132,6 @@ def load_brief(path: Path | str) -> Brief:
 def load_bible(path: Path | str, *, allow_outside_sheets: bool = False) -> Bible:
     """A bible; its character sheets resolve beside it and must stay inside its folder
     (symlinks resolved) unless `allow_outside_sheets`."""
-    from reelwright.trust import check_sheet
-
     path = Path(path)
     bible = parse(Bible, read_yaml(path, "bible"), f"bible {path}")
     for character in bible.characters:
@@ -201,3 +200,27 @@ def load_inputs(
     except ValueError as exc:
         raise InputError(f"brief {brief_path}: {exc}") from None
     return brief, bible
+
+
+def check_sheet(sheet: Path, folder: Path | None, *, what: str, hint: str) -> None:
+    """Refuse a character sheet outside `folder` (the bible's), symlinks resolved; with no
+    folder (a Bible object built in Python) every sheet counts as outside."""
+    if folder is not None and inside(sheet, folder):
+        return
+    where = f"the bible's folder {folder.resolve()}" if folder else "any bible's folder"
+    raise InputError(f"{what} ({sheet.resolve()}) is outside {where}; {hint}")
+
+
+def check_sheets(bible: Bible, bible_path: Path | None, *, allowed: bool) -> None:
+    """Every sheet of `bible` inside the bible's folder, unless allowed."""
+    if allowed:
+        return
+    folder = bible_path.resolve().parent if bible_path else None
+    for character in bible.characters:
+        if character.sheet:
+            check_sheet(
+                Path(character.sheet),
+                folder,
+                what=f"character {character.id}: sheet {character.sheet}",
+                hint=f"pass {param('allow_outside_sheets', 'True')} to use it",
+            )

@@ -15,10 +15,11 @@ from typing import Any, Literal, Protocol
 
 import yaml
 
-from reelwright import __version__
 from reelwright.audio.cache import SpokenClip
 from reelwright.audio.track import Sound, srt_from_cues, write_track
+from reelwright.compliance.signing import SigningConfig, creation_manifest, sign_in_place
 from reelwright.errors import InputError, PackageError
+from reelwright.media.encodes import EncodeCache
 from reelwright.models import (
     Approval,
     Bible,
@@ -44,10 +45,10 @@ from reelwright.records import (
     RunStatus,
     read_record,
 )
-from reelwright.renderers.animatic import contact_sheet, srt_text, write_animatic
-from reelwright.renderers.encodes import EncodeCache
+from reelwright.renderers.animatic import contact_sheet, write_animatic
 from reelwright.staging import staged
-from reelwright.tools.signing import SigningConfig, creation_manifest, sign_in_place
+from reelwright.subtitles import srt_text
+from reelwright.version import __version__
 
 RUN_SCHEMA_VERSION = RunRecord.VERSION
 
@@ -320,7 +321,7 @@ def _manifest(state: EpisodeView, title: str, extra: dict[str, Any]) -> dict[str
 
 
 def compliance_record(state: EpisodeView) -> ComplianceRecord:
-    from reelwright.tools.screening import verdict
+    from reelwright.compliance.screening import verdict
 
     return ComplianceRecord(
         verdict=verdict(state.findings),
@@ -414,9 +415,9 @@ def check_package(
     none changed since it was written, frames for every shot with the hashes provenance
     gives, approvals as recorded, and valid content credentials when it was signed.
     `record` is the run.json about to be written (staged); default: the one on disk."""
+    from reelwright.compliance.signing import verify
     from reelwright.staging import inspect_folder, package_files
     from reelwright.staging import read_record as package_record
-    from reelwright.tools.signing import verify
 
     problems: list[str] = []
     if record is None:

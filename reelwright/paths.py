@@ -60,3 +60,9 @@ def atomic_write(target: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path` is `root` or lies under it, both with symlinks resolved."""
+    path, root = path.resolve(), root.resolve()
+    return path == root or root in path.parents

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reelwright import records
 from reelwright.errors import InputError, param
-from reelwright.paths import OutputDir, check_id
+from reelwright.paths import OutputDir, check_id, inside
 from reelwright.records import RunRecord
 
 log = logging.getLogger("reelwright.staging")
@@ -315,3 +315,29 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def check_out_dir(out_dir: str | Path, home: Path, run_id: str, package_id: str = "") -> Path:
+    """A stored output folder, re-checked before a resume writes to it: stored resolved, so a
+    symlink that now redirects it is refused; never inside (nor holding) the state folder; and
+    the rules of `--out` (new, empty, or this run's own package)."""
+    stored = Path(out_dir)
+    resolved = stored.resolve()
+    if not stored.is_absolute() or resolved != stored:
+        raise InputError(
+            f"the stored output folder {stored} now resolves to {resolved} (a symlink or a "
+            "relative path): refusing to write there; the state database may have been edited"
+        )
+    if inside(resolved, home):
+        raise InputError(
+            f"the stored output folder {stored} lies inside the state folder {home.resolve()}: "
+            "refusing to write there; the state database may have been edited"
+        )
+    root = resolve_out(resolved, (home,))
+    claim_out(
+        root,
+        run_id,
+        package_id,
+        hint=f"Move those files out of the folder, then `reelwright resume {run_id}`.",
+    )
+    return root

@@ -160,7 +160,9 @@ def test_home_paths_are_named_under_home(tmp_path):
 def test_the_version_has_one_copy():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
-    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "reelwright.__version__"}
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "reelwright.version.__version__"
+    }
     assert reelwright.__version__.count(".") == 2
 
 

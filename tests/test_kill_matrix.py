@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from reelwright.api import resume_run, run_episode
+from reelwright.approval.audit import AuditLog
 from reelwright.config import Settings
 from reelwright.errors import ConflictError
 from reelwright.graphs.faults import ENV, WHENS
 from reelwright.package import PACKAGE_FILES
-from reelwright.review.audit import AuditLog
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 

@@ -14,11 +14,11 @@ import pytest
 from typer.testing import CliRunner
 
 from reelwright.api import run_episode
+from reelwright.approval.audit import AuditLog
 from reelwright.cli import EXIT_BUSY, app
 from reelwright.config import Settings
 from reelwright.errors import BusyError
 from reelwright.locks import run_lock
-from reelwright.review.audit import AuditLog
 
 runner = CliRunner()
 

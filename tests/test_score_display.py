@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from reelwright.api import run_episode
+from reelwright.approval.reviewers import ReviewConfig
 from reelwright.cli import app
 from reelwright.config import Settings
 from reelwright.models import Thresholds
 from reelwright.review.app import create_app
-from reelwright.review.reviewers import ReviewConfig
 from tests.review.conftest import auth, sign_in
 
 # every bar at 0 but dialogue's, which the episode misses: Pip (who does not speak) has a line

@@ -11,7 +11,8 @@ import httpx
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from reelwright.agents.replies import JudgementReply, SceneReply, ShotPlanReply
+from reelwright.agents.replies import SceneReply, ShotPlanReply
+from reelwright.critic.replies import JudgementReply
 from reelwright.errors import LLMRequestError, LLMUnavailable
 from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.testing import BASE_URL, ScriptedEndpoint, ScriptedRequest, judgement

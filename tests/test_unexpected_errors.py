@@ -19,7 +19,7 @@ def error_lines(output: str) -> list[str]:
 
 
 def test_a_bug_inside_a_node_is_one_line_a_log_and_resume_publishes(project, monkeypatch):
-    from reelwright.agents.critic import Critic
+    from reelwright.critic.agent import Critic
 
     def broken(self, *args, **kwargs):
         raise ZeroDivisionError("division by zero in the critic")
@@ -74,7 +74,7 @@ def test_a_bug_outside_the_graph_is_one_line_a_log_and_resume_continues(project,
 
 
 def test_a_bug_in_a_command_without_a_run_is_one_line_and_a_log(project, monkeypatch):
-    from reelwright.tools.screening import Screener
+    from reelwright.compliance.screening import Screener
 
     def broken(self, *args, **kwargs):
         raise ValueError("bad\nmultiline")

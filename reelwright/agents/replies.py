@@ -31,15 +31,12 @@ from pydantic import (
 
 from reelwright.agents.names import Names, Refs, recording
 from reelwright.models import (
-    NOTE_MAX,
     Angle,
     Bible,
     Brief,
     CameraMove,
     Framing,
     Scene,
-    Script,
-    ShotList,
     trim_text,
 )
 
@@ -75,7 +72,7 @@ class Reply(BaseModel):
         return dict(self._normalised)
 
 
-def _known(info: ValidationInfo, key: str, values: list[str], what: str) -> list[str]:
+def known_ids(info: ValidationInfo, key: str, values: list[str], what: str) -> list[str]:
     known = (info.context or {}).get(key)
     if known is not None:
         unknown = [v for v in values if v not in known]
@@ -94,12 +91,12 @@ class OutlineScene(Reply):
     @field_validator("characters")
     @classmethod
     def _characters(cls, v: list[str], info: ValidationInfo) -> list[str]:
-        return _known(info, "characters", v, "character id(s)")
+        return known_ids(info, "characters", v, "character id(s)")
 
     @field_validator("location")
     @classmethod
     def _location(cls, v: str, info: ValidationInfo) -> str:
-        return _known(info, "locations", [v], "location id")[0]
+        return known_ids(info, "locations", [v], "location id")[0]
 
 
 class OutlineReply(Reply):
@@ -121,7 +118,7 @@ class SceneReply(Reply):
     @field_validator("dialogue")
     @classmethod
     def _speakers(cls, v: list[LineReply], info: ValidationInfo) -> list[LineReply]:
-        _known(info, "speakers", [line.character for line in v], "speaker(s)")
+        known_ids(info, "speakers", [line.character for line in v], "speaker(s)")
         return v
 
 
@@ -138,7 +135,7 @@ class PlannedShot(Reply):
     @field_validator("characters")
     @classmethod
     def _characters(cls, v: list[str], info: ValidationInfo) -> list[str]:
-        return _known(info, "speakers", v, "character id(s)")
+        return known_ids(info, "speakers", v, "character id(s)")
 
 
 class ShotPlanReply(Reply):
@@ -147,38 +144,6 @@ class ShotPlanReply(Reply):
 
 class ShotRevisionReply(Reply):
     shot: PlannedShot
-
-
-class ScoresReply(Reply):
-    structure: float = Field(ge=0, le=10)
-    pacing: float = Field(ge=0, le=10)
-    dialogue: float = Field(ge=0, le=10)
-    shot_variety: float = Field(ge=0, le=10)
-    continuity: float = Field(ge=0, le=10)
-    technical: float = Field(ge=0, le=10)
-
-
-class NoteReply(Reply):
-    target: Literal["writer", "director"]
-    dimension: Annotated[str, FreeText(64)]
-    text: Annotated[str, Field(min_length=1), FreeText(NOTE_MAX)]
-    scene_ids: list[str]
-    shot_ids: list[str]
-
-    @field_validator("scene_ids")
-    @classmethod
-    def _scenes(cls, v: list[str], info: ValidationInfo) -> list[str]:
-        return _known(info, "scene_ids", v, "scene id(s)")
-
-    @field_validator("shot_ids")
-    @classmethod
-    def _shots(cls, v: list[str], info: ValidationInfo) -> list[str]:
-        return _known(info, "shot_ids", v, "shot id(s)")
-
-
-class JudgementReply(Reply):
-    scores: ScoresReply
-    notes: list[NoteReply] = Field(max_length=20)
 
 
 # -- per-call forms: the schema says what is allowed, the validator maps names to ids ----
@@ -195,26 +160,26 @@ def _one_of(resolver: Names | Refs) -> Any:
     ]
 
 
-def _list_of(item: Any) -> Any:
+def list_of(item: Any) -> Any:
     """`list[item]` for an item type built at run time."""
     return list[item]
 
 
-def _ids(resolver: Names | Refs, **constraints: Any) -> tuple[Any, Any]:
+def ids_of(resolver: Names | Refs, **constraints: Any) -> tuple[Any, Any]:
     """A list of allowed ids; with none allowed, a list that must be empty."""
     if not resolver.allowed:
         return list[str], Field(max_length=0)
-    return _list_of(_one_of(resolver)), Field(**constraints)
+    return list_of(_one_of(resolver)), Field(**constraints)
 
 
 def _line_indices(count: int) -> tuple[Any, Any]:
     description = "Indices into the scene's dialogue."
     if count == 0:
         return list[int], Field(max_length=0, description=description)
-    return _list_of(cast(Any, Literal)[tuple(range(count))]), Field(description=description)
+    return list_of(cast(Any, Literal)[tuple(range(count))]), Field(description=description)
 
 
-def _named(model: type[R], **fields: Any) -> type[R]:
+def named(model: type[R], **fields: Any) -> type[R]:
     """`model` with these fields narrowed; same name, so the schema the server sees (and a
     scripted test endpoint) still calls it `SceneReply` and so on."""
     return cast(type[R], create_model(model.__name__, __base__=model, **fields))
@@ -232,13 +197,13 @@ def locations(bible: Bible, allowed: Sequence[str]) -> Names:
 
 @lru_cache(maxsize=64)
 def _outline_model(cast_: Names, places: Names, scenes: int) -> type[OutlineReply]:
-    scene = _named(
+    scene = named(
         OutlineScene,
         location=(_one_of(places), ...),
-        characters=_ids(cast_, min_length=1),
+        characters=ids_of(cast_, min_length=1),
     )
     exactly = Field(min_length=scenes, max_length=scenes)
-    return _named(OutlineReply, scenes=(_list_of(scene), exactly))
+    return named(OutlineReply, scenes=(list_of(scene), exactly))
 
 
 def outline_reply(brief: Brief, bible: Bible) -> type[OutlineReply]:
@@ -252,8 +217,8 @@ def outline_reply(brief: Brief, bible: Bible) -> type[OutlineReply]:
 
 @lru_cache(maxsize=256)
 def _scene_model(speakers: Names) -> type[SceneReply]:
-    line = _named(LineReply, character=(_one_of(speakers), ...))
-    return _named(SceneReply, dialogue=(_list_of(line), Field(max_length=30)))
+    line = named(LineReply, character=(_one_of(speakers), ...))
+    return named(SceneReply, dialogue=(list_of(line), Field(max_length=30)))
 
 
 def scene_reply(scene: Scene, bible: Bible) -> type[SceneReply]:
@@ -263,7 +228,7 @@ def scene_reply(scene: Scene, bible: Bible) -> type[SceneReply]:
 
 @lru_cache(maxsize=256)
 def _planned_shot(cast_: Names, lines: int) -> type[PlannedShot]:
-    return _named(PlannedShot, characters=_ids(cast_), dialogue_lines=_line_indices(lines))
+    return named(PlannedShot, characters=ids_of(cast_), dialogue_lines=_line_indices(lines))
 
 
 def _shot_for(scene: Scene, bible: Bible) -> type[PlannedShot]:
@@ -278,27 +243,13 @@ def shot_plan_reply(scene: Scene, bible: Bible) -> type[ShotPlanReply]:
 
 @lru_cache(maxsize=256)
 def _plan_model(shot: type[PlannedShot]) -> type[ShotPlanReply]:
-    return _named(ShotPlanReply, shots=(_list_of(shot), Field(min_length=1, max_length=20)))
+    return named(ShotPlanReply, shots=(list_of(shot), Field(min_length=1, max_length=20)))
 
 
 @lru_cache(maxsize=256)
 def _revision_model(shot: type[PlannedShot]) -> type[ShotRevisionReply]:
-    return _named(ShotRevisionReply, shot=(shot, ...))
+    return named(ShotRevisionReply, shot=(shot, ...))
 
 
 def shot_revision_reply(scene: Scene, bible: Bible) -> type[ShotRevisionReply]:
     return _revision_model(_shot_for(scene, bible))
-
-
-@lru_cache(maxsize=64)
-def _judgement_model(scenes: Refs, shots: Refs) -> type[JudgementReply]:
-    note = _named(NoteReply, scene_ids=_ids(scenes), shot_ids=_ids(shots))
-    return _named(JudgementReply, notes=(_list_of(note), Field(max_length=20)))
-
-
-def judgement_reply(script: Script, shots: ShotList) -> type[JudgementReply]:
-    """Notes name only scenes and shots that exist."""
-    return _judgement_model(
-        Refs("scene", tuple(s.id for s in script.scenes)),
-        Refs("shot", tuple(s.id for s in shots.shots)),
-    )

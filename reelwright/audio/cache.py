@@ -18,8 +18,7 @@ from reelwright.audio.effects import speak_effects
 from reelwright.audio.voice import Clip, SpeechJob, Voice
 from reelwright.audio.wav import wav_bytes
 from reelwright.models import Frozen
-from reelwright.paths import atomic_write
-from reelwright.trust import inside
+from reelwright.paths import atomic_write, inside
 
 log = logging.getLogger(__name__)
 

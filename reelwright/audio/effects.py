@@ -13,13 +13,13 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from reelwright.audio.voice import Clip, SpeechJob
+from reelwright.audio.voice import EFFECTS_ENGINE, EFFECTS_VERSION, Clip, SpeechJob
 
 if TYPE_CHECKING:
     import numpy as np
 
-ENGINE = "effects"
-VERSION = "1"
+ENGINE = EFFECTS_ENGINE
+VERSION = EFFECTS_VERSION
 _COUNTS = {"once": 1, "one": 1, "twice": 2, "two": 2, "three": 3, "thrice": 3, "four": 4}
 _RING = re.compile(r"\b(chim|bell|ring|ding|tinkl)", re.I)
 _DRONE = re.compile(r"\b(whir|hum|buzz|purr|grind)", re.I)

@@ -33,7 +33,7 @@ from reelwright.models import Frozen
 if TYPE_CHECKING:
     import numpy as np
 
-    from reelwright.renderers.encodes import EncodeCache
+    from reelwright.media.encodes import EncodeCache
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def _master_key(cues: Sequence[Cue], duration_s: float, mastering: Mastering) ->
     each bed by the digest of its file (a bed edited in place is a new master)."""
     import hashlib
 
-    from reelwright.renderers.encodes import digest_key
+    from reelwright.media.encodes import digest_key
 
     def digest(path: str) -> str:
         try:

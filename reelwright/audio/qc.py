@@ -23,7 +23,7 @@ from reelwright.models import Bible, Finding, Severity, ShotList
 if TYPE_CHECKING:
     import numpy as np
 
-    from reelwright.renderers.encodes import EncodeCache
+    from reelwright.media.encodes import EncodeCache
 
 SILENCE_DBFS = -50.0
 """A cue quieter than this (RMS, dBFS) over its whole span is silence."""

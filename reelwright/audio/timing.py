@@ -16,7 +16,7 @@ from pydantic import Field
 from reelwright.audio.cache import SpokenClip
 from reelwright.audio.voice import SpeechJob, Voice, line_job
 from reelwright.models import Bible, Frozen, SafeId, Shot, ShotList
-from reelwright.renderers.animatic import _cue_text, srt_time
+from reelwright.subtitles import cue_text, srt_time
 
 HANDLE_IN_S = 0.3
 """Silence before a shot's first line."""
@@ -107,7 +107,7 @@ def place(shots: ShotList, clips: Sequence[SpokenClip], bible: Bible) -> list[Cu
                     index=k,
                     character=line.character,
                     kind=clip.job.kind,
-                    label=_cue_text(f"{name}: {line.text}"),
+                    label=cue_text(f"{name}: {line.text}"),
                     start=round(at, 4),
                     end=round(at + clip.duration_s, 4),
                     key=clip.key,

@@ -23,9 +23,9 @@ from reelwright.audio.timing import Cue, place, retime, srt_from_cues, voice_job
 from reelwright.audio.voice import SAMPLE_RATE, Voice
 from reelwright.audio.wav import wav_bytes
 from reelwright.errors import InputError
+from reelwright.media.encodes import EncodeCache
 from reelwright.models import Bible, Frozen, ShotList
 from reelwright.paths import OutputDir
-from reelwright.renderers.encodes import EncodeCache
 
 
 @dataclass

@@ -23,6 +23,11 @@ from reelwright.models import Bible, Character, DialogueLine, Frozen, SafeId
 if TYPE_CHECKING:
     import numpy as np
 
+EFFECTS_ENGINE = "effects"
+EFFECTS_VERSION = "1"
+"""How a job names the effects generator (`audio/effects.py`); bump the version when its
+sound changes."""
+
 SAMPLE_RATE = 24_000
 """Every clip and the mix run at 24 kHz mono (what OpenAI-compatible speech returns as PCM)."""
 
@@ -83,16 +88,14 @@ class Voice(Protocol):
 def effect_job(line_id: str, character: Character, line: DialogueLine) -> SpeechJob:
     """The job for a non-speaking character's line: an effect from its parenthetical (or the
     line, when that is all there is), made by the effects generator, never spoken."""
-    from reelwright.audio.effects import ENGINE, VERSION
-
     spec = character.voice_spec
     return SpeechJob(
         line_id=line_id,
         character=character.id,
         kind="effect",
         text=(line.parenthetical or line.text)[:2000],
-        backend=ENGINE,
-        engine_version=VERSION,
+        backend=EFFECTS_ENGINE,
+        engine_version=EFFECTS_VERSION,
         voice=spec.name or character.id,
         speed=spec.speed,
         pitch=spec.pitch,

@@ -36,7 +36,7 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
-        from reelwright import __version__
+        from reelwright.version import __version__
 
         typer.echo(f"reelwright {__version__}")
         raise typer.Exit(EXIT_OK)
@@ -333,7 +333,7 @@ def _compliance(out: Path) -> list[Finding]:
 
 def _reviewer_flag(state_flag: str) -> str:
     """How a decision names its reviewer here: a token once reviewers exist, else a name."""
-    from reelwright.review.reviewers import ReviewConfig
+    from reelwright.approval.reviewers import ReviewConfig
 
     try:
         configured = bool(ReviewConfig.load(load_settings(state_flag or None).home).reviewers)

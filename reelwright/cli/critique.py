@@ -28,8 +28,8 @@ def critique(
     critic's measurements (frames too when REELWRIGHT_CLIP_MODEL is set; the LLM judge with
     --judge). Exit 0 whatever the verdict; 2 on bad input."""
     with user_errors("critique"):
-        from reelwright.agents.critic import critic_from_settings
         from reelwright.cli.common import load_settings
+        from reelwright.critic.agent import critic_from_settings
         from reelwright.critic.package import read_package
         from reelwright.errors import InputError
         from reelwright.llm import llm_from_settings

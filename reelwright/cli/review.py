@@ -31,7 +31,7 @@ def review_list(token: TokenOpt = None, state: StateOpt = None) -> None:
     package, how long it has waited, title. Once reviewers exist it needs a reviewer's token."""
     with user_errors("review list"):
         from reelwright.api import pending_runs
-        from reelwright.review.reviewers import ReviewConfig
+        from reelwright.approval.reviewers import ReviewConfig
         from reelwright.review.views import waited
 
         settings = load_settings(state)
@@ -53,7 +53,7 @@ def review_list(token: TokenOpt = None, state: StateOpt = None) -> None:
 
 def _decide(run_id: str, state: str | None, token: str | None, decision: dict[str, Any]) -> None:
     with user_errors(f"review {decision['decision']}") as guard:
-        from reelwright.review.decisions import decide
+        from reelwright.api import decide_gate as decide
 
         settings = load_settings(state)
         guard.run(run_id, settings.home, state)
@@ -72,7 +72,7 @@ def review_show(
 ) -> None:
     """Show a run as a reviewer sees it: gate, scores, script, findings, decisions."""
     with user_errors("review show"):
-        from reelwright.review.reviewers import ReviewConfig
+        from reelwright.approval.reviewers import ReviewConfig
         from reelwright.review.views import run_view
 
         settings = load_settings(state)
@@ -252,8 +252,8 @@ def reviewers_add(
     with user_errors("reviewers add"):
         from pydantic import ValidationError
 
+        from reelwright.approval.reviewers import ReviewConfig
         from reelwright.errors import InputError
-        from reelwright.review.reviewers import ReviewConfig
 
         settings = load_settings()
         config = ReviewConfig.load(settings.home)
@@ -272,7 +272,7 @@ def reviewers_add(
 def reviewers_list() -> None:
     """List reviewers, their roles, and the gates with the roles they need."""
     with user_errors("reviewers list"):
-        from reelwright.review.reviewers import ReviewConfig
+        from reelwright.approval.reviewers import ReviewConfig
 
         config = ReviewConfig.load(load_settings().home)
     for gate, rule in config.gates.items():
@@ -285,7 +285,7 @@ def reviewers_list() -> None:
 def audit_verify() -> None:
     """Check the audit trail's hash chain against its head: exit 0 intact, 1 if any record was
     edited, deleted (the last ones included) or reordered."""
-    from reelwright.review.audit import AuditLog
+    from reelwright.approval.audit import AuditLog
 
     log = AuditLog(load_settings().paths.audit)
     problems = log.verify()
@@ -315,8 +315,8 @@ def serve(
     with user_errors("serve"):
         import uvicorn
 
+        from reelwright.approval.reviewers import ReviewConfig
         from reelwright.review.app import create_app
-        from reelwright.review.reviewers import ReviewConfig
 
         settings = load_settings(state)
         config = ReviewConfig.load(settings.home)

@@ -33,8 +33,8 @@ def screen(
     import json
 
     with user_errors("screen"):
+        from reelwright.compliance.screening import Screener, Watchlist, default_screener, verdict
         from reelwright.errors import InputError
-        from reelwright.tools.screening import Screener, Watchlist, default_screener, verdict
 
         if (text is None) == (file is None):
             raise InputError("give the text to screen, or --file FILE (not both)")
@@ -83,7 +83,7 @@ def init_signing_cmd(
 ) -> None:
     """Create a DEVELOPMENT CA and C2PA signer under .reelwright/signing/ for this project."""
     with user_errors("init-signing"):
-        from reelwright.tools.signing import DEV_NOTICE, init_signing
+        from reelwright.compliance.signing import DEV_NOTICE, init_signing
 
         settings = load_settings()
         config, created = init_signing(settings.home, force=force)
@@ -104,9 +104,9 @@ def verify(
     """Report a file's C2PA manifest and validation state. Exit 0 only for a valid manifest
     from a trusted signer; 1 for tampered, untrusted or unsigned files; 2 on bad input."""
     with user_errors("verify"):
+        from reelwright.compliance.signing import signing_config, summarise, to_json
+        from reelwright.compliance.signing import verify as verify_file
         from reelwright.errors import InputError
-        from reelwright.tools.signing import signing_config, summarise, to_json
-        from reelwright.tools.signing import verify as verify_file
 
         if trust is not None and not trust.is_file():
             raise InputError(f"--trust {trust}: no such file")

@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from reelwright.agents import prompts
 from reelwright.agents.common import ask, total_usage
-from reelwright.agents.replies import JudgementReply, judgement_reply
 from reelwright.config import JudgeSettings
+from reelwright.critic import prompts
+from reelwright.critic.replies import JudgementReply, judgement_reply
 from reelwright.errors import InputError
 from reelwright.llm import LLM
 from reelwright.messages import ImagePart, image_part

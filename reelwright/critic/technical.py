@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reelwright.compliance.frame_qc import check_frame
 from reelwright.critic.defects import Defect
 from reelwright.models import Finding, RenderResult, Severity, ShotList
-from reelwright.tools.frame_qc import check_frame
 
 
 def check_technical(

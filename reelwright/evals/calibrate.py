@@ -27,8 +27,8 @@ from reelwright.errors import InputError
 from reelwright.models import DIMENSIONS
 
 if TYPE_CHECKING:
-    from reelwright.agents.critic import Critic
     from reelwright.config import Settings
+    from reelwright.critic.agent import Critic
     from reelwright.llm import LLM
 
 RATED = (*DIMENSIONS, "overall")
@@ -187,7 +187,7 @@ def critic_scores(
     item: LabelledItem, base: Path, llm: LLM | None = None, critic: Critic | None = None
 ) -> tuple[dict, str]:
     """The critic's scores for one labelled artefact, and which judge gave them."""
-    from reelwright.agents.critic import Critic
+    from reelwright.critic.agent import Critic
     from reelwright.loading import load_bible, parse
     from reelwright.models import Bible
 
@@ -288,8 +288,8 @@ def calibrate(
     """Score every labelled artefact with the critic a run would use (`critic_from_settings`:
     the judge's samples, frames when a CLIP model is configured, the LLM judge with `llm`)
     and report the agreement."""
-    from reelwright.agents.critic import critic_from_settings
     from reelwright.config import Settings
+    from reelwright.critic.agent import critic_from_settings
 
     the_critic = critic_from_settings(settings or Settings(), llm)
     path = Path(labels)

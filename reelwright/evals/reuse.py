@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-import reelwright
 from reelwright.records import CaseInputs, CaseResult
+from reelwright.version import __version__
 
 if TYPE_CHECKING:
     from reelwright.config import LLMSettings, Settings
     from reelwright.evals.cassette import Cassette
-    from reelwright.evals.runner import EvalOptions
+    from reelwright.evals.options import EvalOptions
     from reelwright.evals.suite import Case, Suite
 
 logger = logging.getLogger("reelwright.evals")
@@ -138,7 +138,7 @@ def case_inputs(
         settings=deciding_settings(settings, llm)
         if settings is not None and suite.kind != "screening"
         else {},
-        software=reelwright.__version__,
+        software=__version__,
     )
 
 

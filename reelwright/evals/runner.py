@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-import reelwright
 from reelwright.errors import InputError, param
 from reelwright.evals.expectations import check_expectations
+from reelwright.evals.options import EvalOptions
 from reelwright.evals.reuse import CACHE_FILE, LLMIdentity
 from reelwright.evals.suite import Case, Suite, load_suite
 from reelwright.paths import atomic_write
@@ -37,6 +37,7 @@ from reelwright.records import (
     EvalLog,
     EvalOptionsRecord,
 )
+from reelwright.version import __version__
 
 if TYPE_CHECKING:
     from reelwright.evals.cassette import Cassette, CassetteHeader
@@ -44,19 +45,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("reelwright.evals")
 LOG_VERSION = EvalLog.VERSION
 CaseCallback = Callable[[CaseResult, int, int], None]
-
-
-@dataclass(frozen=True)
-class EvalOptions:
-    out: Path
-    concurrency: int = 1
-    seed: int | None = None
-    record: Path | None = None
-    replay: Path | None = None
-    prices: dict[str, dict[str, float]] = field(default_factory=dict)
-    offline: bool = False
-    long_side: int = 512
-    cache: Path | None = None  # None: REELWRIGHT_CACHE if set, else `out/cache`
 
 
 def resolve_suite(target: Path | str) -> Path:
@@ -174,7 +162,7 @@ def run_suite(
         case_ids=[c.id for c in suite.cases],
         kind=suite.kind,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
-        software_version=reelwright.__version__,
+        software_version=__version__,
         llm=EvalLLM(backend=llm.llm, model=llm.model, mode=llm.mode),
         options=EvalOptionsRecord(
             concurrency=options.concurrency,
@@ -220,7 +208,7 @@ def _cassette_header(llm: LLMIdentity) -> CassetteHeader:
     from reelwright.evals.cassette import CassetteHeader, CassetteLLM
 
     return CassetteHeader(
-        software=reelwright.__version__,
+        software=__version__,
         llm=CassetteLLM.model_validate(
             {"model": llm.model or "", "mode": llm.mode or "auto", "base_url": llm.endpoint}
         ),
@@ -255,7 +243,7 @@ def warm_worker(llm: bool = True) -> None:
         import openai  # noqa: F401 - the LLM client, imported on its first use otherwise
     import reelwright.api  # noqa: F401
     import reelwright.evals.metrics  # noqa: F401
-    from reelwright.tools.screening import default_screener
+    from reelwright.compliance.screening import default_screener
 
     default_screener()  # builds and caches the watchlist
 
@@ -314,8 +302,8 @@ def run_case(job: dict[str, Any]) -> CaseResult:
 def _critique_case(case: Case, case_dir: Path) -> dict[str, Any]:
     """Score a clean episode of the critic's suite, or one with a defect put in, with the
     critic a run would use (measurements, frames when a CLIP model is configured)."""
-    from reelwright.agents.critic import critic_from_settings
     from reelwright.config import Settings
+    from reelwright.critic.agent import critic_from_settings
     from reelwright.evals.mutations.critique_case import subject
     from reelwright.evals.mutations.runner import FrameStore
     from reelwright.paths import OutputDir
@@ -341,7 +329,7 @@ def _critique_case(case: Case, case_dir: Path) -> dict[str, Any]:
 
 
 def _screen_case(case: Case) -> dict[str, Any]:
-    from reelwright.tools.screening import default_screener, verdict
+    from reelwright.compliance.screening import default_screener, verdict
 
     brief = case.brief if isinstance(case.brief, dict) else {"logline": case.brief}
     text = f"{brief.get('title', '')}\n{brief.get('logline', '')}"

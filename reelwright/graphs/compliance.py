@@ -12,6 +12,9 @@ from typing import Any
 
 from langgraph.types import Command
 
+from reelwright.compliance.rights import asset_report, check_clearances, sound_uses
+from reelwright.compliance.screening import Screener
+from reelwright.compliance.screening.judge import Passage
 from reelwright.graphs.context import EpisodeContext
 from reelwright.graphs.state import EpisodeState
 from reelwright.models import (
@@ -26,9 +29,6 @@ from reelwright.models import (
     trim_text,
 )
 from reelwright.package import write_blocked
-from reelwright.tools.rights import asset_report, check_clearances, sound_uses
-from reelwright.tools.screening import Screener
-from reelwright.tools.screening.judge import Passage
 
 
 def script_passages(script: Script) -> list[Passage]:
@@ -90,7 +90,7 @@ def judged(
     missed, and what its calls spent (None when it did not run)."""
     if ctx.llm is None or not ctx.rights_judge:
         return findings, None
-    from reelwright.tools.screening.judge import RightsJudge
+    from reelwright.compliance.screening.judge import RightsJudge
 
     more, usage = RightsJudge(ctx.llm).review(passages, findings)
     return findings + more, usage

@@ -5,22 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from reelwright.agents.critic import Critic, critic_from_settings
 from reelwright.agents.director import Director
 from reelwright.agents.writer import Writer
+from reelwright.approval.audit import AuditLog
 from reelwright.audio.track import Sound
+from reelwright.compliance.rights import Ledger, ModelUse
+from reelwright.compliance.screening import Screener, Watchlist, default_screener
+from reelwright.compliance.signing import SigningConfig, signing_config
+from reelwright.compliance.visual import FrameHistory, ReferenceLibrary
+from reelwright.critic.agent import Critic, critic_from_settings
 from reelwright.graphs.carry import UsageCarry
 from reelwright.graphs.state import RunSpec
 from reelwright.llm import LLM
+from reelwright.media.encodes import EncodeCache
 from reelwright.models import RenderResult
 from reelwright.renderers.base import Renderer
 from reelwright.renderers.cache import RenderCache, RenderProgress
-from reelwright.renderers.encodes import EncodeCache
-from reelwright.review.audit import AuditLog
-from reelwright.tools.rights import Ledger, ModelUse
-from reelwright.tools.screening import Screener, Watchlist, default_screener
-from reelwright.tools.signing import SigningConfig, signing_config
-from reelwright.tools.visual import FrameHistory, ReferenceLibrary
 
 if TYPE_CHECKING:
     from reelwright.config import Settings
@@ -108,12 +108,12 @@ def build_context(
     from reelwright.config import Settings
     from reelwright.errors import InputError
     from reelwright.llm import llm_from_settings
-    from reelwright.trust import check_endpoint
+    from reelwright.llm.endpoint import check_endpoint
 
     settings = settings or Settings()
     if spec.agents == "llm" and llm is None:
         # the key goes to the endpoint configured now; a stored one that differs is refused
-        base_url = check_endpoint(spec, settings)
+        base_url = check_endpoint(spec.llm_base_url, spec.run_id, settings.llm.base_url)
         if not settings.llm.configured:
             raise InputError(
                 f"run {spec.run_id} uses an LLM: set REELWRIGHT_LLM_API_KEY or OPENAI_API_KEY "

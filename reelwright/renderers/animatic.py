@@ -12,8 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from reelwright.errors import RenderError
-from reelwright.models import Bible, Shot
-from reelwright.renderers.encodes import EncodeCache, encode_key
+from reelwright.media.encodes import EncodeCache, encode_key
 from reelwright.renderers.storyboard import label_font
 
 
@@ -78,40 +77,6 @@ def _link(source: Path, name: Path) -> None:
         name.symlink_to(source)
     except OSError:
         shutil.copyfile(source, name)
-
-
-def srt_time(seconds: float) -> str:
-    ms = int(round(seconds * 1000))
-    h, rem = divmod(ms, 3_600_000)
-    m, rem = divmod(rem, 60_000)
-    s, ms = divmod(rem, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
-
-
-def _cue_text(text: str) -> str:
-    """One line of cue text: every run of whitespace (blank lines, CR, Unicode line and
-    paragraph separators) becomes one space and "-->" loses its arrow, so dialogue cannot end
-    its cue early or forge another."""
-    return " ".join(text.split()).replace("-->", "->")
-
-
-def srt_text(shots: Sequence[Shot], bible: Bible) -> str:
-    """Dialogue timed to its shot; several lines in one shot share the shot's time."""
-    cues = []
-    start = 0.0
-    for shot in shots:
-        if shot.dialogue:
-            share = shot.duration_s / len(shot.dialogue)
-            for k, line in enumerate(shot.dialogue):
-                a, b = start + k * share, start + (k + 1) * share - 0.05
-                name = bible.character(line.character).name
-                cues.append((a, max(a + 0.1, b), _cue_text(f"{name}: {line.text}")))
-        start += shot.duration_s
-    blocks = [
-        f"{i}\n{srt_time(a)} --> {srt_time(b)}\n{text}\n"
-        for i, (a, b, text) in enumerate(cues, start=1)
-    ]
-    return "\n".join(blocks)
 
 
 def contact_sheet(

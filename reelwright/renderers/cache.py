@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Protocol
 
 from reelwright.models import RenderJob, RenderResult
-from reelwright.paths import atomic_write
+from reelwright.paths import atomic_write, inside
 from reelwright.renderers.base import RenderedFrame, Renderer, StepProgress
-from reelwright.trust import inside
 
 log = logging.getLogger(__name__)
 

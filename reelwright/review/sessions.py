@@ -24,10 +24,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reelwright.approval.reviewers import ReviewConfig, Reviewer
 from reelwright.config import HomePaths
 from reelwright.errors import AuthError
 from reelwright.paths import atomic_write
-from reelwright.review.reviewers import ReviewConfig, Reviewer
 
 SESSION_TTL_S = 12 * 3600
 

@@ -164,8 +164,8 @@ def _addressed(state: EpisodeState) -> list[ActionOutcome]:
 def _status(state: EpisodeState, record: RunRecord | None, settings: Settings) -> str:
     """What durably happened: `published` only for a package that verifies on disk."""
     if state.ended == "published":
+        from reelwright.compliance.signing import signing_config
         from reelwright.package import check_package
-        from reelwright.tools.signing import signing_config
 
         signing = signing_config(settings.home)
         trust = signing.ca.read_bytes() if signing else None

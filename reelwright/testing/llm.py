@@ -32,15 +32,10 @@ from typing import Any, Self, TypeAlias
 import httpx
 from pydantic import BaseModel
 
-from reelwright.agents.replies import (
-    JudgementReply,
-    OutlineReply,
-    SceneReply,
-    ShotPlanReply,
-    ShotRevisionReply,
-)
+from reelwright.agents.replies import OutlineReply, SceneReply, ShotPlanReply, ShotRevisionReply
 from reelwright.agents.restructure import StructureReply
-from reelwright.tools.screening.judge import RightsJudgementReply
+from reelwright.compliance.screening.judge import RightsJudgementReply
+from reelwright.critic.replies import JudgementReply
 
 BASE_URL = "http://llm.test/v1"
 

@@ -9,6 +9,7 @@ import pytest
 
 from reelwright.agents import prompts
 from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
+from reelwright.critic import prompts as judge_prompts
 from reelwright.loading import load_inputs
 from reelwright.models import DIMENSIONS, Note
 
@@ -51,7 +52,7 @@ def test_a_shot_plan_has_names_not_looks_and_the_scene_dialogue(episode):
 
 def test_the_judge_gets_script_shots_and_cast_voices_but_no_looks(episode):
     brief, bible, script, shots = episode
-    messages = prompts.judgement(brief, script, shots, bible=bible)
+    messages = judge_prompts.judgement(brief, script, shots, bible=bible)
     assert len(messages) == 2  # no frames: no image message
     _, _, rest = messages[-1].text.partition("\n")
     body, raw = json.loads(rest), rest
@@ -70,7 +71,7 @@ def test_the_judge_gets_script_shots_and_cast_voices_but_no_looks(episode):
 
 def test_the_judge_rubric_anchors_2_5_8_and_10_on_every_dimension(episode):
     brief, _, script, shots = episode
-    system = prompts.judgement(brief, script, shots)[0].text
+    system = judge_prompts.judgement(brief, script, shots)[0].text
     for dimension in DIMENSIONS:
         line = next(x for x in system.splitlines() if x.startswith(f"{dimension}: "))
         assert [int(m) for m in re.findall(r"(\d+) = ", line)] == [2, 5, 8, 10]

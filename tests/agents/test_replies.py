@@ -8,8 +8,9 @@ import json
 import httpx
 import pytest
 
-from reelwright.agents.replies import JudgementReply, LineReply, NoteReply
+from reelwright.agents.replies import LineReply
 from reelwright.api import resume_run, run_episode
+from reelwright.critic.replies import JudgementReply, NoteReply
 from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.models import Note
 from reelwright.testing import BASE_URL, ScriptedEndpoint, judgement

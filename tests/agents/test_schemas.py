@@ -14,13 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from reelwright.agents.replies import (
-    JudgementReply,
-    OutlineReply,
-    SceneReply,
-    ShotPlanReply,
-)
+from reelwright.agents.replies import OutlineReply, SceneReply, ShotPlanReply
 from reelwright.api import run_episode
+from reelwright.critic.replies import JudgementReply
 from reelwright.errors import LLMInvalidReply
 from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.records import RunRecord

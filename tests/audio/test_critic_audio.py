@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reelwright.agents.critic import Critic
 from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
 from reelwright.audio.cache import AudioCache
 from reelwright.audio.mix import Mastering
 from reelwright.audio.track import Sound, voice_pass
+from reelwright.critic.agent import Critic
 from reelwright.loading import load_inputs
 from reelwright.models import ShotList
 from reelwright.renderers.cache import RenderCache, render_all

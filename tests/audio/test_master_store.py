@@ -15,8 +15,8 @@ from reelwright.audio.mix import Bed, Mastering, master_track
 from reelwright.audio.timing import Cue, place
 from reelwright.audio.track import Sound, voice_pass
 from reelwright.audio.wav import wav_bytes
+from reelwright.media.encodes import EncodeCache
 from reelwright.models import Bible
-from reelwright.renderers.encodes import EncodeCache
 from tests.audio.conftest import CountingVoice, shot, shots
 
 

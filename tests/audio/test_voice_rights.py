@@ -13,10 +13,10 @@ from pydantic import ValidationError
 
 from reelwright.api import run_episode
 from reelwright.audio.wav import wav_bytes
+from reelwright.compliance.rights import Clearance, Ledger, check_clearances, sound_uses
 from reelwright.config import Settings
 from reelwright.loading import load_brief
 from reelwright.models import Bible, VoiceSpec
-from reelwright.tools.rights import Clearance, Ledger, check_clearances, sound_uses
 
 CONSENTED = {
     "id": "juno",

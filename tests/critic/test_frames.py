@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from reelwright.agents.critic import Critic
+from reelwright.critic.agent import Critic
 from reelwright.critic.frames import (
     ClipFrames,
     FrameThresholds,

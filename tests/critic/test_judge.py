@@ -13,11 +13,11 @@ import httpx
 import pytest
 from PIL import Image
 
-from reelwright.agents.critic import Critic
 from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
-from reelwright.agents.replies import JudgementReply
 from reelwright.config import JudgeSettings
+from reelwright.critic.agent import Critic
 from reelwright.critic.judge import Verdict, combine_scores
+from reelwright.critic.replies import JudgementReply
 from reelwright.errors import LLMRequestError
 from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.loading import load_inputs

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from reelwright.agents.critic import Critic
+from reelwright.critic.agent import Critic
 from reelwright.critic.defects import Defect
 from reelwright.critic.measure import measure
 from reelwright.critic.scoring import score

@@ -77,8 +77,8 @@ def test_a_thin_brief_is_not_scored_10():
     the critic says what is wrong with the brief."""
     from pathlib import Path
 
-    from reelwright.agents.critic import Critic
     from reelwright.agents.offline import ProceduralDirector, ProceduralWriter
+    from reelwright.critic.agent import Critic
     from reelwright.loading import load_bible
     from reelwright.models import Brief
 

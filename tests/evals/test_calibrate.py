@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
-from reelwright.agents.replies import JudgementReply
 from reelwright.cli import app
 from reelwright.config import LLMSettings
+from reelwright.critic.replies import JudgementReply
 from reelwright.errors import InputError
 from reelwright.evals.calibrate import calibrate, correlation
 from reelwright.llm import llm_from_settings

@@ -35,7 +35,7 @@ class PassEverything:
 
 
 def test_a_critic_that_passes_everything_fails_the_suite(tmp_path, monkeypatch):
-    import reelwright.agents.critic as critic
+    import reelwright.critic.agent as critic
 
     monkeypatch.setattr(critic, "critic_from_settings", lambda *a, **k: PassEverything())
     path, n = _critique_suite(tmp_path)

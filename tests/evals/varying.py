@@ -13,7 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from reelwright.agents.replies import JudgementReply, SceneReply
+from reelwright.agents.replies import SceneReply
+from reelwright.critic.replies import JudgementReply
 from reelwright.evals.compare import compare
 from reelwright.records import EvalLog
 from reelwright.testing import BASE_URL, ScriptedEndpoint, ScriptedRequest

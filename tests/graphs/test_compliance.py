@@ -147,7 +147,7 @@ def test_review_finding_needs_a_legal_approval(tmp_path, examples, settings):
 
 
 def test_signed_package_frames_and_animatic_verify(tmp_path, examples, settings):
-    from reelwright.tools.signing import init_signing, verify
+    from reelwright.compliance.signing import init_signing, verify
 
     config, _ = init_signing(settings.home)
     outcome = run_episode(

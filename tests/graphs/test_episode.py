@@ -8,14 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reelwright.agents.replies import (
-    JudgementReply,
-    OutlineReply,
-    SceneReply,
-    ShotPlanReply,
-    ShotRevisionReply,
-)
+from reelwright.agents.replies import OutlineReply, SceneReply, ShotPlanReply, ShotRevisionReply
 from reelwright.api import pending_runs, resume_run, run_episode
+from reelwright.compliance.screening.judge import RightsJudgementReply
+from reelwright.critic.replies import JudgementReply
 from reelwright.graphs.checkpoint import open_checkpointer, serializer
 from reelwright.graphs.episode import build_graph
 from reelwright.graphs.state import EpisodeState
@@ -23,7 +19,6 @@ from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.models import Critique, Script, Shot, ShotList, Usage
 from reelwright.records import RunRecord
 from reelwright.testing import BASE_URL, ScriptedEndpoint, judgement
-from reelwright.tools.screening.judge import RightsJudgementReply
 from tests.conftest import permissive_brief
 
 BRIEF = "briefs/first-light.yaml"
@@ -310,8 +305,8 @@ def test_two_projects_sharing_a_cache_render_and_encode_a_repeated_run_once(
     examples, tmp_path, signed
 ):
     from reelwright.api import run_episode
+    from reelwright.compliance.signing import init_signing
     from reelwright.config import Settings
-    from reelwright.tools.signing import init_signing
 
     shared = tmp_path / "shared"
     outcomes = []

@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from reelwright.api import run_episode
+from reelwright.compliance.screening.judge import RightsJudgementReply
 from reelwright.config import Settings
 from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.testing import BASE_URL, ScriptedEndpoint
-from reelwright.tools.screening.judge import RightsJudgementReply
 
 BRIEF = "briefs/first-light.yaml"
 MODEL_CLEARANCE = """

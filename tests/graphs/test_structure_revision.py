@@ -8,8 +8,9 @@ import json
 
 import pytest
 
-from reelwright.agents.replies import JudgementReply, OutlineReply, SceneReply, ShotPlanReply
+from reelwright.agents.replies import OutlineReply, SceneReply, ShotPlanReply
 from reelwright.agents.restructure import StructureReply
+from reelwright.critic.replies import JudgementReply
 from reelwright.testing import BASE_URL, ScriptedEndpoint, judgement
 from tests.graphs.test_episode import run
 

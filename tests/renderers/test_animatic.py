@@ -9,7 +9,8 @@ from PIL import Image
 
 from reelwright.loading import load_bible
 from reelwright.models import DialogueLine, Shot
-from reelwright.renderers.animatic import contact_sheet, srt_text, write_animatic
+from reelwright.renderers.animatic import contact_sheet, write_animatic
+from reelwright.subtitles import srt_text
 
 SRT_CUE = re.compile(
     r"(\d+)\n(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})\n(.+?)\n", re.S

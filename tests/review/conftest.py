@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from reelwright.api import run_episode
+from reelwright.approval.reviewers import ReviewConfig
 from reelwright.config import Settings
 from reelwright.review.app import create_app
-from reelwright.review.reviewers import ReviewConfig
 from tests.conftest import permissive_brief
 
 

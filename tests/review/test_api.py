@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
+from reelwright.api import decide_gate as decide
 from reelwright.api import run_episode
+from reelwright.approval.audit import AuditLog
 from reelwright.errors import AuthError, ConflictError
-from reelwright.review.audit import AuditLog
-from reelwright.review.decisions import decide
 from tests.review.conftest import auth
 
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from reelwright.approval.audit import AuditLog
 from reelwright.cli import app
 from reelwright.models import Approval
-from reelwright.review.audit import AuditLog
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from reelwright.api import decide_gate as decide
 from reelwright.api import resume_run, run_episode
+from reelwright.approval.reviewers import GateRule, ReviewConfig
 from reelwright.config import Settings
-from reelwright.review.decisions import decide
-from reelwright.review.reviewers import GateRule, ReviewConfig
 from tests.conftest import permissive_brief
 
 

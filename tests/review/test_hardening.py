@@ -227,7 +227,7 @@ def test_logout_without_its_csrf_token_is_refused(client, project):
 
 
 def test_a_session_of_a_removed_reviewer_no_longer_works(client, project):
-    from reelwright.review.reviewers import ReviewConfig
+    from reelwright.approval.reviewers import ReviewConfig
 
     settings, tokens = project
     sign_in(client, tokens["sam"])

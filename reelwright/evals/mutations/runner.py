@@ -346,7 +346,7 @@ def run_suite(
     from reelwright.evals.mutations import MUTATORS, load_episodes
 
     if critic is None:
-        from reelwright.agents.critic import Critic
+        from reelwright.critic.agent import Critic
 
         critic = Critic(None)
     mutators = tuple(mutators or MUTATORS)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from reelwright.approval.reviewers import Reviewer
 from reelwright.review.guards import read_json_object
-from reelwright.review.reviewers import Reviewer
 from reelwright.review.routes.common import ReviewDep, api_reviewer, take_decision
 from reelwright.review.views import run_view
 

@@ -12,9 +12,9 @@ import jinja2
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
+from reelwright.approval.reviewers import ReviewConfig, Reviewer
 from reelwright.config import Settings
 from reelwright.errors import AuthError, InputError
-from reelwright.review.reviewers import ReviewConfig, Reviewer
 from reelwright.review.sessions import SessionStore, csrf_token
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def take_decision(
 ) -> RunOutcome:
     """Validate the fields and take the decision; blocking (it may publish), so callers run
     it in a worker thread."""
-    from reelwright.review.decisions import decide
+    from reelwright.api import decide_gate as decide
 
     unknown = sorted(set(body) - DECISION_FIELDS)
     if unknown:

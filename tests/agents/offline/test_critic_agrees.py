@@ -3,8 +3,8 @@ examples and the original briefs of other genres (frames aside: none are rendere
 
 from __future__ import annotations
 
-from reelwright.agents.critic import Critic
 from reelwright.agents.offline import ProceduralDirector, ProceduralWriter
+from reelwright.critic.agent import Critic
 
 
 def test_the_critic_raises_no_note_on_an_offline_episode(inputs):

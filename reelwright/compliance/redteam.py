@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from reelwright.tools.screening import Screener, default_screener, verdict
+from reelwright.compliance.screening import Screener, default_screener, verdict
 
 CAUGHT_BY = {"block": {"block"}, "review": {"review", "block"}}
 

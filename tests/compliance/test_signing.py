@@ -12,7 +12,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from reelwright.cli import app
-from reelwright.tools.signing import creation_manifest, init_signing, sign_in_place, verify
+from reelwright.compliance.signing import creation_manifest, init_signing, sign_in_place, verify
 
 SOURCE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 

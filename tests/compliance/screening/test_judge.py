@@ -7,12 +7,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from reelwright.compliance.screening import default_screener
+from reelwright.compliance.screening.judge import Passage, RightsJudge, RightsJudgementReply
 from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.models import Finding, Severity
 from reelwright.testing import BASE_URL, ScriptedEndpoint
 from reelwright.testing.llm import completion
-from reelwright.tools.screening import default_screener
-from reelwright.tools.screening.judge import Passage, RightsJudge, RightsJudgementReply
 
 PASSAGES = [
     Passage(where="script title", text="Night Shift", target="writer"),

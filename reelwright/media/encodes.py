@@ -15,9 +15,8 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from reelwright import __version__
-from reelwright.paths import atomic_write
-from reelwright.trust import inside
+from reelwright.paths import atomic_write, inside
+from reelwright.version import __version__
 
 log = logging.getLogger(__name__)
 

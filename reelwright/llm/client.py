@@ -1,42 +1,17 @@
-"""The LLM port: messages + a pydantic output type -> a validated instance and its usage.
-
-One owner for retries: tenacity wraps each HTTP call (the openai client's own retries are
-off). Transient failures (429 with Retry-After honoured, 5xx, timeouts, connection errors)
-are retried with jittered exponential back-off and a cap; 400/401/403/404/422 are not.
-A reply that is not valid JSON or does not match the schema gets a bounded repair re-ask;
-`<think>` blocks, fences and prose around the object are dropped first. A reply cut off at
-the token limit gets one re-ask at twice the limit.
-
-Images (`vision`): a message may carry image parts (`reelwright.messages.ChatMessage`). With
-`auto` they are sent until the endpoint rejects them (a 400/422); then that request and the
-rest of the run go text-only, each image replaced by a line naming what it showed. `on` fails
-clearly on such a rejection; `off` never sends an image.
-
-Mode (`auto`): strict JSON schemas until the endpoint rejects one (a 400/422 about the
-response format); then JSON mode with the schema in the prompt, for the rest of the run. A
-reply that fails validation never changes the mode. Every HTTP request is counted in
-`Usage.requests`, and per agent in `usage_by_agent`, failed calls included.
-
-A `Transcript` (eval record/replay) sits around each logical request with its retries: it
-sees the request and its final outcome, never a transient failure a retry got past.
-"""
+"""The real implementation of the port: the `openai` client against any OpenAI-compatible
+endpoint, with its modes (strict schema, JSON mode), vision fallback, repair re-asks and
+usage counts."""
 
 from __future__ import annotations
 
-import json
-import logging
-import random
-import re
 import threading
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from pydantic import BaseModel, ValidationError
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from pydantic import BaseModel
 
 from reelwright.errors import (
     LLMAuthError,
@@ -56,152 +31,11 @@ if TYPE_CHECKING:
     import openai
 
     from reelwright.config import LLMSettings
+from reelwright.llm.parse import _excerpt, _validate, _with_schema_instruction
+from reelwright.llm.port import Exchange, Mode, Prompt, T, Transcript, VisionMode, logger
+from reelwright.llm.retry import RetryPolicy, _detail, _is_transient, retrying_for
 
-logger = logging.getLogger("reelwright.llm")
-T = TypeVar("T", bound=BaseModel)
-Message = dict[str, str]  # a text message; `ChatMessage` also carries images
-Prompt = Sequence[Message | ChatMessage]
-Mode = Literal["auto", "strict", "json"]
-VisionMode = Literal["auto", "on", "off"]
 _DEFAULT_MAX_TOKENS = 4096
-
-
-class LLM(Protocol):
-    """What agents call. `context` reaches the output model's validators (e.g. known ids);
-    `where` ("scene s2", "shot s1-3") goes into log lines and errors. `model` and `base_url`
-    are recorded with a run (the key never is), so a resume can insist on the same endpoint.
-    `vision` says whether image parts are sent: "off" (never, or no longer: the endpoint
-    rejected them), "on", or "auto" (until the endpoint rejects them)."""
-
-    backend: str
-    model: str
-    base_url: str | None
-    vision: VisionMode
-    usage_by_agent: dict[str, Usage]  # every request it made, per agent, failed calls included
-
-    def structured(
-        self,
-        messages: Prompt,
-        output_type: type[T],
-        *,
-        agent: str,
-        context: dict[str, Any] | None = None,
-        where: str | None = None,
-    ) -> tuple[T, Usage]: ...
-
-
-@dataclass
-class RetryPolicy:
-    max_attempts: int = 5
-    initial_wait_s: float = 0.5
-    max_wait_s: float = 30.0
-    sleep: Callable[[float], None] = time.sleep
-    waits: list[float] = field(default_factory=list, repr=False)
-
-
-@dataclass
-class Exchange:
-    """One logical completion request after its retries: what was asked (`request`: model,
-    mode, response format, token limit, messages), how many HTTP requests it took, and how it
-    ended: the completion (an openai `ChatCompletion`) or the error it ended on (an openai
-    `APIError`). A transient failure that a retry got past is not in it."""
-
-    request: dict[str, Any]
-    label: str
-    attempts: int = 0
-    completion: Any = None
-    error: Exception | None = None
-
-
-class Transcript(Protocol):
-    """Where an `OpenAILLM` sends each logical request (eval record/replay): `exchange` gets the
-    request and a function that sends it to the endpoint with retries; it returns the outcome,
-    either by calling that function (and recording what came back) or from a recording."""
-
-    def exchange(self, exchange: Exchange, send: Callable[[], Exchange]) -> Exchange: ...
-
-
-def _is_transient(exc: BaseException) -> bool:
-    import openai
-
-    if isinstance(exc.__cause__, ReelwrightError):  # e.g. a replay cassette miss: final
-        return False
-    if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError):
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
-    return False
-
-
-def _retry_after(exc: BaseException | None) -> float | None:
-    import openai
-
-    if not isinstance(exc, openai.APIStatusError):
-        return None
-    headers = exc.response.headers
-    if ms := headers.get("retry-after-ms"):
-        try:
-            return float(ms) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
-
-
-def retrying_for(
-    policy: RetryPolicy,
-    label: str,
-    endpoint: str,
-    transient: Callable[[BaseException], bool] | None = None,
-    what: str = "LLM",
-) -> Retrying:
-    """The one retry loop for calls to an OpenAI-compatible endpoint (chat, speech): transient
-    failures (timeouts, connection errors, 408/409/429, 5xx) are retried with the policy's
-    back-off, honouring Retry-After; anything else is raised at once."""
-
-    def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        hinted = _retry_after(exc)
-        if hinted is not None:
-            delay = min(hinted, policy.max_wait_s)
-        else:
-            base = policy.initial_wait_s * 2 ** (state.attempt_number - 1)
-            delay = min(policy.max_wait_s, base) * (0.5 + random.random() / 2)
-        policy.waits.append(delay)
-        return delay
-
-    def before_sleep(state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        delay = state.next_action.sleep if state.next_action else 0.0
-        logger.warning(
-            "%s %s: attempt %d of %d to %s failed (%s); retrying in %.1fs",
-            what,
-            label,
-            state.attempt_number,
-            policy.max_attempts,
-            endpoint,
-            _reason(exc),
-            delay,
-        )
-
-    return Retrying(
-        retry=retry_if_exception(transient or _is_transient),
-        stop=stop_after_attempt(policy.max_attempts),
-        wait=wait,
-        sleep=policy.sleep,
-        before_sleep=before_sleep,
-        reraise=True,
-    )
 
 
 @lru_cache(maxsize=64)
@@ -616,11 +450,6 @@ class _Call:
         return f"{self.agent}{where}/{self.output_type.__name__}"
 
 
-def _excerpt(text: str, size: int = 300) -> str:
-    flat = " ".join(text.split())
-    return repr(flat if len(flat) <= size else flat[:size] + "…")
-
-
 def _hint(exc: LLMError, llm: OpenAILLM) -> str:
     if isinstance(exc, LLMTimeout):
         return f"a longer timeout (REELWRIGHT_LLM_TIMEOUT_S, now {llm.timeout_s:g})"
@@ -652,71 +481,6 @@ def _hint(exc: LLMError, llm: OpenAILLM) -> str:
     return ""
 
 
-_REASONING = re.compile(
-    r"<(think|thinking|thought|reasoning|reflection)>.*?</\1>", re.DOTALL | re.IGNORECASE
-)
-_LONE_CLOSE = re.compile(r"^.*?</(think|thinking|thought|reasoning|reflection)>", re.DOTALL | re.I)
-_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
-
-
-def _strip_reasoning(text: str) -> str:
-    """Drop `<think>…</think>` and similar blocks (and, where the opening tag was in the
-    prompt, everything up to a lone closing tag)."""
-    text = _REASONING.sub("", text)
-    return _LONE_CLOSE.sub("", text, count=1)
-
-
-def _extract_json(text: str) -> Any:
-    """The JSON object in a reply: the whole reply, a fenced block, or the first object that
-    parses in prose around it."""
-    text = _strip_reasoning(text).strip()
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        first_error = exc
-    for block in _FENCE.findall(text):
-        try:
-            return json.loads(block.strip())
-        except json.JSONDecodeError:
-            pass
-    decoder = json.JSONDecoder()
-    start = text.find("{")
-    while start >= 0:
-        try:
-            data, _ = decoder.raw_decode(text, start)
-            if isinstance(data, dict):
-                return data
-        except json.JSONDecodeError:
-            pass
-        start = text.find("{", start + 1)
-    if "{" not in text:
-        raise ValueError(f"no JSON object in the reply, which began: {_excerpt(text, 200)}")
-    raise ValueError(f"not valid JSON ({first_error.msg} at char {first_error.pos})")
-
-
-def _validate(content: str, output_type: type[T], context: dict[str, Any] | None) -> T:
-    data = _extract_json(content)
-    try:
-        return output_type.model_validate(data, context=context)
-    except ValidationError as exc:
-        parts = [
-            f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()
-        ]
-        raise ValueError("schema mismatch: " + "; ".join(parts[:8])) from None
-
-
-def _with_schema_instruction(
-    messages: list[ChatMessage], output_type: type[BaseModel]
-) -> list[ChatMessage]:
-    """JSON mode: the schema goes into the (first) system message, where chat templates that
-    allow one system message only still accept it."""
-    schema = json.dumps(output_type.model_json_schema(), separators=(",", ":"))
-    text = f"Reply with one JSON object only, matching this JSON schema:\n{schema}"
-    if messages and messages[0].role == "system":
-        return [messages[0].with_text_appended(text), *messages[1:]]
-    return [ChatMessage(role="system", content=text), *messages]
-
-
 _SCHEMA_WORDS = ("response_format", "json_schema", "strict", "schema", "structured output")
 
 
@@ -733,32 +497,6 @@ def _about_images(exc: openai.APIStatusError) -> bool:
     """A 400/422 about image content, whatever its wording."""
     text = _detail(exc).lower()
     return any(word in text for word in _IMAGE_WORDS)
-
-
-def _reason(exc: BaseException | None) -> str:
-    """Why an attempt failed, in a few words for the retry log line."""
-    import openai
-
-    if isinstance(exc, openai.APIStatusError):
-        return f"{exc.status_code}: {_detail(exc)[:120]}"
-    return type(exc).__name__ if exc is not None else "unknown"
-
-
-def _detail(exc: Exception) -> str:
-    import openai
-
-    if isinstance(exc, openai.APIStatusError):
-        try:
-            body = exc.response.json()
-            err = body.get("error", body) if isinstance(body, dict) else body
-            if isinstance(err, dict) and err.get("message"):
-                return str(err["message"])[:500]
-            if isinstance(err, str) and err:
-                return err[:500]
-        except (ValueError, AttributeError):
-            pass
-        return exc.response.text[:500] or str(exc)
-    return str(exc)
 
 
 def llm_from_settings(
@@ -781,17 +519,3 @@ def llm_from_settings(
         retry=RetryPolicy(max_attempts=settings.max_attempts, max_wait_s=settings.max_retry_wait_s),
         transcript=transcript,
     )
-
-
-__all__ = [
-    "LLM",
-    "Exchange",
-    "LLMError",
-    "OpenAILLM",
-    "Prompt",
-    "RetryPolicy",
-    "Transcript",
-    "VisionMode",
-    "llm_from_settings",
-    "retrying_for",
-]

@@ -16,6 +16,7 @@ from reelwright.critic.frames import FrameMeasurer, not_measured
 from reelwright.critic.judge import Judge, combine_scores
 from reelwright.critic.measure import measure
 from reelwright.llm import LLM
+from reelwright.media.encodes import EncodeCache
 from reelwright.models import (
     DIMENSIONS,
     Bible,
@@ -28,7 +29,6 @@ from reelwright.models import (
     ShotList,
     Usage,
 )
-from reelwright.renderers.encodes import EncodeCache
 
 
 class Critic:

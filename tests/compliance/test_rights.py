@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from reelwright.compliance.rights import Ledger, ModelUse, check_clearances
 from reelwright.errors import InputError
 from reelwright.loading import load_inputs
-from reelwright.tools.rights import Ledger, ModelUse, check_clearances
 
 STORYBOARD = [ModelUse(id="storyboard-pillow", purpose="render")]
 

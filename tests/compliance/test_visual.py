@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw, ImageEnhance
 
+from reelwright.compliance.visual import FrameHistory, ReferenceLibrary
 from reelwright.models import RenderResult
-from reelwright.tools.visual import FrameHistory, ReferenceLibrary
 
 
 def artwork(path, seed: int) -> None:

@@ -21,11 +21,11 @@ from pydantic import (
     model_validator,
 )
 
+from reelwright.compliance.screening.normalise import key
+from reelwright.compliance.screening.segment import is_native, native_key
 from reelwright.errors import InputError
 from reelwright.loading import read_yaml, validation_message
 from reelwright.models import Severity
-from reelwright.tools.screening.normalise import key
-from reelwright.tools.screening.segment import is_native, native_key
 
 Phrase = Annotated[str, StringConstraints(max_length=200)]
 MAX_WATCHLIST_ENTRIES = 20_000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reelwright.tools.redteam import evaluate, load_suite
-from reelwright.tools.screening import Screener, Watchlist, default_screener, fold, verdict
+from reelwright.compliance.redteam import evaluate, load_suite
+from reelwright.compliance.screening import Screener, Watchlist, default_screener, fold, verdict
 
 
 @pytest.fixture(scope="module")

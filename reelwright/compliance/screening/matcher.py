@@ -17,10 +17,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from reelwright.models import Finding
-from reelwright.tools.screening.findings import make_finding, outermost
-from reelwright.tools.screening.normalise import NON_ALNUM, NON_ALPHA, fold, key, name_words
-from reelwright.tools.screening.segment import (
+from reelwright.compliance.screening.findings import make_finding, outermost
+from reelwright.compliance.screening.normalise import NON_ALNUM, NON_ALPHA, fold, key, name_words
+from reelwright.compliance.screening.segment import (
     alnum_positions,
     compound_spans,
     is_native,
@@ -28,7 +27,8 @@ from reelwright.tools.screening.segment import (
     native_runs,
     words,
 )
-from reelwright.tools.screening.watchlist import Entry, Watchlist
+from reelwright.compliance.screening.watchlist import Entry, Watchlist
+from reelwright.models import Finding
 
 LEET = str.maketrans(
     {

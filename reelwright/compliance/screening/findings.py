@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from reelwright.compliance.screening.watchlist import Entry, KindPolicy
 from reelwright.models import Finding, Severity
-from reelwright.tools.screening.watchlist import Entry, KindPolicy
 
 STYLE_CUES = (
     "style of",

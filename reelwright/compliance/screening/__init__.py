@@ -8,9 +8,9 @@
 - `judge`: the LLM rights judge (optional, for what the rules miss)
 """
 
-from reelwright.tools.screening.findings import verdict
-from reelwright.tools.screening.matcher import Screener, default_screener
-from reelwright.tools.screening.normalise import fold
-from reelwright.tools.screening.watchlist import Entry, KindPolicy, Watchlist
+from reelwright.compliance.screening.findings import verdict
+from reelwright.compliance.screening.matcher import Screener, default_screener
+from reelwright.compliance.screening.normalise import fold
+from reelwright.compliance.screening.watchlist import Entry, KindPolicy, Watchlist
 
 __all__ = ["Entry", "KindPolicy", "Screener", "Watchlist", "default_screener", "fold", "verdict"]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from reelwright.media.encodes import EncodeCache, encode_key
 from reelwright.renderers import animatic
 from reelwright.renderers.animatic import write_animatic
-from reelwright.renderers.encodes import EncodeCache, encode_key
 
 
 def frames(folder: Path, n: int = 3) -> list[tuple[Path, float]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from reelwright.compliance.screening import Screener, Watchlist, default_screener, fold, verdict
+from reelwright.compliance.screening.watchlist import MARKET_LANGUAGES
 from reelwright.errors import InputError
-from reelwright.tools.screening import Screener, Watchlist, default_screener, fold, verdict
-from reelwright.tools.screening.watchlist import MARKET_LANGUAGES
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import httpx
 
-from reelwright.agents.critic import Critic
 from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
-from reelwright.agents.replies import JudgementReply
+from reelwright.critic.agent import Critic
+from reelwright.critic.replies import JudgementReply
 from reelwright.llm import OpenAILLM, RetryPolicy
 from reelwright.loading import load_bible, load_inputs
 from reelwright.models import DialogueLine, Framing, Note
