@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import ValidationError
+
 from reelwright.approval.reviewers import ReviewConfig, Reviewer
 from reelwright.approval.roles import deciding_role
 from reelwright.compliance.rights import Ledger
@@ -38,6 +40,7 @@ from reelwright.loading import (
     load_brief,
     load_inputs,
     project_file,
+    validation_message,
 )
 from reelwright.locks import run_lock
 from reelwright.models import Approval, Bible, Brief, RewriteLine, Usage
@@ -45,6 +48,7 @@ from reelwright.package import write_run_record
 from reelwright.paths import check_id
 from reelwright.records import GateRequest, RunRecord
 from reelwright.renderers.base import Renderer, frame_size
+from reelwright.request import RunRequest
 from reelwright.staging import claim_out, resolve_out
 
 if TYPE_CHECKING:
@@ -78,40 +82,27 @@ def new_run_id() -> str:
 
 
 def run_episode(
-    brief: Brief | str | Path,
+    request: RunRequest | Brief | str | Path,
     bible: Bible | str | Path | None = None,
     *,
-    out: str | Path,
-    auto_approve: bool = False,
-    renderer: str | Renderer = "storyboard",
-    llm: LLM | Literal["auto"] | None = "auto",
-    checkpointer: str | None = None,
-    run_id: str | None = None,
-    max_iterations: int | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
-    long_side: int = 768,
-    rights: str | Path | None = None,
-    references: str | Path | None = None,
-    watchlists: list[str | Path] | None = None,
-    allow: list[str] | None = None,
-    force: bool = False,
-    allow_outside_sheets: bool = False,
-    state: str | None = None,
-    voice: str = "scratch",
-    loudness: float = -16.0,
-    room_tone: str | Path | None = None,
-    music: str | Path | None = None,
+    llm: LLM | Literal["auto"] | None = "auto",
+    renderer: str | Renderer | None = None,
+    **options: Any,
 ) -> RunOutcome:
     """Run a brief through writer -> director -> render -> critic until thresholds are met or
     the budget is spent, then the approval gate and publish.
 
-    `llm="auto"` uses the endpoint configured in the environment, or the offline procedural
-    agents when none is; `llm=None` forces offline. `rights` (a ledger YAML), `references`
-    (a folder of protected images) and `watchlists` default to rights.yaml, references/ and
-    watchlist.yaml beside the bible. Character sheets must lie inside the bible's folder
-    unless `allow_outside_sheets` (or REELWRIGHT_ALLOW_SHEETS_OUTSIDE). All input is checked
-    before anything is written; bad input raises InputError.
+    The run is described by a `RunRequest` (`reelwright.request`); `run_episode(brief, bible,
+    out=..., **options)` builds one from the same fields. Beside it: `settings`, `progress`,
+    `llm` and a `renderer` object. `llm="auto"` uses the endpoint configured in the
+    environment, or the offline procedural agents when none is; `llm=None` forces offline.
+    `rights` (a ledger YAML), `references` (a folder of protected images) and `watchlists`
+    default to rights.yaml, references/ and watchlist.yaml beside the bible. Character sheets
+    must lie inside the bible's folder unless `allow_outside_sheets` (or
+    REELWRIGHT_ALLOW_SHEETS_OUTSIDE). All input is checked before anything is written; bad
+    input raises InputError.
 
     `voice` is `scratch` (offline), `speech` (REELWRIGHT_VOICE_* endpoint) or `none` (a
     silent animatic); the mix is normalised to `loudness` LUFS (-40..-10) with `room_tone`
@@ -121,6 +112,16 @@ def run_episode(
     anything else aside (nothing is deleted). The run holds its lock throughout: another
     process running, resuming or deciding the same run id gets BusyError.
     """
+    req = _request(request, bible, renderer, options)
+    renderer_given = renderer if renderer is not None and not isinstance(renderer, str) else None
+    brief: Brief | str | Path = req.brief
+    bible = req.bible
+    out, auto_approve, run_id = req.out, req.auto_approve, req.run_id
+    max_iterations, long_side, force = req.max_iterations, req.long_side, req.force
+    rights, references, allow = req.rights, req.references, list(req.allow)
+    watchlists = list(req.watchlists)
+    allow_outside_sheets, voice, loudness = req.allow_outside_sheets, req.voice, req.loudness
+    room_tone, music = req.room_tone, req.music
     settings = settings or Settings()
     outside_sheets = allow_outside_sheets or settings.allow_sheets_outside
     bible_path = _bible_path(brief, bible)
@@ -148,14 +149,12 @@ def run_episode(
         )
     beds = check_sound(voice, loudness, room_tone, music, bible, settings)
     run_id = check_id(run_id, "run id") if run_id else new_run_id()
-    state_url = checkpointer_url(checkpointer, state, settings)
+    state_url = checkpointer_url(req.checkpointer, req.state, settings)
     out_root = resolve_out(out, _guarded_paths(settings, state_url, brief_path_of, bible_path))
     package_id = secrets.token_hex(8)
     claim_out(out_root, run_id, package_id, force=force, move=False)  # before any write
-    renderer_obj = (
-        renderer if not isinstance(renderer, str) else renderer_from_spec(renderer, settings)
-    )
-    renderer_spec = renderer if isinstance(renderer, str) else renderer.spec
+    renderer_obj = renderer_given or renderer_from_spec(req.renderer, settings)
+    renderer_spec = renderer_obj.spec if renderer_given else req.renderer
     review = ReviewConfig.load(settings.home)
     if llm == "auto":
         model: LLM | None = llm_from_settings(settings.llm) if settings.llm.configured else None
@@ -200,6 +199,30 @@ def run_episode(
             f"{param('force', 'True')}: moved the old contents of {out_root} aside to {aside}"
         )
     return outcome
+
+
+def _request(
+    request: RunRequest | Brief | str | Path,
+    bible: Bible | str | Path | None,
+    renderer: str | Renderer | None,
+    options: dict[str, Any],
+) -> RunRequest:
+    """The request a call describes: given whole, or built from the brief, bible and options
+    (a bad or unknown option is an InputError naming it)."""
+    if isinstance(request, RunRequest):
+        if bible is not None or options or isinstance(renderer, str):
+            raise TypeError("pass the run's options in the RunRequest, not beside it")
+        return request
+    fields: dict[str, object] = {"brief": _path_or(request), "bible": _path_or(bible), **options}
+    if isinstance(renderer, str):
+        fields["renderer"] = renderer
+    elif renderer is not None:
+        fields["renderer"] = renderer.spec
+    return RunRequest.of(**fields)
+
+
+def _path_or(value: Any) -> Any:
+    return Path(value) if isinstance(value, str) else value
 
 
 def check_sound(
@@ -399,9 +422,6 @@ def check_decision(decision: Approval | dict[str, Any], gate: GateRequest) -> Ap
     """A decision for the gate a run waits at, tied to the revision it saw (the current one
     when it names none). A decision made on an older revision, or after someone else decided
     on the same view, is refused."""
-    from pydantic import ValidationError
-
-    from reelwright.loading import validation_message
 
     data = decision.model_dump() if isinstance(decision, Approval) else dict(decision)
     seen_token = data.pop("token", None)

@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "models",
         "paths",
         "records",
+        "request",
         "staging",
         "subtitles",
         "version",

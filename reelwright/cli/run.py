@@ -103,6 +103,7 @@ def run(
     """Run a brief through writer, director, renderer and critic into an episode package."""
     with user_errors("run") as guard:
         from reelwright.api import new_run_id, run_episode
+        from reelwright.request import RunRequest
 
         settings = load_settings(state, llm={"base_url": llm_base_url, "model": llm_model})
         rid = run_id or new_run_id()
@@ -119,21 +120,19 @@ def run(
                 f"LLM: {settings.llm.model} at {settings.llm.base_url or 'api.openai.com'}",
                 err=True,
             )
-        outcome = run_episode(
-            brief,
-            bible,
+        request = RunRequest.of(
+            brief=brief,
+            bible=bible,
             out=target,
             auto_approve=auto_approve,
             renderer=renderer,
             checkpointer=settings.state_url,
             run_id=rid,
             max_iterations=max_iterations,
-            settings=settings,
-            progress=ConsoleProgress(),
             rights=rights,
             references=references,
-            watchlists=list(watchlist or []),
-            allow=list(allow or []),
+            watchlists=tuple(watchlist or ()),
+            allow=tuple(allow or ()),
             force=force,
             allow_outside_sheets=allow_sheets_outside,
             voice=voice,
@@ -141,6 +140,7 @@ def run(
             room_tone=room_tone,
             music=music,
         )
+        outcome = run_episode(request, settings=settings, progress=ConsoleProgress())
         guard.explain(outcome)
     report(outcome, state or "")
 

@@ -362,6 +362,7 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
     from reelwright.graphs.checkpoint import open_checkpointer
     from reelwright.loading import find_bible
     from reelwright.models import Bible, Brief
+    from reelwright.request import RunRequest
 
     base = Path(job["base"])
     assert case.brief is not None  # a case without one is a critique case
@@ -399,18 +400,17 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
     if exists:  # interrupted earlier: continue from the checkpoint
         outcome = resume_run(case.id, checkpointer=state, llm=llm, settings=settings)
     else:
-        outcome = run_episode(
-            brief,
-            bible,
+        request = RunRequest.of(
+            brief=brief,
+            bible=bible,
             out=case_dir / "package",
             auto_approve=case.decisions is None,
-            llm=llm,
             checkpointer=state,
             run_id=case.id,
-            settings=settings,
             rights=rights,
             long_side=job["long_side"],
         )
+        outcome = run_episode(request, llm=llm, settings=settings)
     decisions = list(case.decisions or [])
     approvals = outcome.record.approvals if outcome.record else []
     applied = len([a for a in approvals if not a.auto])

@@ -16,7 +16,7 @@ from reelwright.compliance.rights import asset_report, check_clearances, sound_u
 from reelwright.compliance.screening import Screener
 from reelwright.compliance.screening.judge import Passage
 from reelwright.graphs.context import EpisodeContext
-from reelwright.graphs.state import EpisodeState
+from reelwright.graphs.state import EpisodeState, StateUpdate
 from reelwright.models import (
     NOTE_MAX,
     Bible,
@@ -173,7 +173,7 @@ def _screen_step(
     usage: Usage | None = None,
 ) -> Command[Any]:
     blocking = [f for f in findings if f.severity == Severity.block]
-    update: dict[str, Any] = {"compliance": {check: findings}}
+    update: StateUpdate = {"compliance": {check: findings}}
     if usage is not None:  # the rights judge's calls count like any agent's
         update["usage"] = {"rights_judge": usage}
     if not blocking:
@@ -210,6 +210,6 @@ def screen_shots_node(state: EpisodeState, ctx: EpisodeContext) -> Command[Any]:
     return _screen_step(state, findings, "shots", "director", onward, usage)
 
 
-def blocked(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+def blocked(state: EpisodeState, ctx: EpisodeContext) -> StateUpdate:
     write_blocked(state)
     return {"ended": "blocked"}

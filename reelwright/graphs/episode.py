@@ -28,13 +28,13 @@ from reelwright.graphs.compliance import (
 from reelwright.graphs.context import EpisodeContext, build_context
 from reelwright.graphs.gates import make_gate
 from reelwright.graphs.routing import decide
-from reelwright.graphs.state import EpisodeState, RenderCount, merge_usage
+from reelwright.graphs.state import EpisodeState, RenderCount, StateUpdate, merge_usage
 from reelwright.models import Usage
 from reelwright.package import finalize, write_package
 from reelwright.renderers.cache import render_all
 from reelwright.revisions import check_outcomes
 
-NodeFn = Callable[[EpisodeState, EpisodeContext], Any]
+NodeFn = Callable[[EpisodeState, EpisodeContext], "StateUpdate | Command[Any]"]
 
 
 def _node(name: str, fn: NodeFn) -> Callable[..., Any]:
@@ -47,17 +47,17 @@ def _node(name: str, fn: NodeFn) -> Callable[..., Any]:
         started = time.perf_counter()
         update = fn(state, ctx)
         faults.node_finished(name)
-        extra = {"timings": {name: round(time.perf_counter() - started, 4)}}
+        timings = {name: round(time.perf_counter() - started, 4)}
         if isinstance(update, Command):
-            merged = _with_carried({**(update.update or {}), **extra}, state, ctx)
-            return Command(update=merged, goto=update.goto)
-        return _with_carried({**(update or {}), **extra}, state, ctx)
+            carried: StateUpdate = {**(update.update or {}), "timings": timings}
+            return Command(update=_with_carried(carried, state, ctx), goto=update.goto)
+        return _with_carried({**(update or {}), "timings": timings}, state, ctx)
 
     node.__name__ = name
     return node
 
 
-def _with_carried(update: dict[str, Any], state: EpisodeState, ctx: EpisodeContext) -> Any:
+def _with_carried(update: StateUpdate, state: EpisodeState, ctx: EpisodeContext) -> StateUpdate:
     """Add the usage of earlier failed steps (graphs/carry.py) to this step's update, once."""
     entries = ctx.carry.unrecorded(state.carried) if ctx.carry is not None else []
     if not entries:
@@ -68,7 +68,7 @@ def _with_carried(update: dict[str, Any], state: EpisodeState, ctx: EpisodeConte
     return {**update, "usage": usage, "carried": [e.id for e in entries]}
 
 
-def write(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+def write(state: EpisodeState, ctx: EpisodeContext) -> StateUpdate:
     if state.script is None:
         script, usage = ctx.writer.write(state.brief, state.bible)
         return {"script": script, "rewritten_scenes": [], "usage": {"writer": usage}}
@@ -79,7 +79,7 @@ def write(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     return {"script": script, "rewritten_scenes": changed, "usage": {"writer": usage}}
 
 
-def direct(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+def direct(state: EpisodeState, ctx: EpisodeContext) -> StateUpdate:
     assert state.script is not None
     if state.shots is None:
         shots, usage = ctx.director.plan(state.script, state.brief, state.bible)
@@ -96,10 +96,10 @@ def direct(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     }
 
 
-def render(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+def render(state: EpisodeState, ctx: EpisodeContext) -> StateUpdate:
     """Voice the lines and time the cut to them (audio/track.py), then render the frames."""
     assert state.shots is not None
-    shots, voiced = state.shots, dict[str, Any]()
+    shots, voiced = state.shots, StateUpdate()
     if ctx.sound is not None:
         shots, clips, spoken = voice_pass(ctx.sound, shots, state.bible, state.iteration + 1)
         voiced = {"shots": shots, "speech": clips, "voice_counts": [spoken]}
@@ -129,7 +129,7 @@ def render(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     return {"renders": results, "render_counts": [count], **voiced}
 
 
-def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+def criticise(state: EpisodeState, ctx: EpisodeContext) -> StateUpdate:
     assert state.script is not None and state.shots is not None
     iteration = state.iteration + 1
     speech = cached_clips(ctx.sound, state.speech) if ctx.sound is not None else []
@@ -165,12 +165,12 @@ def criticise(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
     }
 
 
-def package(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+def package(state: EpisodeState, ctx: EpisodeContext) -> StateUpdate:
     write_package(state, "awaiting_approval", ctx.signing, ctx.sound, ctx.encodes)
     return {}
 
 
-def publish(state: EpisodeState, ctx: EpisodeContext) -> dict[str, Any]:
+def publish(state: EpisodeState, ctx: EpisodeContext) -> StateUpdate:
     """The decision is already checkpointed; audit it, then swap in the verified package that
     says `published`. Every step is idempotent, so a crash anywhere is repaired by a resume."""
     if ctx.audit is not None:

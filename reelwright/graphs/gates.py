@@ -17,7 +17,7 @@ from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
 from reelwright.errors import InputError
-from reelwright.graphs.state import EpisodeState
+from reelwright.graphs.state import EpisodeState, StateUpdate
 from reelwright.models import Approval, Edit, Note, Script, ShotList
 from reelwright.records import GateRequest
 from reelwright.revisions import apply_actions
@@ -236,7 +236,7 @@ def acted_on(state: EpisodeState, gate: str, approval: Approval) -> Command[Any]
             logger.warning(
                 "run %s: %s not applied: %s", state.run.run_id, outcome.action.kind, outcome.reason
             )
-    update: dict[str, Any] = {
+    update: StateUpdate = {
         "approvals": [approval],
         "script": revision.script,
         "shots": revision.shots,

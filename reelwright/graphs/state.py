@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -159,3 +159,34 @@ class EpisodeState(BaseModel):
         for u in self.usage.values():
             out = out + u
         return out
+
+
+class StateUpdate(TypedDict, total=False):
+    """What a node returns: the fields of `EpisodeState` it changes (LangGraph merges them,
+    with the reducers above for the annotated ones). Typed, so a misspelt field is an error
+    before it is a lost update."""
+
+    run: RunSpec
+    brief: Brief
+    bible: Bible
+    iteration: int
+    script: Script | None
+    shots: ShotList | None
+    renders: list[RenderResult]
+    pending_notes: list[Note]
+    rewritten_scenes: list[str]
+    action_outcomes: list[ActionOutcome]
+    critiques: list[Critique]
+    compliance: dict[str, list[Finding]]
+    compliance_rounds: int
+    assets: list[dict[str, str]]
+    render_counts: list[RenderCount]
+    speech: list[SpokenClip]
+    voice_counts: list[VoiceCount]
+    usage: dict[str, Usage]
+    approvals: list[Approval]
+    timings: dict[str, float]
+    carried: list[str]
+    next_step: Step
+    stop_reason: str
+    ended: Literal["published", "blocked"] | None
