@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from reelwright.api import run_episode
 from reelwright.cli import app
-from reelwright.cli.common import FLAGS
+from reelwright.cli.app import FLAGS
 from reelwright.config import Settings
 from reelwright.errors import InputError, param
 

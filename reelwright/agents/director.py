@@ -6,16 +6,9 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from reelwright.agents import prompts
-from reelwright.agents.common import (
-    ask,
-    compliance_phrases,
-    parallel_map,
-    redact_shot,
-    scene_budgets,
-    shot_id,
-    to_shot,
-    total_usage,
-)
+from reelwright.agents.calls import ask, parallel_map, total_usage
+from reelwright.agents.planning import scene_budgets, shot_id, to_shot
+from reelwright.agents.redaction import compliance_phrases, redact_shot
 from reelwright.agents.replies import shot_plan_reply, shot_revision_reply
 from reelwright.llm import LLM
 from reelwright.models import Bible, Brief, Note, Scene, Script, Shot, ShotList, Usage

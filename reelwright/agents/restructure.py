@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from reelwright.agents.common import scene_id
+from reelwright.agents.planning import scene_id
 from reelwright.agents.replies import OutlineScene, Reply
 from reelwright.models import Brief, Note, Scene, Script
 

@@ -6,14 +6,9 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from reelwright.agents import prompts
-from reelwright.agents.common import (
-    ask,
-    notes_by_scene,
-    parallel_map,
-    redacted_script,
-    scene_id,
-    total_usage,
-)
+from reelwright.agents.calls import ask, parallel_map, total_usage
+from reelwright.agents.planning import notes_by_scene, scene_id
+from reelwright.agents.redaction import redacted_script
 from reelwright.agents.replies import outline_reply, scene_reply
 from reelwright.agents.restructure import (
     StructureReply,

@@ -16,7 +16,7 @@ import typer
 from reelwright.cli import run, review, critique, tools, evals  # noqa: F401
 
 # isort: on
-from reelwright.cli.common import (
+from reelwright.cli.app import (
     EXIT_BUSY,
     EXIT_FAILED,
     EXIT_INPUT,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from reelwright.cli.common import EXIT_OK, app, user_errors
+from reelwright.cli.app import EXIT_OK, app, user_errors
 
 
 @app.command()
@@ -28,7 +28,7 @@ def critique(
     critic's measurements (frames too when REELWRIGHT_CLIP_MODEL is set; the LLM judge with
     --judge). Exit 0 whatever the verdict; 2 on bad input."""
     with user_errors("critique"):
-        from reelwright.cli.common import load_settings
+        from reelwright.cli.app import load_settings
         from reelwright.critic.agent import critic_from_settings
         from reelwright.critic.package import read_package
         from reelwright.errors import InputError

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from reelwright.cli.common import (
+from reelwright.cli.app import (
     EXIT_FAILED,
     app,
     user_errors,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reelwright.cli.common import (
+from reelwright.cli.app import (
     EXIT_FAILED,
     EXIT_INPUT,
     ConsoleProgress,
@@ -53,12 +53,12 @@ def review_list(token: TokenOpt = None, state: StateOpt = None) -> None:
 
 def _decide(run_id: str, state: str | None, token: str | None, decision: dict[str, Any]) -> None:
     with user_errors(f"review {decision['decision']}") as guard:
-        from reelwright.api import decide_gate as decide
+        from reelwright.api import decide_gate
 
         settings = load_settings(state)
         guard.run(run_id, settings.home, state)
         data = {k: v for k, v in decision.items() if v is not None}
-        outcome = decide(run_id, data, token, settings=settings, progress=ConsoleProgress())
+        outcome = decide_gate(run_id, data, token, settings=settings, progress=ConsoleProgress())
         guard.explain(outcome)
     report(outcome, state or "")
 

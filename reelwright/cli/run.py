@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from reelwright.cli.common import (
+from reelwright.cli.app import (
     ConsoleProgress,
     StateOpt,
     app,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reelwright.agents.common import scene_budgets
+from reelwright.agents.planning import scene_budgets
 from reelwright.critic.defects import Defect, Gravity
 from reelwright.models import Brief, CameraMove, Script, Shot, ShotList
 

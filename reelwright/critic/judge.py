@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from reelwright.agents.common import ask, total_usage
+from reelwright.agents.calls import ask, total_usage
 from reelwright.config import JudgeSettings
 from reelwright.critic import prompts
 from reelwright.critic.replies import JudgementReply, judgement_reply

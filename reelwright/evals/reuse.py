@@ -173,7 +173,7 @@ class Decision:
     changed: tuple[str, ...] = ()
 
 
-def decide(case_dir: Path, inputs: CaseInputs, needs: tuple[str, ...] = ()) -> Decision:
+def plan_case(case_dir: Path, inputs: CaseInputs, needs: tuple[str, ...] = ()) -> Decision:
     """`needs`: files a reusable case must still have (its cassette when recording)."""
     previous = _read(case_dir / "result.json", CaseResult)
     started = _read_inputs(case_dir / INPUTS_FILE)

@@ -64,7 +64,7 @@ def run_suite(
     """Run every case, or reuse its result from an earlier run into `options.out` when
     nothing that decides it changed (see `reelwright.evals.reuse`)."""
     from reelwright.config import Settings
-    from reelwright.evals.reuse import case_inputs, decide, llm_identity
+    from reelwright.evals.reuse import case_inputs, llm_identity, plan_case
 
     path = resolve_suite(suite_path)
     suite, base = load_suite(path)
@@ -102,7 +102,7 @@ def run_suite(
     decides = LLMIdentity("offline") if suite.kind == "screening" else llm
     for case in suite.cases:
         inputs = case_inputs(case, suite, base, options, decides, settings)
-        decision = decide(out / "cases" / case.id, inputs, needs)
+        decision = plan_case(out / "cases" / case.id, inputs, needs)
         if decision.action == "reuse" and decision.previous is not None:
             logger.info("case %s: reused (nothing that decides its result changed)", case.id)
             results[case.id] = decision.previous.model_copy(update={"resumed": True})
@@ -354,7 +354,7 @@ def _load(
 
 
 def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, Any]:
-    from reelwright.agents.common import stable_int
+    from reelwright.agents.planning import stable_int
     from reelwright.api import resume_run, run_episode
     from reelwright.config import Settings
     from reelwright.evals.metrics import package_metrics

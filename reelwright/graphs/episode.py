@@ -27,7 +27,7 @@ from reelwright.graphs.compliance import (
 )
 from reelwright.graphs.context import EpisodeContext, build_context
 from reelwright.graphs.gates import make_gate
-from reelwright.graphs.routing import decide
+from reelwright.graphs.routing import route
 from reelwright.graphs.state import EpisodeState, RenderCount, StateUpdate, merge_usage
 from reelwright.models import Usage
 from reelwright.package import finalize, write_package
@@ -152,7 +152,7 @@ def criticise(state: EpisodeState, ctx: EpisodeContext) -> StateUpdate:
     if state.action_outcomes:
         addressed = check_outcomes(state.action_outcomes, state.script, state.shots, state.bible)
         critique = critique.model_copy(update={"addressed": addressed})
-    step, reason = decide(state, critique, iteration)
+    step, reason = route(state, critique, iteration)
     return {
         "action_outcomes": [],
         "critiques": [critique],

@@ -6,7 +6,7 @@ from reelwright.graphs.state import EpisodeState, Step
 from reelwright.models import Critique
 
 
-def decide(state: EpisodeState, critique: Critique, iteration: int) -> tuple[Step, str]:
+def route(state: EpisodeState, critique: Critique, iteration: int) -> tuple[Step, str]:
     """Thresholds met -> gate. Budget spent -> gate (not passed). Else the agent with notes:
     the writer first (its changes re-plan the affected shots), then the director."""
     brief = state.brief

@@ -30,7 +30,7 @@ from reelwright.config import Settings
 from reelwright.errors import AuthError, ConflictError, InputError, NotFoundError, ReelwrightError
 from reelwright.review.guards import MAX_BODY, BodyLimit, SecurityHeaders
 from reelwright.review.routes import api, files, pages
-from reelwright.review.routes.common import (
+from reelwright.review.routes.deps import (
     COOKIE,
     STATIC,
     Review,

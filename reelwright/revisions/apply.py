@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from reelwright.agents.common import compose_prompt, shot_seed
+from reelwright.agents.planning import compose_prompt, shot_seed
 from reelwright.agents.replies import PlannedShot
 from reelwright.agents.restructure import fresh_ids
 from reelwright.models import (

@@ -7,8 +7,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from reelwright.agents.common import scene_budgets
 from reelwright.agents.director import LLMDirector
+from reelwright.agents.planning import scene_budgets
 from reelwright.agents.procedural import ProceduralDirector, ProceduralWriter
 from reelwright.agents.replies import SceneReply
 from reelwright.agents.restructure import StructureReply

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reelwright.agents.common import stable_int
+from reelwright.agents.planning import stable_int
 from reelwright.evals.cassette import read_cassette
-from reelwright.evals.reuse import decide
+from reelwright.evals.reuse import plan_case
 from reelwright.evals.runner import EvalOptions, run_suite
 from reelwright.testing import BASE_URL, ScriptedEndpoint
 from tests.evals.suites import EXAMPLES, make_suite
@@ -132,17 +132,17 @@ def test_an_interrupted_case_resumes_only_with_the_same_inputs(tmp_path):
     case_dir = out / "cases" / "case-00"
     inputs = first["case-00"].inputs
     assert inputs is not None
-    assert decide(case_dir, inputs).action == "reuse"
-    recording = decide(case_dir, inputs, needs=("cassette.jsonl",))  # it recorded nothing
+    assert plan_case(case_dir, inputs).action == "reuse"
+    recording = plan_case(case_dir, inputs, needs=("cassette.jsonl",))  # it recorded nothing
     assert recording.action == "fresh" and recording.changed == ("no cassette.jsonl",)
     result = json.loads((case_dir / "result.json").read_text())
     older = {k: v for k, v in result.items() if k not in ("inputs", "changed")}
     (case_dir / "result.json").write_text(json.dumps(older))  # as an older Reelwright wrote it
-    assert decide(case_dir, inputs).changed == ("result from an older Reelwright",)
+    assert plan_case(case_dir, inputs).changed == ("result from an older Reelwright",)
     (case_dir / "result.json").unlink()  # as if stopped after its last checkpoint
-    assert decide(case_dir, inputs).action == "resume"
+    assert plan_case(case_dir, inputs).action == "resume"
     changed = inputs.model_copy(update={"seed": 9})
-    fresh = decide(case_dir, changed)
+    fresh = plan_case(case_dir, changed)
     assert fresh.action == "fresh" and fresh.changed == ("seed 1 → 9",)
     rerun, seen = run(suite, out, offline=True, seed=9)
     assert seen["case-00"] == ["seed 1 → 9"] and rerun["case-00"].status == "published"

@@ -7,8 +7,7 @@ import threading
 
 import pytest
 
-from reelwright.api import decide_gate as decide
-from reelwright.api import run_episode
+from reelwright.api import decide_gate, run_episode
 from reelwright.approval.audit import AuditLog
 from reelwright.errors import AuthError, ConflictError
 from tests.review.conftest import auth
@@ -182,7 +181,7 @@ def test_two_reviewers_at_once_exactly_one_decision_applies(project):
             body = {"decision": decision, "token": gate.token, "revision": gate.revision}
             if decision == "reject":
                 body.update(to="director", shot_ids=["s1-1"])  # redo the shot
-            results.append(decide("ep1", body, tokens["sam"], settings=settings).status)
+            results.append(decide_gate("ep1", body, tokens["sam"], settings=settings).status)
         except ConflictError as exc:
             results.append(exc)
 
@@ -254,6 +253,6 @@ def test_malformed_json_unknown_and_path_like_run_ids(client, project):
 def test_cli_needs_a_token_once_reviewers_exist(project):
     settings, tokens = project
     with pytest.raises(AuthError):
-        decide("ep1", {"decision": "approve", "by": "sam"}, None, settings=settings)
-    outcome = decide("ep1", {"decision": "approve"}, tokens["sam"], settings=settings)
+        decide_gate("ep1", {"decision": "approve", "by": "sam"}, None, settings=settings)
+    outcome = decide_gate("ep1", {"decision": "approve"}, tokens["sam"], settings=settings)
     assert outcome.status == "published"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from reelwright.api import decide_gate as decide
-from reelwright.api import resume_run, run_episode
+from reelwright.api import decide_gate, resume_run, run_episode
 from reelwright.approval.reviewers import GateRule, ReviewConfig
 from reelwright.config import Settings
 from tests.conftest import permissive_brief
@@ -35,7 +34,7 @@ def test_a_run_stops_at_each_configured_gate_for_the_roles_it_names(tmp_path, ex
     assert not (tmp_path / "out" / "frames").exists()  # nothing rendered before the table read
     seen = []
     for token in (wes, dee, sam):
-        outcome = decide("ep1", {"decision": "approve"}, token, settings=settings)
+        outcome = decide_gate("ep1", {"decision": "approve"}, token, settings=settings)
         seen.append(outcome.gate.gate if outcome.gate else outcome.status)
     assert seen == ["shots", "final", "published"]
     assert outcome.record is not None

@@ -12,13 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reelwright.agents.common import (
-    compliance_phrases,
-    redact_shot,
-    scene_budgets,
-    shot_id,
-    to_shot,
-)
 from reelwright.agents.director import merge, retimed, revision_targets, scenes_changed
 from reelwright.agents.offline.registers import Register, register_for
 from reelwright.agents.offline.story import stage_plan
@@ -32,6 +25,8 @@ from reelwright.agents.offline.timing import (
     timed,
     within_holds,
 )
+from reelwright.agents.planning import scene_budgets, shot_id, to_shot
+from reelwright.agents.redaction import compliance_phrases, redact_shot
 from reelwright.agents.replies import PlannedShot
 from reelwright.models import (
     Angle,

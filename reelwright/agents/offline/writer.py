@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal
 
-from reelwright.agents.common import notes_by_scene, redacted_script, scene_id
 from reelwright.agents.offline.beats import cover_premise, introduce, scene_beats
 from reelwright.agents.offline.dialogue import Cast, scene_lines, short_name
 from reelwright.agents.offline.lines import Used, norm
@@ -27,6 +26,8 @@ from reelwright.agents.offline.story import (
     sentence,
     stage_plan,
 )
+from reelwright.agents.planning import notes_by_scene, scene_id
+from reelwright.agents.redaction import redacted_script
 from reelwright.agents.restructure import fresh_ids, needs_restructure, restructured, structural
 from reelwright.models import Bible, Brief, Character, Note, Scene, Script, Usage
 

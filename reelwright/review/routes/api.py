@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from reelwright.approval.reviewers import Reviewer
 from reelwright.review.guards import read_json_object
-from reelwright.review.routes.common import ReviewDep, api_reviewer, take_decision
+from reelwright.review.routes.deps import ReviewDep, api_reviewer, take_decision
 from reelwright.review.views import run_view
 
 router = APIRouter(prefix="/api")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
-from reelwright.review.routes.common import ReviewDep, api_reviewer, session_of
+from reelwright.review.routes.deps import ReviewDep, api_reviewer, session_of
 from reelwright.review.views import package_file, run_view
 
 router = APIRouter()

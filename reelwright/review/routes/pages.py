@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 
 from reelwright.errors import AuthError, ConflictError, InputError
 from reelwright.review.chart import score_chart
-from reelwright.review.routes.common import (
+from reelwright.review.routes.deps import (
     COOKIE,
     LOGIN_COOKIE,
     Review,

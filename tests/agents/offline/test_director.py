@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from reelwright.agents.common import scene_budgets
 from reelwright.agents.offline import ProceduralDirector, ProceduralWriter
 from reelwright.agents.offline.timing import HOLD_MAX, cap, floor
+from reelwright.agents.planning import scene_budgets
 from reelwright.models import CameraMove, Framing, Note
 from tests.agents.offline.conftest import EXAMPLES, load
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reelwright.agents.common import scene_budgets
+from reelwright.agents.planning import scene_budgets
 from reelwright.errors import InputError
 from reelwright.evals.mutations import load_episodes
 from reelwright.evals.mutations.episode import suite_root

@@ -8,7 +8,7 @@ import re
 import pytest
 from rapidfuzz import fuzz
 
-from reelwright.agents.common import scene_budgets
+from reelwright.agents.planning import scene_budgets
 from reelwright.evals.mutations import DEFECTS, MUTATORS, CleanEpisode, Mutant, load_episodes
 from reelwright.evals.mutations.runner import sample
 

@@ -1,14 +1,13 @@
-"""Pieces every writer and director shares: ids, seeds, timing, prompts, fan-out."""
+"""What every writer and director plans with: scene and shot ids, stable seeds, each scene's
+share of the runtime, render prompts and shots from planned replies, notes by scene."""
 
 from __future__ import annotations
 
 import hashlib
-import logging
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from reelwright.agents.replies import PlannedShot, Reply
+from reelwright.agents.replies import PlannedShot
 from reelwright.models import (
     Bible,
     Brief,
@@ -16,18 +15,12 @@ from reelwright.models import (
     Framing,
     Note,
     Scene,
-    Script,
     Shot,
-    Usage,
 )
 
 if TYPE_CHECKING:
-    from reelwright.llm import LLM, Prompt
+    pass
 
-logger = logging.getLogger("reelwright.agents")
-A = TypeVar("A")
-R = TypeVar("R")
-ReplyT = TypeVar("ReplyT", bound=Reply)
 
 FRAMING_WORDS = {
     Framing.extreme_wide: "extreme wide shot",
@@ -119,44 +112,6 @@ def to_shot(
     )
 
 
-def parallel_map(fn: Callable[[A], R], items: Iterable[A], workers: int) -> list[R]:
-    """Apply fn concurrently, keeping input order. Exceptions propagate."""
-    items = list(items)
-    if workers <= 1 or len(items) <= 1:
-        return [fn(i) for i in items]
-    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
-        return list(pool.map(fn, items))
-
-
-def ask(
-    llm: LLM,
-    messages: Prompt,
-    output_type: type[ReplyT],
-    *,
-    agent: str,
-    where: str | None = None,
-) -> tuple[ReplyT, Usage]:
-    """One structured call; the names the reply used for ids (mapped by its validators) are
-    counted in the usage, so run.json shows per agent how often the model needed it."""
-    reply, usage = llm.structured(messages, output_type, agent=agent, where=where)
-    if reply.normalised:
-        logger.info(
-            "LLM %s: mapped names to ids in %s: %s",
-            agent,
-            output_type.__name__,
-            ", ".join(f"{m} ({n})" for m, n in reply.normalised.items()),
-        )
-        usage = usage + Usage(normalised=reply.normalised)
-    return reply, usage
-
-
-def total_usage(usages: Iterable[Usage]) -> Usage:
-    out = Usage()
-    for u in usages:
-        out = out + u
-    return out
-
-
 def notes_by_scene(notes: Sequence[Note], all_scene_ids: Sequence[str]) -> dict[str, list[Note]]:
     """Group notes by the scene they concern; a note naming no scene concerns every scene."""
     out: dict[str, list[Note]] = {}
@@ -165,63 +120,3 @@ def notes_by_scene(notes: Sequence[Note], all_scene_ids: Sequence[str]) -> dict[
             if sid in all_scene_ids:
                 out.setdefault(sid, []).append(note)
     return out
-
-
-NEUTRAL = "the newcomer"
-
-
-def redact(text: str, phrases: Iterable[str]) -> str:
-    """Remove phrases a compliance note names (exact text, any case)."""
-    import re
-
-    for phrase in phrases:
-        if phrase:
-            text = re.sub(re.escape(phrase), NEUTRAL, text, flags=re.IGNORECASE)
-    return text
-
-
-def redact_scene(scene: Scene, phrases: Sequence[str]) -> Scene:
-    if not phrases:
-        return scene
-    return scene.model_copy(
-        update={
-            "summary": redact(scene.summary, phrases),
-            "beats": [redact(b, phrases) for b in scene.beats],
-            "dialogue": [
-                d.model_copy(
-                    update={
-                        "text": redact(d.text, phrases),
-                        "parenthetical": redact(d.parenthetical, phrases),
-                    }
-                )
-                for d in scene.dialogue
-            ],
-        }
-    )
-
-
-def redact_shot(shot: Shot, phrases: Sequence[str]) -> Shot:
-    if not phrases:
-        return shot
-    return shot.model_copy(
-        update={
-            "prompt": redact(shot.prompt, phrases),
-            "description": redact(shot.description, phrases),
-        }
-    )
-
-
-def compliance_phrases(notes: Sequence[Note]) -> list[str]:
-    return [p for n in notes if n.source == "compliance" for p in n.replace]
-
-
-def redacted_script(script: Script, scenes: list[Scene], notes: Sequence[Note]) -> Script:
-    """A compliance note's phrases never survive a revision, whoever wrote the draft."""
-    phrases = compliance_phrases(notes)
-    return script.model_copy(
-        update={
-            "title": redact(script.title, phrases),
-            "logline": redact(script.logline, phrases),
-            "scenes": [redact_scene(s, phrases) for s in scenes],
-        }
-    )

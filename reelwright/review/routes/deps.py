@@ -130,9 +130,9 @@ def take_decision(
 ) -> RunOutcome:
     """Validate the fields and take the decision; blocking (it may publish), so callers run
     it in a worker thread."""
-    from reelwright.api import decide_gate as decide
+    from reelwright.api import decide_gate
 
     unknown = sorted(set(body) - DECISION_FIELDS)
     if unknown:
         raise InputError(f"unknown field(s) {unknown}")
-    return decide(run_id, body, None, settings=settings, reviewer=reviewer)
+    return decide_gate(run_id, body, None, settings=settings, reviewer=reviewer)
