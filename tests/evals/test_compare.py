@@ -13,13 +13,20 @@ from reelwright.errors import InputError
 from reelwright.evals.compare import compare, parse_tolerances
 from reelwright.evals.runner import EvalOptions, run_suite
 from reelwright.records import EvalLog
+from tests.evals.suites import make_suite
+
+
+@pytest.fixture(scope="module")
+def base_log(tmp_path_factory) -> EvalLog:
+    """One offline run of a 6-case suite, shared: the tests compare copies of it."""
+    folder = tmp_path_factory.mktemp("compare")
+    suite = make_suite(folder / "suite-6.yaml", 6)
+    return run_suite(suite, EvalOptions(out=folder / "base", offline=True, long_side=128))
 
 
 @pytest.fixture
-def log(suite_factory, tmp_path) -> EvalLog:
-    return run_suite(
-        suite_factory(6), EvalOptions(out=tmp_path / "base", offline=True, long_side=128)
-    )
+def log(base_log: EvalLog) -> EvalLog:
+    return base_log.model_copy(deep=True)
 
 
 def _with_cases(log: EvalLog, change) -> EvalLog:
