@@ -104,7 +104,7 @@ def upgrade(model: type[R], data: dict[str, Any], where: str) -> dict[str, Any]:
             + (
                 "it was written by a newer Reelwright: read it with that one"
                 if newer
-                else "it was not written by Reelwright"
+                else "no Reelwright writes that version"
             )
         )
     while version < model.VERSION:

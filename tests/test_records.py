@@ -272,6 +272,7 @@ def test_a_record_of_an_unknown_version_is_refused(tmp_path, version):
         read_record(path, RunRecord)
     assert str(path) in str(err.value)
     assert f"run.json version {version!r} is not supported" in str(err.value)
+    assert "no Reelwright writes that version" in str(err.value)
 
 
 def test_a_chain_with_a_missing_step_is_refused(tmp_path, monkeypatch):
