@@ -68,6 +68,8 @@ class RunView(Protocol):
     def agents(self) -> Literal["procedural", "llm"]: ...
     @property
     def llm_model(self) -> str | None: ...
+    @property
+    def bible_path(self) -> str | None: ...
 
 
 class RenderCountView(Protocol):
@@ -191,6 +193,7 @@ def run_record(state: EpisodeView, status: RunStatus, error: str = "") -> RunRec
         timings=dict(sorted(state.timings.items())),
         software=f"reelwright {__version__}",
         error=error or None,
+        bible=state.run.bible_path,
     )
 
 

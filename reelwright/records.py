@@ -1,8 +1,11 @@
 """Records that cross modules or reach users: one pydantic model writes each and reads it back.
 
-Every record carries a `version`. A reader takes only the version its model describes: a
-record of another version (written by a newer or much older Reelwright) is a clear
-InputError naming the file and the version, never a half-read dict.
+Every record carries a `version`. A reader takes the version its model describes and every
+older version it knows how to upgrade: each model keeps a chain of migrations, one function
+per step (`(model, from_version) -> function(dict) -> dict`), and an old record is upgraded
+step by step to the current version before it is validated. A record of a newer or unknown
+version, or of an old version whose chain has a missing step, is a clear InputError naming
+the file and the version, never a half-read dict. Writers always write the current version.
 
 - RunRecord — `run.json` of an episode package (what happened, scores, renders, usage).
 - ComplianceRecord — `compliance.json` (verdict, findings per check, cleared assets).
@@ -14,6 +17,7 @@ InputError naming the file and the version, never a half-read dict.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -46,20 +50,84 @@ class VersionedRecord(BaseModel):
 R = TypeVar("R", bound=VersionedRecord)
 
 
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+"""One step of a record's chain: data of version N in, data of version N + 1 out."""
+
+_MIGRATIONS: dict[tuple[type[VersionedRecord], int], Migration] = {}
+
+
+def migration(model: type[VersionedRecord], from_version: int) -> Callable[[Migration], Migration]:
+    """Register the step that upgrades `model` data of `from_version` to `from_version + 1`.
+    The step gets a copy of the data and returns the new shape; the chain sets `version`."""
+
+    def register(step: Migration) -> Migration:
+        key = (model, from_version)
+        if key in _MIGRATIONS:
+            raise ValueError(f"{model.__name__} already has a migration from {from_version}")
+        if not 1 <= from_version < model.VERSION:
+            raise ValueError(
+                f"{model.__name__}: a migration from version {from_version} cannot lead to "
+                f"version {model.VERSION}"
+            )
+        _MIGRATIONS[key] = step
+        return step
+
+    return register
+
+
+def readable_versions(model: type[VersionedRecord]) -> list[int]:
+    """The versions a reader of `model` takes: the current one and every older version from
+    which an unbroken chain of migrations leads to it."""
+    versions = [model.VERSION]
+    while (model, versions[-1] - 1) in _MIGRATIONS:
+        versions.append(versions[-1] - 1)
+    return sorted(versions)
+
+
+def _reads(model: type[VersionedRecord]) -> str:
+    versions = readable_versions(model)
+    if len(versions) == 1:
+        return f"version {versions[0]}"
+    return f"versions {versions[0]} to {versions[-1]}"
+
+
+def upgrade(model: type[R], data: dict[str, Any], where: str) -> dict[str, Any]:
+    """`data` of any version `model` reads, upgraded step by step to `model.VERSION`."""
+    version = data.get("version")
+    if version is None:
+        raise InputError(f"{where} is not a Reelwright {model.NAME}: it has no version")
+    if type(version) is not int or version < 1 or version > model.VERSION:
+        newer = type(version) is int and version > model.VERSION
+        raise InputError(
+            f"{where}: {model.NAME} version {version!r} is not supported (this Reelwright "
+            f"reads {_reads(model)}); "
+            + (
+                "it was written by a newer Reelwright: read it with that one"
+                if newer
+                else "no Reelwright writes that version"
+            )
+        )
+    while version < model.VERSION:
+        step = _MIGRATIONS.get((model, version))
+        if step is None:
+            raise InputError(
+                f"{where}: {model.NAME} version {version} is not supported (this Reelwright "
+                f"reads {_reads(model)} and cannot upgrade version {version}); read it with "
+                "the Reelwright that wrote it"
+            )
+        data = {**step(dict(data)), "version": version + 1}
+        version += 1
+    return data
+
+
 def parse_record(model: type[R], data: Any, where: str) -> R:
-    """A record from decoded JSON; `where` names its source in the error (a file, a run)."""
+    """A record from decoded JSON, upgraded to the current version; `where` names its source
+    in the error (a file, a run)."""
     from reelwright.loading import validation_message
 
     if not isinstance(data, dict):
         raise InputError(f"{where} is not a Reelwright {model.NAME}: not a JSON object")
-    version = data.get("version")
-    if version is None:
-        raise InputError(f"{where} is not a Reelwright {model.NAME}: it has no version")
-    if version != model.VERSION:
-        raise InputError(
-            f"{where}: {model.NAME} version {version!r} is not supported (this Reelwright "
-            f"reads version {model.VERSION}); read it with the Reelwright that wrote it"
-        )
+    data = upgrade(model, data, where)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -123,10 +191,11 @@ class LLMSummary(BaseModel):
 
 
 class RunRecord(VersionedRecord):
-    """`run.json`: what a run durably did. Version 2 added `files` (every package file's
-    SHA-256); `package_id` and `files` are filled in when the package folder is committed."""
+    """`run.json`: what a run durably did. Version 2 added `package_id` and `files` (every
+    package file's SHA-256), filled in when the package folder is committed; version 3 added
+    `bible`, the series bible file the run was made from."""
 
-    VERSION: ClassVar[int] = 2
+    VERSION: ClassVar[int] = 3
     NAME: ClassVar[str] = "run.json"
 
     version: int = VERSION
@@ -154,6 +223,9 @@ class RunRecord(VersionedRecord):
     files: dict[str, str] = Field(
         default_factory=dict, description="Every other file of the package: path -> SHA-256."
     )
+    bible: str | None = Field(
+        None, description="The series bible file the run was made from; None when unknown."
+    )
 
     @model_serializer(mode="wrap")
     def _without_empty_error(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -161,6 +233,18 @@ class RunRecord(VersionedRecord):
         if data.get("error") is None:
             data.pop("error", None)  # run.json has an `error` key only when the run failed
         return data
+
+
+@migration(RunRecord, 1)
+def _run_record_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    # version 2 added `package_id` and `files`; a version-1 package lists no file hashes
+    return data
+
+
+@migration(RunRecord, 2)
+def _run_record_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    # version 3 added `bible`; which bible a version-2 package was made from is not recorded
+    return {**data, "bible": None}
 
 
 # --------------------------------------------------------------------------- compliance.json
@@ -505,3 +589,12 @@ class EvalLog(VersionedRecord):
         if data.get("compare") is None:
             data.pop("compare", None)  # only a log written with --compare has the key
         return data
+
+
+@migration(EvalLog, 1)
+def _eval_log_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    # version 2 added the suite's digest, case ids, LLM and Reelwright version; of these a
+    # version-1 log knows only its case ids
+    cases = data.get("cases")
+    ids = [c["id"] for c in cases if isinstance(c, dict) and "id" in c] if cases else []
+    return {**data, "case_ids": ids}
