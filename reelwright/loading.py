@@ -77,7 +77,7 @@ def load_yaml_text(text: str, where: str) -> Any:
     return data
 
 
-def read_yaml(path: Path, what: str) -> dict[str, Any]:
+def read_yaml(path: Path, what: str) -> dict[str, object]:
     """Every YAML file the project reads comes through here: size, encoding, depth and
     expanded-size limits, and a mapping at the top."""
     if not path.is_file():

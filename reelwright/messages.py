@@ -80,7 +80,7 @@ class ChatMessage(BaseModel):
         ]
         return self.model_copy(update={"content": "\n".join(p.text for p in parts)})
 
-    def wire(self) -> dict[str, Any]:
+    def wire(self) -> dict[str, object]:
         """The OpenAI chat-completions shape."""
         if isinstance(self.content, str):
             return {"role": self.role, "content": self.content}

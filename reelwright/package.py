@@ -312,7 +312,7 @@ def source_type(state: EpisodeView) -> str:
     return f"http://cv.iptc.org/newscodes/digitalsourcetype/{kind}"
 
 
-def _manifest(state: EpisodeView, title: str, extra: dict[str, Any]) -> dict[str, Any]:
+def _manifest(state: EpisodeView, title: str, extra: dict[str, object]) -> dict[str, object]:
     record = {
         "run_id": state.run.run_id,
         "renderer": state.run.renderer,

@@ -32,15 +32,15 @@ def data_block(**items: Any) -> str:
 # without the fields a model cannot use (render prompts, seeds, revision counters).
 
 
-def brief_fields(brief: Brief) -> dict[str, Any]:
+def brief_fields(brief: Brief) -> dict[str, object]:
     return brief.model_dump(mode="json", include={"title", "logline", "tone", "audience"})
 
 
-def _character(bible: Bible, cid: str, *, full: bool = True) -> dict[str, Any]:
+def _character(bible: Bible, cid: str, *, full: bool = True) -> dict[str, object]:
     """A character: for the writer with its look and voice; for the director its name (a
     shot's render prompt gets the look from the bible, not from the model)."""
     c = bible.character(cid)
-    out: dict[str, Any] = {"id": c.id, "name": c.name}
+    out: dict[str, object] = {"id": c.id, "name": c.name}
     if full:
         out["description"] = c.description
         if c.voice_spec.description:
@@ -50,9 +50,9 @@ def _character(bible: Bible, cid: str, *, full: bool = True) -> dict[str, Any]:
     return out
 
 
-def _location(bible: Bible, lid: str) -> dict[str, Any]:
+def _location(bible: Bible, lid: str) -> dict[str, object]:
     loc = bible.location(lid)
-    out: dict[str, Any] = {"id": loc.id, "name": loc.name, "description": loc.description}
+    out: dict[str, object] = {"id": loc.id, "name": loc.name, "description": loc.description}
     if loc.interior:
         out["interior"] = True
     return out
@@ -65,8 +65,8 @@ def _line(line: DialogueLine) -> dict[str, str]:
     return out
 
 
-def scene_fields(scene: Scene, *, dialogue: bool = True) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def scene_fields(scene: Scene, *, dialogue: bool = True) -> dict[str, object]:
+    out: dict[str, object] = {
         "id": scene.id,
         "location": scene.location,
         "time_of_day": scene.time_of_day,
@@ -79,10 +79,10 @@ def scene_fields(scene: Scene, *, dialogue: bool = True) -> dict[str, Any]:
     return out
 
 
-def shot_fields(shot: Shot, scene: Scene | None = None) -> dict[str, Any]:
+def shot_fields(shot: Shot, scene: Scene | None = None) -> dict[str, object]:
     """A shot as a model sees it. With its scene, dialogue is the indices of the scene's lines
     (the scene's text is already in the prompt); without, the lines themselves."""
-    out: dict[str, Any] = shot.model_dump(
+    out: dict[str, object] = shot.model_dump(
         mode="json",
         include={"framing", "angle", "camera_move", "lens_mm", "duration_s", "characters"},
     )
@@ -95,7 +95,7 @@ def shot_fields(shot: Shot, scene: Scene | None = None) -> dict[str, Any]:
     return out
 
 
-def _notes(notes: Sequence[Note]) -> list[dict[str, Any]]:
+def _notes(notes: Sequence[Note]) -> list[dict[str, object]]:
     return [
         n.model_dump(mode="json", exclude_defaults=True, exclude={"target", "source"})
         for n in notes
@@ -198,9 +198,9 @@ def in_bible(bible: Bible, character_id: str) -> bool:
     return any(c.id == character_id for c in bible.characters)
 
 
-def cast_member(bible: Bible, character_id: str) -> dict[str, Any]:
+def cast_member(bible: Bible, character_id: str) -> dict[str, object]:
     c = bible.character(character_id)
-    out: dict[str, Any] = {"id": c.id, "name": c.name, "speaks": c.speaks}
+    out: dict[str, object] = {"id": c.id, "name": c.name, "speaks": c.speaks}
     if c.voice_spec.description:
         out["voice"] = c.voice_spec.description
     return out

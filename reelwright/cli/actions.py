@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from reelwright.errors import InputError
 
@@ -49,14 +48,14 @@ HELP = {
 }
 
 
-def parse_action(option: str, value: str) -> dict[str, Any]:
+def parse_action(option: str, value: str) -> dict[str, object]:
     """One option's value as an action: `--split s2-3:2:close,close` -> split_shot."""
     kind, fields = ACTION_OPTIONS[option]
     flag = "--" + option.replace("_", "-")
     parts = value.split(":", len(fields) - 1)
     if not parts[0].strip():
         raise InputError(f"{flag} {value!r}: the value must start with {fields[0]}")
-    action: dict[str, Any] = {"kind": kind}
+    action: dict[str, object] = {"kind": kind}
     for name, part in zip(fields, parts, strict=False):
         part = part.strip()
         if not part:
@@ -83,7 +82,7 @@ def parse_action(option: str, value: str) -> dict[str, Any]:
     return action
 
 
-def actions_file(path: str) -> list[dict[str, Any]]:
+def actions_file(path: str) -> list[dict[str, object]]:
     """`--actions FILE` (`-` for standard input): a JSON list of actions."""
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")

@@ -219,7 +219,7 @@ def user_errors(command: str) -> Iterator[_Guard]:
         guard.close()
 
 
-def load_settings(state: str | None = None, llm: dict[str, Any] | None = None) -> Settings:
+def load_settings(state: str | None = None, llm: dict[str, object] | None = None) -> Settings:
     """Settings from the environment, with the command's --state and LLM flags (fields of
     `settings.llm`, e.g. `model`) over them where given."""
     from pydantic import ValidationError
@@ -241,7 +241,7 @@ def load_settings(state: str | None = None, llm: dict[str, Any] | None = None) -
         field = re.search(r'field "(\w+)"', str(exc))
         name = f"REELWRIGHT_{field[1].upper()}" if field else "a REELWRIGHT_* variable"
         fail(f"bad setting in the environment: {name}: could not be parsed", EXIT_INPUT)
-    updates: dict[str, Any] = {}
+    updates: dict[str, object] = {}
     flags = {k: v for k, v in (llm or {}).items() if v is not None}
     if flags:
         from reelwright.config import LLMSettings

@@ -51,7 +51,7 @@ def review_list(token: TokenOpt = None, state: StateOpt = None) -> None:
         )
 
 
-def _decide(run_id: str, state: str | None, token: str | None, decision: dict[str, Any]) -> None:
+def _decide(run_id: str, state: str | None, token: str | None, decision: dict[str, object]) -> None:
     with user_errors(f"review {decision['decision']}") as guard:
         from reelwright.api import decide_gate
 

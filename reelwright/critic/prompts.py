@@ -4,7 +4,6 @@ script, the shot list, the cast's names and voices), with frames when the judge 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from reelwright.agents.prompts import (
     brief_fields,
@@ -100,7 +99,7 @@ def judgement(
     is a second, independent opinion (see `reelwright.critic.judge`)."""
     scenes = {s.id: s for s in script.scenes}
     cast = sorted({c for s in script.scenes for c in s.characters})
-    items: dict[str, Any] = {
+    items: dict[str, object] = {
         "brief": {**brief_fields(brief), "runtime_s": brief.runtime_s, "scenes": brief.scene_count},
         "script": {"title": script.title, "scenes": [scene_fields(s) for s in script.scenes]},
         "shots": [{"id": s.id, **shot_fields(s, scenes.get(s.scene_id))} for s in shots.shots],

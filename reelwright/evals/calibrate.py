@@ -46,10 +46,10 @@ class LabelledItem(BaseModel):
     id: str = Field(min_length=1, max_length=200)
     ratings: dict[str, float] = Field(min_length=1)
     package: str | None = None
-    brief: dict[str, Any] | str | None = None
-    bible: dict[str, Any] | str | None = None
-    script: dict[str, Any] | None = None
-    shots: dict[str, Any] | None = None
+    brief: dict[str, object] | str | None = None
+    bible: dict[str, object] | str | None = None
+    script: dict[str, object] | None = None
+    shots: dict[str, object] | None = None
 
 
 class Correlation(BaseModel):

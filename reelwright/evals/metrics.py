@@ -40,7 +40,9 @@ def _record(path: Path, model: type[R]) -> R | None:
         return None
 
 
-def package_metrics(out: Path, prices: dict[str, dict[str, float]] | None = None) -> dict[str, Any]:
+def package_metrics(
+    out: Path, prices: dict[str, dict[str, float]] | None = None
+) -> dict[str, object]:
     """What one episode package says: status, scores and their history, usage, renders."""
     run = _record(out / "run.json", RunRecord)
     critiques = _read(out / "critique.json") or []

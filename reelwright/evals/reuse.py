@@ -69,11 +69,11 @@ def llm_identity(
     )
 
 
-def deciding_settings(settings: Settings, llm: LLMIdentity) -> dict[str, Any]:
+def deciding_settings(settings: Settings, llm: LLMIdentity) -> dict[str, object]:
     """The settings besides the model and mode that can change a case's result: with a model,
     its reply budget, vision, the rights judge, retries and the judge's sampling; always, the
     CLIP model that measures frames. Concurrency, timeouts of a replay and prices do not."""
-    out: dict[str, Any] = {
+    out: dict[str, object] = {
         "clip.model": str(settings.clip.model) if settings.clip.model else None,
     }
     if llm.llm != "offline":

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -96,7 +96,7 @@ def run_suite(
         raise InputError(f"{flag} {cache} is not a folder")
     out.mkdir(parents=True, exist_ok=True)
     results: dict[str, CaseResult] = {}
-    todo: list[dict[str, Any]] = []
+    todo: list[CaseJob] = []
     needs = ("cassette.jsonl",) if options.record else ()
     # a screening case asks no model: its LLM never decides its result
     decides = LLMIdentity("offline") if suite.kind == "screening" else llm
@@ -110,11 +110,12 @@ def run_suite(
                 on_case(results[case.id], len(results), len(suite.cases))
         else:
             job = _job(case, suite, base, options, llm)
-            job.update(
-                cache=str(cache),
-                inputs=inputs.model_dump(mode="json"),
+            job = replace(
+                job,
+                cache=cache,
+                inputs=inputs,
                 fresh=decision.action == "fresh",
-                changed=list(decision.changed),
+                changed=tuple(decision.changed),
             )
             todo.append(job)
     total = len(suite.cases)
@@ -215,22 +216,42 @@ def _cassette_header(llm: LLMIdentity) -> CassetteHeader:
     )
 
 
-def _job(
-    case: Case, suite: Suite, base: Path, options: EvalOptions, llm: LLMIdentity
-) -> dict[str, Any]:
-    return {
-        "case": case.model_dump(mode="json"),
-        "kind": suite.kind,
-        "bible": suite.bible,
-        "rights": suite.rights,
-        "base": str(base),
-        "out": str(options.out.resolve()),
-        "seed": options.seed,
-        "llm": asdict(llm),
-        "replay": str(options.replay.resolve()) if options.replay else None,
-        "prices": options.prices,
-        "long_side": options.long_side,
-    }
+@dataclass(frozen=True)
+class CaseJob:
+    """One case as a worker gets it (pickled into a worker process): the case, what the
+    suite gives every case, and whether it starts fresh."""
+
+    case: Case
+    kind: str
+    bible: dict[str, object] | str | None
+    rights: dict[str, object] | str | None
+    base: Path
+    out: Path
+    seed: int | None
+    llm: LLMIdentity
+    replay: Path | None
+    prices: dict[str, dict[str, float]]
+    long_side: int
+    cache: Path = Path()
+    inputs: CaseInputs | None = None
+    fresh: bool = False
+    changed: tuple[str, ...] = ()
+
+
+def _job(case: Case, suite: Suite, base: Path, options: EvalOptions, llm: LLMIdentity) -> CaseJob:
+    return CaseJob(
+        case=case,
+        kind=suite.kind,
+        bible=suite.bible,
+        rights=suite.rights,
+        base=base,
+        out=options.out.resolve(),
+        seed=options.seed,
+        llm=llm,
+        replay=options.replay.resolve() if options.replay else None,
+        prices=options.prices,
+        long_side=options.long_side,
+    )
 
 
 # --------------------------------------------------------------------------- one case
@@ -248,24 +269,25 @@ def warm_worker(llm: bool = True) -> None:
     default_screener()  # builds and caches the watchlist
 
 
-def run_case(job: dict[str, Any]) -> CaseResult:
+def run_case(job: CaseJob) -> CaseResult:
     """Run one case; never raises. Writes and returns its result."""
     from reelwright.evals.reuse import start_fresh
 
-    case = Case.model_validate(job["case"])
-    case_dir = Path(job["out"]) / "cases" / case.id
-    inputs = CaseInputs.model_validate(job["inputs"])
-    if job["fresh"]:
-        start_fresh(case_dir, inputs, job["changed"], case.id)
-    identity: dict[str, Any] = {
+    case = job.case
+    case_dir = job.out / "cases" / case.id
+    inputs = job.inputs
+    assert inputs is not None, "a job is given its inputs before it runs"
+    if job.fresh:
+        start_fresh(case_dir, inputs, list(job.changed), case.id)
+    identity: dict[str, object] = {
         "fingerprint": inputs.digest(),
         "inputs": inputs,
-        "changed": job["changed"],
+        "changed": list(job.changed),
     }
-    result: dict[str, Any] = {
+    result: dict[str, object] = {
         "id": case.id,
         "tags": case.tags,
-        "kind": job["kind"],
+        "kind": job.kind,
         **identity,
         "status": "error",
         "error": "",
@@ -275,7 +297,7 @@ def run_case(job: dict[str, Any]) -> CaseResult:
     try:
         if case.critique is not None:
             result.update(_critique_case(case, case_dir))
-        elif job["kind"] == "screening":
+        elif job.kind == "screening":
             result.update(_screen_case(case))
         else:
             result.update(_episode_case(case, case_dir, job))
@@ -289,7 +311,7 @@ def run_case(job: dict[str, Any]) -> CaseResult:
         typed = CaseResult(
             id=case.id,
             tags=case.tags,
-            kind=job["kind"],
+            kind=job.kind,
             **identity,
             error=f"ValidationError: {exc}",
             wall_s=result["wall_s"],
@@ -299,7 +321,7 @@ def run_case(job: dict[str, Any]) -> CaseResult:
     return typed
 
 
-def _critique_case(case: Case, case_dir: Path) -> dict[str, Any]:
+def _critique_case(case: Case, case_dir: Path) -> dict[str, object]:
     """Score a clean episode of the critic's suite, or one with a defect put in, with the
     critic a run would use (measurements, frames when a CLIP model is configured)."""
     from reelwright.config import Settings
@@ -328,7 +350,7 @@ def _critique_case(case: Case, case_dir: Path) -> dict[str, Any]:
     }
 
 
-def _screen_case(case: Case) -> dict[str, Any]:
+def _screen_case(case: Case) -> dict[str, object]:
     from reelwright.compliance.screening import default_screener, verdict
 
     brief = case.brief if isinstance(case.brief, dict) else {"logline": case.brief}
@@ -343,7 +365,7 @@ def _screen_case(case: Case) -> dict[str, Any]:
 
 
 def _load(
-    value: dict[str, Any] | str, base: Path, what: str, model: Any
+    value: dict[str, object] | str, base: Path, what: str, model: Any
 ) -> tuple[Any, Path | None]:
     from reelwright.loading import parse, read_yaml
 
@@ -353,7 +375,7 @@ def _load(
     return parse(model, read_yaml(path, what), f"{what} {path}"), path
 
 
-def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, Any]:
+def _episode_case(case: Case, case_dir: Path, job: CaseJob) -> dict[str, object]:
     from reelwright.agents.planning import stable_int
     from reelwright.api import resume_run, run_episode
     from reelwright.config import Settings
@@ -364,37 +386,38 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
     from reelwright.models import Bible, Brief
     from reelwright.request import RunRequest
 
-    base = Path(job["base"])
+    base, inputs = job.base, job.inputs
     assert case.brief is not None  # a case without one is a critique case
+    assert inputs is not None, "a job is given its inputs before it runs"
     brief, brief_path = _load(case.brief, base, f"case {case.id} brief", Brief)
-    bible_src = case.bible if case.bible is not None else job["bible"]
+    bible_src = case.bible if case.bible is not None else job.bible
     if bible_src is None:
         if brief_path is None:
             raise InputError(f"case {case.id}: an inline brief needs a bible (case or suite)")
         bible_src = str(find_bible(brief_path))
     bible, bible_path = _load(bible_src, base, f"case {case.id} bible", Bible)
-    if job["seed"] is not None:
-        brief = brief.model_copy(update={"seed": stable_int(job["seed"], case.id)})
-    settings = Settings(home=case_dir / "home", cache=Path(job["cache"]))
+    if job.seed is not None:
+        brief = brief.model_copy(update={"seed": stable_int(job.seed, case.id)})
+    settings = Settings(home=case_dir / "home", cache=job.cache)
     state = f"sqlite:///{case_dir / 'state.sqlite'}"
     exists = False
-    if not job["fresh"]:  # a fresh case's folder was emptied: it has no checkpoint
+    if not job.fresh:  # a fresh case's folder was emptied: it has no checkpoint
         with open_checkpointer(state) as saver:
             exists = saver.get_tuple({"configurable": {"thread_id": case.id}}) is not None
     moved: list[str] = []
-    if exists and _cache_of(case_dir) != job["cache"]:
+    if exists and _cache_of(case_dir) != str(job.cache):
         # its frames are in another cache folder: a resume would be refused
-        moved = [f"cache folder {_cache_of(case_dir)} → {job['cache']}"]
-        start_fresh(case_dir, CaseInputs.model_validate(job["inputs"]), moved, case.id)
+        moved = [f"cache folder {_cache_of(case_dir)} → {job.cache}"]
+        start_fresh(case_dir, inputs, moved, case.id)
         exists = False
-    atomic_write(case_dir / CACHE_FILE, job["cache"].encode())
+    atomic_write(case_dir / CACHE_FILE, str(job.cache).encode())
     llm = _case_llm(job, settings, case_dir)
     rights: Path | None = None
-    if isinstance(job["rights"], dict):
+    if isinstance(job.rights, dict):
         rights = case_dir / "rights.yaml"
-        rights.write_text(yaml.safe_dump(job["rights"]), encoding="utf-8")
-    elif isinstance(job["rights"], str):
-        rights = (base / job["rights"]).resolve()
+        rights.write_text(yaml.safe_dump(job.rights), encoding="utf-8")
+    elif isinstance(job.rights, str):
+        rights = (base / job.rights).resolve()
     elif bible_path is not None and (bible_path.parent / "rights.yaml").is_file():
         rights = bible_path.parent / "rights.yaml"
     if exists:  # interrupted earlier: continue from the checkpoint
@@ -408,7 +431,7 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
             checkpointer=state,
             run_id=case.id,
             rights=rights,
-            long_side=job["long_side"],
+            long_side=job.long_side,
         )
         outcome = run_episode(request, llm=llm, settings=settings)
     decisions = list(case.decisions or [])
@@ -422,10 +445,10 @@ def _episode_case(case: Case, case_dir: Path, job: dict[str, Any]) -> dict[str, 
         )
     if outcome.status == "failed":
         raise RuntimeError(outcome.error or "run failed")
-    metrics = package_metrics(case_dir / "package", job["prices"])
+    metrics = package_metrics(case_dir / "package", job.prices)
     metrics["status"] = outcome.status
     if moved:
-        metrics["changed"] = [*job["changed"], *moved]
+        metrics["changed"] = [*job.changed, *moved]
     return metrics
 
 
@@ -437,7 +460,7 @@ def _cache_of(case_dir: Path) -> str | None:
         return None
 
 
-def _case_llm(job: dict[str, Any], settings: Any, case_dir: Path) -> Any:
+def _case_llm(job: CaseJob, settings: Any, case_dir: Path) -> Any:
     """The case's LLM: none offline; for record and replay, the configured one with a
     cassette recorder or player between it and the endpoint (a player never sends: its
     client has no network to reach)."""
@@ -445,7 +468,7 @@ def _case_llm(job: dict[str, Any], settings: Any, case_dir: Path) -> Any:
 
     from reelwright.llm import llm_from_settings
 
-    llm = LLMIdentity(**job["llm"])
+    llm = job.llm
     if llm.llm == "offline":
         return None
     if llm.llm == "replay":
@@ -463,7 +486,8 @@ def _case_llm(job: dict[str, Any], settings: Any, case_dir: Path) -> Any:
                 "max_attempts": 1,
             }
         )
-        path = Path(job["replay"])
+        path = job.replay
+        assert path is not None, "a replayed suite names its cassettes"
         player = CassettePlayer(_cassette(path), case_dir.name, path.name)
         client = httpx.Client(transport=httpx.MockTransport(no_network))
         return llm_from_settings(replay, http_client=client, transcript=player)

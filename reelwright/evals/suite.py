@@ -4,7 +4,7 @@ and per-case decisions for the approval gate."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -46,7 +46,7 @@ class Decision(BaseModel):
     note: str = ""
     scene_ids: list[str] = Field(default_factory=list)
     shot_ids: list[str] = Field(default_factory=list)
-    actions: list[dict[str, Any]] = Field(
+    actions: list[dict[str, object]] = Field(
         default_factory=list,
         description="Structured notes (split_shot, cut_line…), as `review reject` takes them.",
     )
@@ -70,9 +70,9 @@ class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: SafeId
-    brief: dict[str, Any] | str | None = Field(None, description="Required unless `critique`.")
+    brief: dict[str, object] | str | None = Field(None, description="Required unless `critique`.")
     critique: CritiqueCase | None = None
-    bible: dict[str, Any] | str | None = None
+    bible: dict[str, object] | str | None = None
     tags: list[str] = Field(default_factory=list)
     expect: Expectations = Field(default_factory=Expectations)
     decisions: list[Decision] | None = Field(
@@ -92,8 +92,8 @@ class Suite(BaseModel):
     version: int = SUITE_VERSION
     name: SafeId
     kind: Literal["episode", "screening"] = "episode"
-    bible: dict[str, Any] | str | None = Field(None, description="Default bible for every case.")
-    rights: dict[str, Any] | str | None = Field(None, description="Ledger (inline or a path).")
+    bible: dict[str, object] | str | None = Field(None, description="Default bible for every case.")
+    rights: dict[str, object] | str | None = Field(None, description="Ledger (inline or a path).")
     cases: list[Case] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -39,7 +39,7 @@ _DEFAULT_MAX_TOKENS = 4096
 
 
 @lru_cache(maxsize=64)
-def _strict_schema(output_type: type[BaseModel]) -> dict[str, Any]:
+def _strict_schema(output_type: type[BaseModel]) -> dict[str, object]:
     from openai.lib._pydantic import to_strict_json_schema
 
     return to_strict_json_schema(output_type)
@@ -104,7 +104,7 @@ class OpenAILLM:
         output_type: type[T],
         *,
         agent: str,
-        context: dict[str, Any] | None = None,
+        context: dict[str, object] | None = None,
         where: str | None = None,
     ) -> tuple[T, Usage]:
         """A validated reply and what it cost. An `LLMError` names the agent, `where` (e.g.
@@ -125,7 +125,7 @@ class OpenAILLM:
         call: _Call,
         messages: Prompt,
         output_type: type[T],
-        context: dict[str, Any] | None,
+        context: dict[str, object] | None,
     ) -> T:
         convo = [ChatMessage.of(m) for m in messages]
         start = limit = self._limit
@@ -223,7 +223,7 @@ class OpenAILLM:
             has_images = any(m.images for m in messages)
             mode = "json" if probe is not None else self.mode
             if mode in ("auto", "strict"):
-                response_format: dict[str, Any] = {
+                response_format: dict[str, object] = {
                     "type": "json_schema",
                     "json_schema": {
                         "name": output_type.__name__,
@@ -312,7 +312,7 @@ class OpenAILLM:
         self,
         call: _Call,
         messages: list[ChatMessage],
-        response_format: dict[str, Any],
+        response_format: dict[str, object],
         limit: int | None,
         mode: Mode,
     ) -> tuple[str, str | None]:

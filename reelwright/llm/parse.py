@@ -58,7 +58,7 @@ def _extract_json(text: str) -> Any:
     raise ValueError(f"not valid JSON ({first_error.msg} at char {first_error.pos})")
 
 
-def _validate(content: str, output_type: type[T], context: dict[str, Any] | None) -> T:
+def _validate(content: str, output_type: type[T], context: dict[str, object] | None) -> T:
     data = _extract_json(content)
     try:
         return output_type.model_validate(data, context=context)

@@ -43,7 +43,7 @@ class LLM(Protocol):
         output_type: type[T],
         *,
         agent: str,
-        context: dict[str, Any] | None = None,
+        context: dict[str, object] | None = None,
         where: str | None = None,
     ) -> tuple[T, Usage]: ...
 
@@ -55,7 +55,7 @@ class Exchange:
     ended: the completion (an openai `ChatCompletion`) or the error it ended on (an openai
     `APIError`). A transient failure that a retry got past is not in it."""
 
-    request: dict[str, Any]
+    request: dict[str, object]
     label: str
     attempts: int = 0
     completion: Any = None

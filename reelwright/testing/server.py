@@ -22,7 +22,7 @@ class serve_endpoint:  # noqa: N801 - used as a context manager, like open()
     ) -> None:
         self.endpoint = endpoint
         self.strict = strict
-        self.requests: list[dict[str, Any]] = []
+        self.requests: list[dict[str, object]] = []
 
     def __enter__(self) -> str:
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
