@@ -327,3 +327,42 @@ def test_review_list_and_show_take_the_same_credentials(project, monkeypatch):
     assert "\twaiting " in listed.output and listed.output.rstrip().endswith("First Light")
     monkeypatch.setenv("REELWRIGHT_REVIEW_TOKEN", token)
     assert runner.invoke(app, ["review", "list"]).exit_code == 0
+
+
+def _imported(project: Path, argv: list[str]) -> tuple[int, list[str], str]:
+    """Run `reelwright ARGV` in a fresh interpreter: its exit code, which of langgraph,
+    openai, torch and diffusers it imported, and its output."""
+    code = (
+        "import sys\nfrom reelwright.cli import main\n"
+        f"sys.argv = ['reelwright', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "print('\\nENGINE', sorted(m for m in ('langgraph', 'openai', 'torch', 'diffusers') "
+        "if m in sys.modules), code)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+        timeout=120,
+    )
+    line = proc.stdout.rsplit("ENGINE", 1)[1].split()
+    modules = json.loads(" ".join(line[:-1]).replace("'", '"'))
+    return int(line[-1]), modules, proc.stdout + proc.stderr
+
+
+def test_a_missing_brief_exits_2_before_the_engine_is_imported(project):
+    code, modules, output = _imported(project, ["run", "nope.yaml"])
+    assert code == 2 and "brief file not found: nope.yaml" in output
+    assert modules == []
+    assert "offline procedural" not in output  # nothing else is said before the error
+
+
+def test_review_list_reads_waiting_runs_without_the_engine(project):
+    brief = permissive_brief(project / "lenient")
+    assert runner.invoke(app, ["run", str(brief), "--out", "out", "--run-id", "ep1"]).exit_code == 3
+    code, modules, output = _imported(project, ["review", "list"])
+    assert code == 0 and output.startswith("ep1\tfinal\tpassed")
+    assert modules == []

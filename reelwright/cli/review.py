@@ -30,15 +30,19 @@ def review_list(token: TokenOpt = None, state: StateOpt = None) -> None:
     """List runs waiting at an approval gate, oldest first: run, gate, verdict, overall score,
     package, how long it has waited, title. Once reviewers exist it needs a reviewer's token."""
     with user_errors("review list"):
-        from reelwright.api import pending_runs
+        from reelwright.graphs.waiting import read_waiting, waited
         from reelwright.review.reviewers import ReviewConfig
-        from reelwright.review.views import waited
 
         settings = load_settings(state)
         config = ReviewConfig.load(settings.home)
         if config.reviewers or token:
             config.authenticate(token)
-        rows = sorted(pending_runs(settings.state_url), key=lambda r: r.waiting_since or "")
+        waiting = read_waiting(settings.state_url)  # no engine import for a SQLite state
+        if waiting is None:
+            from reelwright.api import pending_runs
+
+            waiting = pending_runs(settings.state_url)
+        rows = sorted(waiting, key=lambda r: r.waiting_since or "")
     if not rows:
         typer.echo("no runs waiting for approval")
         return

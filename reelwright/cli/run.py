@@ -102,9 +102,16 @@ def run(
 ) -> None:
     """Run a brief through writer, director, renderer and critic into an episode package."""
     with user_errors("run") as guard:
+        from reelwright.loading import load_inputs
+
+        # the brief and bible are checked before the engine is imported: a wrong path answers
+        # at once (exit 2), not after a second of imports
+        settings = load_settings(state, llm={"base_url": llm_base_url, "model": llm_model})
+        outside = allow_sheets_outside or settings.allow_sheets_outside
+        load_inputs(brief, bible, allow_outside_sheets=outside)
+
         from reelwright.api import new_run_id, run_episode
 
-        settings = load_settings(state, llm={"base_url": llm_base_url, "model": llm_model})
         rid = run_id or new_run_id()
         guard.run(rid, settings.home, state)
         target = out or Path("out") / rid

@@ -152,7 +152,7 @@ def test_an_unreadable_review_config_is_an_error_page_not_a_crash(client, projec
 def test_waiting_times_read_as_people_say_them():
     from datetime import UTC, datetime
 
-    from reelwright.review.views import waited
+    from reelwright.graphs.waiting import waited
 
     now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
     assert waited("2026-11-26T11:59:20+00:00", now) == "40 s"

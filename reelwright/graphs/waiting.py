@@ -1,0 +1,130 @@
+"""Runs waiting at an approval gate, read straight from a SQLite state database.
+
+`review list` and the review pages only need each run's gate request, which the gate
+stores as its interrupt value (plain JSON). Reading it with SQL and msgpack avoids
+importing LangGraph and compiling the graph, which cost a second before the first row.
+What counts as waiting is what LangGraph reports: the run's latest checkpoint has a
+pending `__interrupt__` write. `tests/graphs/test_waiting.py` holds this reader to the
+graph's own answer, so a change in LangGraph's storage shows up there.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reelwright.records import GateRequest
+
+_INTERRUPT = "__interrupt__"
+_KW_ARGS = 2  # LangGraph's msgpack extension for an object built from keyword arguments
+
+
+class Unreadable(Exception):
+    """The database holds something this reader does not know; ask the graph instead."""
+
+
+def _ext(code: int, data: bytes) -> Any:
+    import ormsgpack
+
+    return (code, ormsgpack.unpackb(data, ext_hook=_ext, option=ormsgpack.OPT_NON_STR_KEYS))
+
+
+def _unpack(kind: str, blob: bytes) -> Any:
+    import ormsgpack
+
+    if kind != "msgpack":
+        raise Unreadable(f"a {kind!r} value")
+    try:
+        return ormsgpack.unpackb(blob, ext_hook=_ext, option=ormsgpack.OPT_NON_STR_KEYS)
+    except (ormsgpack.MsgpackDecodeError, ValueError, TypeError) as exc:
+        raise Unreadable(str(exc)) from None
+
+
+def _gate_value(writes: Any) -> Any:
+    """The first interrupt's value, from the list of Interrupt objects a write holds."""
+    if not isinstance(writes, list) or not writes:
+        raise Unreadable("an interrupt write that is not a list")
+    first = writes[0]
+    match first:
+        case (code, [str(module), str(name), dict(kwargs), *_]) if code == _KW_ARGS and (
+            module,
+            name,
+        ) == ("langgraph.types", "Interrupt"):
+            return kwargs.get("value")
+    raise Unreadable("an interrupt of an unknown shape")
+
+
+def read_waiting(url: str) -> list[GateRequest] | None:
+    """The runs waiting at a gate in the state database at `url`, or None when only the
+    graph can tell (memory://, a file that is not a state database, a value of an unknown
+    shape): callers then ask `reelwright.api.pending_runs`."""
+    if not url.startswith("sqlite:///"):
+        return None
+    try:
+        return waiting_runs(Path(url.removeprefix("sqlite:///")))
+    except (Unreadable, sqlite3.Error):
+        return None
+
+
+def waiting_runs(path: Path) -> list[GateRequest]:
+    """The gate requests of the runs waiting in the SQLite database at `path`, oldest run
+    first, each with `waiting_since` (its checkpoint's time). Raises Unreadable when a
+    value is not in a shape this reader knows; sqlite3.Error when the file is not a state
+    database."""
+    if not path.is_file():
+        return []
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not {"checkpoints", "writes"} <= tables:
+            return []
+        latest = conn.execute(
+            "SELECT thread_id, MAX(checkpoint_id), MIN(checkpoint_id) FROM checkpoints "
+            "WHERE checkpoint_ns = '' GROUP BY thread_id ORDER BY MIN(checkpoint_id)"
+        ).fetchall()
+        rows: list[GateRequest] = []
+        for run_id, checkpoint_id, _ in latest:
+            write = conn.execute(
+                "SELECT type, value FROM writes WHERE thread_id = ? AND checkpoint_ns = '' "
+                "AND checkpoint_id = ? AND channel = ? ORDER BY task_id, idx LIMIT 1",
+                (run_id, checkpoint_id, _INTERRUPT),
+            ).fetchone()
+            if write is None:
+                continue
+            gate = GateRequest.from_interrupt(_gate_value(_unpack(*write)), run_id)
+            kind, blob = conn.execute(
+                "SELECT type, checkpoint FROM checkpoints WHERE thread_id = ? "
+                "AND checkpoint_ns = '' AND checkpoint_id = ?",
+                (run_id, checkpoint_id),
+            ).fetchone()
+            checkpoint = _unpack(kind, blob)
+            since = checkpoint.get("ts") if isinstance(checkpoint, dict) else None
+            rows.append(gate.model_copy(update={"waiting_since": since}))
+        return rows
+    finally:
+        conn.close()
+
+
+def waited(since: str | None, now: datetime | None = None) -> str:
+    """How long a run has waited at its gate, for people: `3 d 4 h`, `2 h 5 min`, `40 s`."""
+    if not since:
+        return "—"
+    try:
+        start = datetime.fromisoformat(since)
+    except ValueError:
+        return "—"
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    seconds = max(0, int(((now or datetime.now(UTC)) - start).total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min"
+    return f"{secs} s"
