@@ -25,6 +25,8 @@ def test_offline_run_publishes_with_auto_approve(project):
     assert result.exit_code == 0, result.output
     assert "offline procedural writer and director" in result.output
     assert "published" in result.output
+    assert "published unsigned: no signer configured" in result.output
+    assert "reelwright init-signing" in result.output
     rec = json.loads((project / "out" / "run.json").read_text())
     assert rec["status"] == "published" and rec["offline"] is True
     assert (project / ".reelwright" / "state.sqlite").is_file()

@@ -331,6 +331,17 @@ def _compliance(out: Path) -> list[Finding]:
         return []
 
 
+def _signed(out: Path) -> bool:
+    """Whether the package's provenance says its frames and animatic were signed."""
+    from reelwright.errors import InputError
+    from reelwright.records import ProvenanceRecord, read_record
+
+    try:
+        return read_record(out / "provenance.json", ProvenanceRecord).c2pa.signed
+    except InputError:
+        return False
+
+
 def _reviewer_flag(state_flag: str) -> str:
     """How a decision names its reviewer here: a token once reviewers exist, else a name."""
     from reelwright.review.reviewers import ReviewConfig
@@ -388,6 +399,12 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
     state_arg = f" --state {state_flag}" if state_flag else ""
     if outcome.status == "published":
         console.print(f"[green]published[/] {outcome.out}")
+        if not _signed(outcome.out):
+            typer.echo(
+                "published unsigned: no signer configured — run `reelwright init-signing` "
+                "to sign the next run's frames and animatic",
+                err=True,
+            )
         raise typer.Exit(EXIT_OK)
     if outcome.status == "awaiting_approval":
         console.print(f"[yellow]waiting for approval[/]: package at {outcome.out}")
