@@ -14,7 +14,13 @@ from reelwright.cli.common import EXIT_OK, app, user_errors
 @app.command()
 def critique(
     package: Annotated[Path, typer.Argument(help="Episode package folder (script.json, ...).")],
-    bible: Annotated[Path, typer.Option("--bible", help="Series bible YAML.")],
+    bible: Annotated[
+        Path | None,
+        typer.Option(
+            "--bible",
+            help="Series bible YAML (default: PACKAGE/bible.yaml, the bible the run used).",
+        ),
+    ] = None,
     brief: Annotated[
         Path | None, typer.Option("--brief", help="Brief YAML (default: PACKAGE/brief.yaml).")
     ] = None,
