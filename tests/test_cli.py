@@ -368,3 +368,30 @@ def test_review_list_reads_waiting_runs_without_the_engine(project):
     code, modules, output = _imported(project, ["review", "list"])
     assert code == 0 and output.startswith("ep1\tfinal\tpassed")
     assert modules == []
+
+
+def _commands(command, path=()):
+    """Every command path of the CLI, groups included."""
+    from typer.core import TyperGroup
+
+    yield list(path)
+    if isinstance(command, TyperGroup):
+        for name, sub in command.commands.items():
+            yield from _commands(sub, (*path, name))
+
+
+def test_help_names_values_not_python_types():
+    import re
+
+    import typer
+
+    for path in _commands(typer.main.get_command(app)):
+        shown = runner.invoke(app, [*path, "--help"], terminal_width=200)
+        assert shown.exit_code == 0, path
+        types = re.findall(r"<(?:str|bool|int|float|path|list\[[a-z]+\]|int range)>", shown.output)
+        assert types == [], f"reelwright {' '.join(path)} --help shows {types}"
+    run_help = runner.invoke(app, ["run", "--help"], terminal_width=200).output
+    for metavar in ("BRIEF", "--bible +FILE", "--out +DIR", "--llm-base-url +URL", "N"):
+        assert re.search(metavar, run_help), metavar
+    review = runner.invoke(app, ["review", "approve", "--help"], terminal_width=200).output
+    assert "RUN_ID" in review and re.search(r"--token +TOKEN", review)

@@ -17,15 +17,47 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 if TYPE_CHECKING:
+    from typer._click import Command  # typer's own click, whose classes typer.core extends
+
     from reelwright.api import RunOutcome
     from reelwright.config import Settings
     from reelwright.models import Finding
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_PAUSED, EXIT_BUSY = 0, 1, 2, 3, 4
 
+
+class _NamedValues(TyperGroup):
+    """Help that names what a parameter takes, not its Python type. Typer prints a type
+    column (`<str>`, `<bool>`, `<int>`); every value parameter here sets `metavar=` (FILE,
+    DIR, URL, N…) and that shows instead. This removes the rest once, over the whole command
+    tree as it is built: flags and `--help` take no value, and an argument's metavar is
+    already its name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _name_values(self)
+
+
+def _no_type(ctx: object) -> None:
+    return None
+
+
+def _name_values(command: Command) -> None:
+    for param in [*command.params, command.get_help_option(typer.Context(command))]:
+        if isinstance(param, TyperArgument):  # typer shows a type beside the metavar
+            param.display_type_rich = _no_type  # type: ignore[method-assign]
+        elif isinstance(param, TyperOption) and (param.is_flag or param.count):
+            param.metavar = ""
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():
+            _name_values(sub)
+
+
 app = typer.Typer(
+    cls=_NamedValues,
     name="reelwright",
     help="Agentic content production: write, direct, render, critique, approve, publish.",
     no_args_is_help=True,
@@ -78,6 +110,7 @@ StateOpt = Annotated[
     typer.Option(
         "--state",
         help="Checkpointer URL: sqlite:///PATH (default .reelwright/state.sqlite) or memory://",
+        metavar="URL",
     ),
 ]
 
@@ -450,5 +483,6 @@ TokenOpt = Annotated[
         "--token",
         envvar="REELWRIGHT_REVIEW_TOKEN",
         help="Reviewer token (env REELWRIGHT_REVIEW_TOKEN); needed once reviewers exist.",
+        metavar="TOKEN",
     ),
 ]

@@ -69,7 +69,7 @@ def _decide(run_id: str, state: str | None, token: str | None, decision: dict[st
 
 @review_app.command("show")
 def review_show(
-    run_id: Annotated[str, typer.Argument()],
+    run_id: Annotated[str, typer.Argument(metavar="RUN_ID")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     token: TokenOpt = None,
     state: StateOpt = None,
@@ -122,13 +122,17 @@ def review_show(
 
 @review_app.command("approve")
 def review_approve(
-    run_id: Annotated[str, typer.Argument()],
+    run_id: Annotated[str, typer.Argument(metavar="RUN_ID")],
     as_: Annotated[
-        str | None, typer.Option("--as", help="Reviewer name (when no reviewers are configured).")
+        str | None,
+        typer.Option(
+            "--as", help="Reviewer name (when no reviewers are configured).", metavar="NAME"
+        ),
     ] = None,
-    note: Annotated[str, typer.Option(help="Optional note for the record.")] = "",
+    note: Annotated[str, typer.Option(help="Optional note for the record.", metavar="TEXT")] = "",
     role: Annotated[
-        str | None, typer.Option(help="Role you approve as (default: the one the gate needs).")
+        str | None,
+        typer.Option(help="Role you approve as (default: the one the gate needs).", metavar="ROLE"),
     ] = None,
     token: TokenOpt = None,
     state: StateOpt = None,
@@ -140,7 +144,7 @@ def review_approve(
 def _opt(name: str) -> Any:
     from reelwright.cli.actions import HELP
 
-    return typer.Option("--" + name.replace("_", "-"), help=HELP[name])
+    return typer.Option("--" + name.replace("_", "-"), metavar="SPEC", help=HELP[name])
 
 
 Acts = Annotated[list[str] | None, typer.Option()]
@@ -148,19 +152,32 @@ Acts = Annotated[list[str] | None, typer.Option()]
 
 @review_app.command("reject")
 def review_reject(
-    run_id: Annotated[str, typer.Argument()],
+    run_id: Annotated[str, typer.Argument(metavar="RUN_ID")],
     to: Annotated[
-        str | None, typer.Option(help="Who revises a free-text note: writer or director.")
+        str | None,
+        typer.Option(
+            help="Who revises a free-text note: writer or director.", metavar="writer|director"
+        ),
     ] = None,
     note: Annotated[
-        str, typer.Option(help="What to change (free text needs a model; offline, use actions).")
+        str,
+        typer.Option(
+            help="What to change (free text needs a model; offline, use actions).", metavar="TEXT"
+        ),
     ] = "",
     as_: Annotated[
-        str | None, typer.Option("--as", help="Reviewer name (when no reviewers are configured).")
+        str | None,
+        typer.Option(
+            "--as", help="Reviewer name (when no reviewers are configured).", metavar="NAME"
+        ),
     ] = None,
-    scene: Annotated[list[str] | None, typer.Option(help="Scene id(s) the note concerns.")] = None,
-    shot: Annotated[list[str] | None, typer.Option(help="Shot id(s) the note concerns.")] = None,
-    role: Annotated[str | None, typer.Option(help="Role you reject as.")] = None,
+    scene: Annotated[
+        list[str] | None, typer.Option(help="Scene id(s) the note concerns.", metavar="SCENE")
+    ] = None,
+    shot: Annotated[
+        list[str] | None, typer.Option(help="Shot id(s) the note concerns.", metavar="SHOT")
+    ] = None,
+    role: Annotated[str | None, typer.Option(help="Role you reject as.", metavar="ROLE")] = None,
     split: Annotated[list[str] | None, _opt("split")] = None,
     retime: Annotated[list[str] | None, _opt("retime")] = None,
     reframe: Annotated[list[str] | None, _opt("reframe")] = None,
@@ -179,7 +196,9 @@ def review_reject(
     add_scene: Annotated[list[str] | None, _opt("add_scene")] = None,
     actions: Annotated[
         str | None,
-        typer.Option(help="A JSON file (- for standard input) with a list of actions."),
+        typer.Option(
+            help="A JSON file (- for standard input) with a list of actions.", metavar="FILE"
+        ),
     ] = None,
     token: TokenOpt = None,
     state: StateOpt = None,
@@ -247,9 +266,12 @@ app.add_typer(audit_app, name="audit")
 
 @reviewers_app.command("add")
 def reviewers_add(
-    name: Annotated[str, typer.Argument(help="Reviewer name (letters, digits, - and _).")],
+    name: Annotated[
+        str, typer.Argument(help="Reviewer name (letters, digits, - and _).", metavar="NAME")
+    ],
     role: Annotated[
-        list[str], typer.Option("--role", help="Role (repeat): showrunner, legal, director…")
+        list[str],
+        typer.Option("--role", help="Role (repeat): showrunner, legal, director…", metavar="ROLE"),
     ],
 ) -> None:
     """Add a reviewer; prints their token once (only its hash is stored)."""
@@ -308,9 +330,9 @@ def audit_verify() -> None:
 @app.command()
 def serve(
     host: Annotated[
-        str, typer.Option(help="Interface to bind (default: loopback only).")
+        str, typer.Option(help="Interface to bind (default: loopback only).", metavar="HOST")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8765,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.", metavar="PORT")] = 8765,
     state: StateOpt = None,
 ) -> None:
     """Start the review web app (and its JSON API) for runs waiting at a gate."""

@@ -19,15 +19,17 @@ from reelwright.cli.common import (
 
 @app.command()
 def run(
-    brief: Annotated[Path, typer.Argument(help="Brief YAML file.")],
+    brief: Annotated[Path, typer.Argument(help="Brief YAML file.", metavar="BRIEF")],
     bible: Annotated[
         Path | None,
         typer.Option(
-            help="Series bible YAML (default: bible.yaml beside the brief or one folder up)."
+            help="Series bible YAML (default: bible.yaml beside the brief or one folder up).",
+            metavar="FILE",
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Episode package folder (default: out/RUN_ID).")
+        Path | None,
+        typer.Option(help="Episode package folder (default: out/RUN_ID).", metavar="DIR"),
     ] = None,
     auto_approve: Annotated[
         bool,
@@ -36,36 +38,53 @@ def run(
         ),
     ] = False,
     llm_base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible endpoint (env REELWRIGHT_LLM_BASE_URL).")
+        str | None,
+        typer.Option(
+            help="OpenAI-compatible endpoint (env REELWRIGHT_LLM_BASE_URL).", metavar="URL"
+        ),
     ] = None,
     llm_model: Annotated[
-        str | None, typer.Option(help="Model name (env REELWRIGHT_LLM_MODEL).")
+        str | None, typer.Option(help="Model name (env REELWRIGHT_LLM_MODEL).", metavar="NAME")
     ] = None,
     renderer: Annotated[
-        str, typer.Option(help="storyboard (CPU) or diffusers:PATH.")
+        str,
+        typer.Option(help="storyboard (CPU) or diffusers:PATH.", metavar="RENDERER"),
     ] = "storyboard",
     max_iterations: Annotated[
         int | None,
-        typer.Option(min=1, max=20, help="Critic iterations cap (default: the brief's budget, 3)."),
+        typer.Option(
+            min=1,
+            max=20,
+            help="Critic iterations cap (default: the brief's budget, 3).",
+            metavar="N",
+        ),
     ] = None,
     state: StateOpt = None,
-    run_id: Annotated[str | None, typer.Option(help="Run id (default: generated).")] = None,
+    run_id: Annotated[
+        str | None, typer.Option(help="Run id (default: generated).", metavar="RUN_ID")
+    ] = None,
     rights: Annotated[
         Path | None,
-        typer.Option(help="Rights ledger YAML (default: rights.yaml beside the bible)."),
+        typer.Option(
+            help="Rights ledger YAML (default: rights.yaml beside the bible).", metavar="FILE"
+        ),
     ] = None,
     references: Annotated[
         Path | None,
         typer.Option(
-            help="Folder of protected reference images (default: references/ beside the bible)."
+            help="Folder of protected reference images (default: references/ beside the bible).",
+            metavar="DIR",
         ),
     ] = None,
     watchlist: Annotated[
         list[Path] | None,
-        typer.Option(help="Extra watchlist YAML (default: watchlist.yaml beside the bible)."),
+        typer.Option(
+            help="Extra watchlist YAML (default: watchlist.yaml beside the bible).", metavar="FILE"
+        ),
     ] = None,
     allow: Annotated[
-        list[str] | None, typer.Option(help="Watchlist entry the project has cleared.")
+        list[str] | None,
+        typer.Option(help="Watchlist entry the project has cleared.", metavar="NAME"),
     ] = None,
     force: Annotated[
         bool,
@@ -86,18 +105,27 @@ def run(
     voice: Annotated[
         str,
         typer.Option(
-            help="scratch (offline voice), speech (REELWRIGHT_VOICE_* endpoint) or none (silent)."
+            help="scratch (offline voice), speech (REELWRIGHT_VOICE_* endpoint) or none (silent).",
+            metavar="VOICE",
         ),
     ] = "scratch",
     loudness: Annotated[
         float,
-        typer.Option(help="Mix target in LUFS (-40..-10): -16 previews, -23 broadcast."),
+        typer.Option(
+            help="Mix target in LUFS (-40..-10): -16 previews, -23 broadcast.", metavar="LUFS"
+        ),
     ] = -16.0,
     room_tone: Annotated[
-        Path | None, typer.Option(help="Room tone WAV under the dialogue (cleared in the ledger).")
+        Path | None,
+        typer.Option(
+            help="Room tone WAV under the dialogue (cleared in the ledger).", metavar="FILE"
+        ),
     ] = None,
     music: Annotated[
-        Path | None, typer.Option(help="Music bed WAV under the dialogue (cleared in the ledger).")
+        Path | None,
+        typer.Option(
+            help="Music bed WAV under the dialogue (cleared in the ledger).", metavar="FILE"
+        ),
     ] = None,
 ) -> None:
     """Run a brief through writer, director, renderer and critic into an episode package."""
@@ -154,7 +182,7 @@ def run(
 
 @app.command()
 def resume(
-    run_id: Annotated[str, typer.Argument(help="The run to continue.")],
+    run_id: Annotated[str, typer.Argument(help="The run to continue.", metavar="RUN_ID")],
     state: StateOpt = None,
 ) -> None:
     """Continue a run that crashed, failed or was killed, from its last checkpoint."""

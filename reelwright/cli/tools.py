@@ -22,14 +22,19 @@ from reelwright.cli.common import (
 
 @app.command()
 def screen(
-    text: Annotated[str | None, typer.Argument(help="Text to screen (or use --file).")] = None,
+    text: Annotated[
+        str | None, typer.Argument(help="Text to screen (or use --file).", metavar="TEXT")
+    ] = None,
     file: Annotated[
-        Path | None, typer.Option("--file", help="Screen this UTF-8 text file.")
+        Path | None, typer.Option("--file", help="Screen this UTF-8 text file.", metavar="FILE")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    watchlist: Annotated[list[Path] | None, typer.Option(help="Extra watchlist YAML.")] = None,
+    watchlist: Annotated[
+        list[Path] | None, typer.Option(help="Extra watchlist YAML.", metavar="FILE")
+    ] = None,
     allow: Annotated[
-        list[str] | None, typer.Option(help="Watchlist entry cleared by the project.")
+        list[str] | None,
+        typer.Option(help="Watchlist entry cleared by the project.", metavar="NAME"),
     ] = None,
 ) -> None:
     """Screen text for protected IP, trademarks, real people and living artists' styles.
