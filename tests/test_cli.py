@@ -395,3 +395,20 @@ def test_help_names_values_not_python_types():
         assert re.search(metavar, run_help), metavar
     review = runner.invoke(app, ["review", "approve", "--help"], terminal_width=200).output
     assert "RUN_ID" in review and re.search(r"--token +TOKEN", review)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["resume", "nope"],
+        ["review", "show", "nope"],
+        ["review", "approve", "nope", "--as", "sam"],
+        ["review", "reject", "nope", "--as", "sam", "--note", "x", "--to", "writer"],
+    ],
+)
+def test_an_unknown_run_id_exits_2_before_the_engine_is_imported(project, argv):
+    brief = permissive_brief(project / "lenient")  # a state database with one run in it
+    assert runner.invoke(app, ["run", str(brief), "--out", "out", "--run-id", "ep1"]).exit_code == 3
+    code, modules, output = _imported(project, argv)
+    assert code == 2 and "no run nope" in output
+    assert modules == []

@@ -292,6 +292,18 @@ def load_settings(state: str | None = None, llm: dict[str, Any] | None = None) -
     return settings.model_copy(update=updates)
 
 
+def known_run(run_id: str, state_url: str) -> None:
+    """Refuse an unsafe or unknown run id (exit 2) before the engine is imported, where the
+    state database can say so cheaply; the engine checks again."""
+    from reelwright.errors import NotFoundError
+    from reelwright.graphs.waiting import has_run
+    from reelwright.paths import check_id
+
+    check_id(run_id, "run id")
+    if has_run(state_url, run_id) is False:
+        raise NotFoundError(f"no run {run_id} in {state_url}")
+
+
 class ConsoleProgress:
     """Node, iteration and frames rendered, on stderr."""
 

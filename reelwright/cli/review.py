@@ -14,6 +14,7 @@ from reelwright.cli.common import (
     TokenOpt,
     app,
     fail,
+    known_run,
     load_settings,
     report,
     user_errors,
@@ -57,9 +58,16 @@ def review_list(token: TokenOpt = None, state: StateOpt = None) -> None:
 
 def _decide(run_id: str, state: str | None, token: str | None, decision: dict[str, Any]) -> None:
     with user_errors(f"review {decision['decision']}") as guard:
-        from reelwright.review.decisions import decide
+        from reelwright.review.reviewers import ReviewConfig
 
         settings = load_settings(state)
+        config = ReviewConfig.load(settings.home)
+        if config.reviewers or token:  # who asks comes first, as in `decide`
+            config.authenticate(token)
+        known_run(run_id, settings.state_url)
+
+        from reelwright.review.decisions import decide
+
         guard.run(run_id, settings.home, state)
         data = {k: v for k, v in decision.items() if v is not None}
         outcome = decide(run_id, data, token, settings=settings, progress=ConsoleProgress())
@@ -77,12 +85,15 @@ def review_show(
     """Show a run as a reviewer sees it: gate, scores, script, findings, decisions."""
     with user_errors("review show"):
         from reelwright.review.reviewers import ReviewConfig
-        from reelwright.review.views import run_view
 
         settings = load_settings(state)
         config = ReviewConfig.load(settings.home)
         if config.reviewers or token:
             config.authenticate(token)
+        known_run(run_id, settings.state_url)
+
+        from reelwright.review.views import run_view
+
         view = run_view(run_id, settings)
     if as_json:
         typer.echo(view.model_dump_json(indent=2))

@@ -11,6 +11,7 @@ from reelwright.cli.common import (
     ConsoleProgress,
     StateOpt,
     app,
+    known_run,
     load_settings,
     report,
     user_errors,
@@ -187,9 +188,11 @@ def resume(
 ) -> None:
     """Continue a run that crashed, failed or was killed, from its last checkpoint."""
     with user_errors("resume") as guard:
+        settings = load_settings(state)
+        known_run(run_id, settings.state_url)
+
         from reelwright.api import resume_run
 
-        settings = load_settings(state)
         guard.run(run_id, settings.home, state)
         outcome = resume_run(
             run_id, checkpointer=settings.state_url, settings=settings, progress=ConsoleProgress()

@@ -68,6 +68,27 @@ def read_waiting(url: str) -> list[GateRequest] | None:
         return None
 
 
+def has_run(url: str, run_id: str) -> bool | None:
+    """Whether the SQLite state at `url` holds run `run_id`; None when only the graph can
+    tell. Lets a command refuse an unknown run id before it imports the engine."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    if not path.is_file():
+        return None  # the engine says why (no state database yet)
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            found = conn.execute(
+                "SELECT 1 FROM checkpoints WHERE thread_id = ? LIMIT 1", (run_id,)
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return found is not None
+
+
 def waiting_runs(path: Path) -> list[GateRequest]:
     """The gate requests of the runs waiting in the SQLite database at `path`, oldest run
     first, each with `waiting_since` (its checkpoint's time). Raises Unreadable when a
