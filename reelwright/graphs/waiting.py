@@ -11,6 +11,7 @@ graph's own answer, so a change in LangGraph's storage shows up there.
 from __future__ import annotations
 
 import sqlite3
+import struct
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,64 @@ def _unpack(kind: str, blob: bytes) -> Any:
         return ormsgpack.unpackb(blob, ext_hook=_ext, option=ormsgpack.OPT_NON_STR_KEYS)
     except (ormsgpack.MsgpackDecodeError, ValueError, TypeError) as exc:
         raise Unreadable(str(exc)) from None
+
+
+def _checkpoint_time(kind: str, blob: bytes) -> str | None:
+    """The checkpoint's `ts`. LangGraph writes the checkpoint as a msgpack map whose first
+    entries are `v` (an int) and `ts` (a string), then the whole episode state (~30 KB): the
+    head is read alone, and anything else falls back to decoding the whole map."""
+    if kind == "msgpack":
+        try:
+            return _head_string(blob, "ts")
+        except (_Shape, IndexError, struct.error, UnicodeDecodeError):
+            pass
+    checkpoint = _unpack(kind, blob)
+    since = checkpoint.get("ts") if isinstance(checkpoint, dict) else None
+    return since if isinstance(since, str) else None
+
+
+class _Shape(Exception):
+    """Not the head this reader expects."""
+
+
+def _head_string(blob: bytes, wanted: str) -> str:
+    """The string value of key `wanted` in the msgpack map `blob`, reading only the entries
+    before it, which must be strings or unsigned ints."""
+    first = blob[0]
+    if 0x80 <= first <= 0x8F:
+        entries, pos = first & 0x0F, 1
+    elif first == 0xDE:
+        entries, pos = struct.unpack_from(">H", blob, 1)[0], 3
+    else:
+        raise _Shape
+    for _ in range(entries):
+        key, pos = _string(blob, pos)
+        if key == wanted:
+            return _string(blob, pos)[0]
+        marker = blob[pos]
+        if marker < 0x80:  # positive fixint
+            pos += 1
+        elif marker in _UINT:
+            pos += 1 + _UINT[marker]
+        else:
+            pos = _string(blob, pos)[1]
+    raise _Shape
+
+
+_UINT = {0xCC: 1, 0xCD: 2, 0xCE: 4, 0xCF: 8}
+_STR = {0xD9: ">B", 0xDA: ">H", 0xDB: ">I"}
+
+
+def _string(blob: bytes, pos: int) -> tuple[str, int]:
+    marker = blob[pos]
+    if 0xA0 <= marker <= 0xBF:
+        size, pos = marker & 0x1F, pos + 1
+    elif marker in _STR:
+        fmt = _STR[marker]
+        size, pos = struct.unpack_from(fmt, blob, pos + 1)[0], pos + 1 + struct.calcsize(fmt)
+    else:
+        raise _Shape
+    return blob[pos : pos + size].decode("utf-8"), pos + size
 
 
 def _gate_value(writes: Any) -> Any:
@@ -120,8 +179,7 @@ def waiting_runs(path: Path) -> list[GateRequest]:
                 "AND checkpoint_ns = '' AND checkpoint_id = ?",
                 (run_id, checkpoint_id),
             ).fetchone()
-            checkpoint = _unpack(kind, blob)
-            since = checkpoint.get("ts") if isinstance(checkpoint, dict) else None
+            since = _checkpoint_time(kind, blob)
             rows.append(gate.model_copy(update={"waiting_since": since}))
         return rows
     finally:

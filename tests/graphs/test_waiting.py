@@ -71,3 +71,15 @@ def test_what_only_the_graph_can_read_is_left_to_it(tmp_path):
     conn.commit()
     conn.close()
     assert read_waiting(f"sqlite:///{Path(odd)}") is None  # an unknown encoding: ask the graph
+
+
+def test_a_checkpoint_time_is_read_from_the_head_or_else_from_the_whole_map():
+    import ormsgpack
+
+    from reelwright.graphs.waiting import _checkpoint_time
+
+    head = ormsgpack.packb({"v": 4, "ts": "2026-12-07T04:12:57+00:00", "channel_values": {}})
+    assert _checkpoint_time("msgpack", head) == "2026-12-07T04:12:57+00:00"
+    later = ormsgpack.packb({"channel_values": {"a": [1, 2]}, "v": 300, "ts": "T"})
+    assert _checkpoint_time("msgpack", later) == "T"  # not at the head: the full decode
+    assert _checkpoint_time("msgpack", ormsgpack.packb({"v": 4})) is None
