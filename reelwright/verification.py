@@ -53,7 +53,7 @@ class PackageVerification:
     root: Path
     run_id: str
     status: str
-    signed: bool
+    signed: bool | None  # what provenance.json says; None when it cannot be read
     files: list[FileVerdict] = field(default_factory=list)
 
     @property
@@ -104,7 +104,7 @@ def verify_package(root: Path, trust_pem: bytes | None) -> PackageVerification:
         )
     except InputError:
         provenance = None  # reported as its own file's verdict below
-    signed = provenance.c2pa.signed if provenance else False
+    signed = provenance.c2pa.signed if provenance else None
     frame_hashes = {f.file: f.sha256 for f in provenance.frames} if provenance else {}
     present = package_files(root)
     result = PackageVerification(root, record.run_id, record.status, signed)
@@ -125,7 +125,7 @@ def _file_verdict(
     listed: dict[str, str],
     present: dict[str, str],
     frame_hashes: dict[str, str],
-    signed: bool,
+    signed: bool | None,
     trust_pem: bytes | None,
 ) -> FileVerdict:
     if name not in present:
@@ -137,12 +137,15 @@ def _file_verdict(
         if edited:
             return FileVerdict(name, "edited", f"SHA-256 differs from {RECORD}")
         return FileVerdict(name, "ok", "hash matches")
-    if not signed:
-        return FileVerdict(name, "unsigned", f"the package was {NO_SIGNER}")
     check = verify(root / name, trust_pem)
     verdict, detail = signature_verdict(check)
     if verdict == "unsigned":
-        return FileVerdict(name, "unsigned", "its C2PA manifest was removed")
+        why = {
+            True: "its C2PA manifest was removed",
+            False: f"the package was {NO_SIGNER}",
+            None: detail,  # provenance.json cannot say whether it was signed
+        }[signed]
+        return FileVerdict(name, "unsigned", why)
     if edited:
         return FileVerdict(name, "edited", f"SHA-256 differs from {RECORD}; {detail}")
     return FileVerdict(name, verdict, detail, signer_name(check))

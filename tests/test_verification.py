@@ -114,6 +114,15 @@ def test_a_removed_signature_is_unsigned_and_an_untrusted_signer_is_not(package,
     assert seen["animatic.mp4"] == "untrusted signer"
 
 
+def test_a_damaged_provenance_record_is_edited_and_signatures_are_still_checked(package, made):
+    (package / "provenance.json").write_text("{}")
+    result = verify(package, made[1])
+    assert result.exit_code == 1
+    seen = verdicts(result)
+    assert seen["provenance.json"] == "edited"
+    assert seen["frames/s1-1.png"] == "ok" and seen["animatic.mp4"] == "ok"
+
+
 def test_a_package_made_without_a_signer_fails_and_says_how_to_sign(tmp_path, settings):
     brief = permissive_brief(tmp_path / "project")
     outcome = run_episode(

@@ -199,7 +199,7 @@ def _report_package(package: PackageVerification, as_json: bool, no_anchor: bool
         table.add_row(row.file, f"[{style}]{row.verdict}[/]", row.detail + signer)
     console.print(table)
     bad = [f for f in package.files if not f.ok]
-    if not package.signed:
+    if package.signed is False:
         typer.echo(f"not signed: the package was {NO_SIGNER}")
     elif no_anchor:
         typer.echo(NO_ANCHOR)
