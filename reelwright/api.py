@@ -488,6 +488,11 @@ def pending_runs(
     """Runs waiting at an approval gate: what each gate asks, oldest run first."""
     settings = settings or Settings()
     url = checkpointer_url(checkpointer, state, settings)
+    from reelwright.graphs.waiting import read_waiting
+
+    cheap = read_waiting(url)  # SQLite: read without compiling the graph
+    if cheap is not None:
+        return cheap
     rows: list[GateRequest] = []
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
         return rows  # no runs yet

@@ -230,6 +230,7 @@ def write_package(
             ),
             "brief.yaml",
         )
+        _write_bible(out, state.bible)
         out.write_text(script_markdown(state.script, state), "script.md")
         out.write_text(_json(state.script.model_dump(mode="json")), "script.json")
         out.write_text(_json(state.shots.model_dump(mode="json")), "shots.json")
@@ -284,6 +285,24 @@ def write_package(
         out.write_text(provenance(state, out, signing).to_json(), "provenance.json")
         tx.commit(run_record(state, status))
     return Path(state.run.out_dir)
+
+
+SHEET_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+
+
+def _write_bible(out: OutputDir, bible: Bible) -> None:
+    """The bible the run was made from, as bible.yaml, so the package can be scored again
+    (`reelwright critique PACKAGE`) without it. Character sheets are copied to
+    sheets/CHARACTER.EXT and named relative to the package, which keeps them inside it."""
+    data = bible.model_dump(mode="json")
+    for character, dumped in zip(bible.characters, data["characters"], strict=True):
+        if character.sheet:
+            source = Path(character.sheet)
+            suffix = source.suffix.lower() if source.suffix.lower() in SHEET_SUFFIXES else ""
+            name = f"{character.id}{suffix}"
+            out.write_bytes(source.read_bytes(), "sheets", name)
+            dumped["sheet"] = f"sheets/{name}"
+    out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "bible.yaml")
 
 
 def finalize(state: EpisodeView, status: RunStatus, signing: SigningConfig | None = None) -> Path:
@@ -396,6 +415,7 @@ def write_blocked(state: EpisodeView) -> Path:
 
 PACKAGE_FILES = (
     "brief.yaml",
+    "bible.yaml",
     "script.md",
     "script.json",
     "shots.json",

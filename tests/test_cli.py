@@ -25,6 +25,8 @@ def test_offline_run_publishes_with_auto_approve(project):
     assert result.exit_code == 0, result.output
     assert "offline procedural writer and director" in result.output
     assert "published" in result.output
+    assert "published unsigned: no signer configured" in result.output
+    assert "reelwright init-signing" in result.output
     rec = json.loads((project / "out" / "run.json").read_text())
     assert rec["status"] == "published" and rec["offline"] is True
     assert (project / ".reelwright" / "state.sqlite").is_file()
@@ -327,3 +329,86 @@ def test_review_list_and_show_take_the_same_credentials(project, monkeypatch):
     assert "\twaiting " in listed.output and listed.output.rstrip().endswith("First Light")
     monkeypatch.setenv("REELWRIGHT_REVIEW_TOKEN", token)
     assert runner.invoke(app, ["review", "list"]).exit_code == 0
+
+
+def _imported(project: Path, argv: list[str]) -> tuple[int, list[str], str]:
+    """Run `reelwright ARGV` in a fresh interpreter: its exit code, which of langgraph,
+    openai, torch and diffusers it imported, and its output."""
+    code = (
+        "import sys\nfrom reelwright.cli import main\n"
+        f"sys.argv = ['reelwright', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "print('\\nENGINE', sorted(m for m in ('langgraph', 'openai', 'torch', 'diffusers') "
+        "if m in sys.modules), code)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+        timeout=120,
+    )
+    line = proc.stdout.rsplit("ENGINE", 1)[1].split()
+    modules = json.loads(" ".join(line[:-1]).replace("'", '"'))
+    return int(line[-1]), modules, proc.stdout + proc.stderr
+
+
+def test_a_missing_brief_exits_2_before_the_engine_is_imported(project):
+    code, modules, output = _imported(project, ["run", "nope.yaml"])
+    assert code == 2 and "brief file not found: nope.yaml" in output
+    assert modules == []
+    assert "offline procedural" not in output  # nothing else is said before the error
+
+
+def test_review_list_reads_waiting_runs_without_the_engine(project):
+    brief = permissive_brief(project / "lenient")
+    assert runner.invoke(app, ["run", str(brief), "--out", "out", "--run-id", "ep1"]).exit_code == 3
+    code, modules, output = _imported(project, ["review", "list"])
+    assert code == 0 and output.startswith("ep1\tfinal\tpassed")
+    assert modules == []
+
+
+def _commands(command, path=()):
+    """Every command path of the CLI, groups included."""
+    from typer.core import TyperGroup
+
+    yield list(path)
+    if isinstance(command, TyperGroup):
+        for name, sub in command.commands.items():
+            yield from _commands(sub, (*path, name))
+
+
+def test_help_names_values_not_python_types():
+    import re
+
+    import typer
+
+    for path in _commands(typer.main.get_command(app)):
+        shown = runner.invoke(app, [*path, "--help"], terminal_width=200)
+        assert shown.exit_code == 0, path
+        types = re.findall(r"<(?:str|bool|int|float|path|list\[[a-z]+\]|int range)>", shown.output)
+        assert types == [], f"reelwright {' '.join(path)} --help shows {types}"
+    run_help = runner.invoke(app, ["run", "--help"], terminal_width=200).output
+    for metavar in ("BRIEF", "--bible +FILE", "--out +DIR", "--llm-base-url +URL", "N"):
+        assert re.search(metavar, run_help), metavar
+    review = runner.invoke(app, ["review", "approve", "--help"], terminal_width=200).output
+    assert "RUN_ID" in review and re.search(r"--token +TOKEN", review)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["resume", "nope"],
+        ["review", "show", "nope"],
+        ["review", "approve", "nope", "--as", "sam"],
+        ["review", "reject", "nope", "--as", "sam", "--note", "x", "--to", "writer"],
+    ],
+)
+def test_an_unknown_run_id_exits_2_before_the_engine_is_imported(project, argv):
+    brief = permissive_brief(project / "lenient")  # a state database with one run in it
+    assert runner.invoke(app, ["run", str(brief), "--out", "out", "--run-id", "ep1"]).exit_code == 3
+    code, modules, output = _imported(project, argv)
+    assert code == 2 and "no run nope" in output
+    assert modules == []

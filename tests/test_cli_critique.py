@@ -183,3 +183,65 @@ def test_a_script_naming_someone_the_bible_lacks_exits_2(package, examples_dir, 
         app, ["critique", str(folder), "--bible", str(examples_dir / "bible.yaml")]
     )
     assert result.exit_code == 2 and "'zed'" in result.output
+
+
+def test_critique_uses_the_bible_the_package_recorded(package, examples_dir):
+    recorded_bible = yaml.safe_load((package / "bible.yaml").read_text())
+    assert (
+        recorded_bible["title"]
+        == yaml.safe_load((examples_dir / "bible.yaml").read_text())["title"]
+    )
+    recorded = critique_json(str(package))
+    given = critique_json(str(package), "--bible", str(examples_dir / "bible.yaml"))
+    assert recorded == given
+    record = json.loads((package / "run.json").read_text())
+    assert {**recorded["scores"], "overall": recorded["overall"]} == record["scores"]
+    assert "bible.yaml" in record["files"]  # hashed, so `verify` covers it
+
+
+def test_an_explicit_bible_wins_over_the_recorded_one(package, examples_dir, tmp_path):
+    bible = yaml.safe_load((examples_dir / "bible.yaml").read_text())
+    bible["characters"] = [c for c in bible["characters"] if c["id"] != "pip"]
+    path = tmp_path / "bible.yaml"
+    path.write_text(yaml.safe_dump(bible))
+    result = runner.invoke(app, ["critique", str(package), "--bible", str(path)])
+    assert result.exit_code == 2 and "pip" in result.output  # this bible, not the package's
+
+
+def test_an_older_package_without_a_bible_asks_for_one(package, tmp_path):
+    older = tmp_path / "older"
+    shutil.copytree(package, older)
+    (older / "bible.yaml").unlink()
+    result = runner.invoke(app, ["critique", str(older)])
+    assert result.exit_code == 2
+    assert "records no bible" in result.output and "--bible FILE" in result.output
+
+
+def test_a_package_carries_its_character_sheets_and_scores_without_the_project(tmp_path):
+    """A bible with a character sheet: the package holds a copy under sheets/ and a bible
+    naming it there, so `critique PACKAGE` works once the project folder is gone."""
+    from PIL import Image
+
+    from tests.conftest import permissive_brief
+
+    brief = permissive_brief(tmp_path / "project")
+    bible = yaml.safe_load((tmp_path / "project" / "bible.yaml").read_text())
+    bible["characters"][0]["sheet"] = "art/juno.PNG"
+    (tmp_path / "project" / "art").mkdir()
+    Image.new("RGB", (32, 32), (200, 80, 40)).save(tmp_path / "project" / "art" / "juno.PNG")
+    (tmp_path / "project" / "bible.yaml").write_text(yaml.safe_dump(bible))
+    out = tmp_path / "out"
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    ran = runner.invoke(
+        app, ["run", str(brief), "--auto-approve", "--out", str(out), "--state", state]
+    )
+    assert ran.exit_code == 0, ran.output
+    recorded = yaml.safe_load((out / "bible.yaml").read_text())
+    juno = bible["characters"][0]["id"]
+    assert recorded["characters"][0]["sheet"] == f"sheets/{juno}.png"
+    assert (out / "sheets" / f"{juno}.png").read_bytes() == (
+        tmp_path / "project" / "art" / "juno.PNG"
+    ).read_bytes()
+    shutil.rmtree(tmp_path / "project")
+    result = runner.invoke(app, ["critique", str(out), "--json"])
+    assert result.exit_code == 0, result.output

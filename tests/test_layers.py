@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("evals",),  # suites, mutation runs, calibration
     ("api",),  # the Python API: run, resume, decide
     ("graphs",),  # the episode graph: nodes, state, routing, checkpointer
-    ("critic", "package", "revisions"),  # the critic whole; the episode package; revisions
+    ("critic", "package", "revisions", "verification"),  # the critic; the package; revisions
     ("agents", "approval", "audio", "compliance", "renderers"),
     ("llm", "media"),  # the LLM port; the content-addressed media store
     (  # core: the vocabulary, records, settings and small utilities

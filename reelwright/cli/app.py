@@ -17,15 +17,47 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 if TYPE_CHECKING:
+    from typer._click import Command  # typer's own click, whose classes typer.core extends
+
     from reelwright.api import RunOutcome
     from reelwright.config import Settings
     from reelwright.models import Finding
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_PAUSED, EXIT_BUSY = 0, 1, 2, 3, 4
 
+
+class _NamedValues(TyperGroup):
+    """Help that names what a parameter takes, not its Python type. Typer prints a type
+    column (`<str>`, `<bool>`, `<int>`); every value parameter here sets `metavar=` (FILE,
+    DIR, URL, N…) and that shows instead. This removes the rest once, over the whole command
+    tree as it is built: flags and `--help` take no value, and an argument's metavar is
+    already its name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _name_values(self)
+
+
+def _no_type(ctx: object) -> None:
+    return None
+
+
+def _name_values(command: Command) -> None:
+    for param in [*command.params, command.get_help_option(typer.Context(command))]:
+        if isinstance(param, TyperArgument):  # typer shows a type beside the metavar
+            param.display_type_rich = _no_type  # type: ignore[method-assign]
+        elif isinstance(param, TyperOption) and (param.is_flag or param.count):
+            param.metavar = ""
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():
+            _name_values(sub)
+
+
 app = typer.Typer(
+    cls=_NamedValues,
     name="reelwright",
     help="Agentic content production: write, direct, render, critique, approve, publish.",
     no_args_is_help=True,
@@ -78,6 +110,7 @@ StateOpt = Annotated[
     typer.Option(
         "--state",
         help="Checkpointer URL: sqlite:///PATH (default .reelwright/state.sqlite) or memory://",
+        metavar="URL",
     ),
 ]
 
@@ -259,6 +292,18 @@ def load_settings(state: str | None = None, llm: dict[str, object] | None = None
     return settings.model_copy(update=updates)
 
 
+def known_run(run_id: str, state_url: str) -> None:
+    """Refuse an unsafe or unknown run id (exit 2) before the engine is imported, where the
+    state database can say so cheaply; the engine checks again."""
+    from reelwright.errors import NotFoundError
+    from reelwright.graphs.waiting import has_run
+    from reelwright.paths import check_id
+
+    check_id(run_id, "run id")
+    if has_run(state_url, run_id) is False:
+        raise NotFoundError(f"no run {run_id} in {state_url}")
+
+
 class ConsoleProgress:
     """Node, iteration and frames rendered, on stderr."""
 
@@ -331,6 +376,17 @@ def _compliance(out: Path) -> list[Finding]:
         return []
 
 
+def _signed(out: Path) -> bool:
+    """Whether the package's provenance says its frames and animatic were signed."""
+    from reelwright.errors import InputError
+    from reelwright.records import ProvenanceRecord, read_record
+
+    try:
+        return read_record(out / "provenance.json", ProvenanceRecord).c2pa.signed
+    except InputError:
+        return False
+
+
 def _reviewer_flag(state_flag: str) -> str:
     """How a decision names its reviewer here: a token once reviewers exist, else a name."""
     from reelwright.approval.reviewers import ReviewConfig
@@ -388,6 +444,12 @@ def report(outcome: RunOutcome, state_flag: str) -> NoReturn:
     state_arg = f" --state {state_flag}" if state_flag else ""
     if outcome.status == "published":
         console.print(f"[green]published[/] {outcome.out}")
+        if not _signed(outcome.out):
+            typer.echo(
+                "published unsigned: no signer configured — run `reelwright init-signing` "
+                "to sign the next run's frames and animatic",
+                err=True,
+            )
         raise typer.Exit(EXIT_OK)
     if outcome.status == "awaiting_approval":
         console.print(f"[yellow]waiting for approval[/]: package at {outcome.out}")
@@ -433,5 +495,6 @@ TokenOpt = Annotated[
         "--token",
         envvar="REELWRIGHT_REVIEW_TOKEN",
         help="Reviewer token (env REELWRIGHT_REVIEW_TOKEN); needed once reviewers exist.",
+        metavar="TOKEN",
     ),
 ]

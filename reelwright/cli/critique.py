@@ -13,10 +13,20 @@ from reelwright.cli.app import EXIT_OK, app, user_errors
 
 @app.command()
 def critique(
-    package: Annotated[Path, typer.Argument(help="Episode package folder (script.json, ...).")],
-    bible: Annotated[Path, typer.Option("--bible", help="Series bible YAML.")],
+    package: Annotated[
+        Path, typer.Argument(help="Episode package folder (script.json, ...).", metavar="PACKAGE")
+    ],
+    bible: Annotated[
+        Path | None,
+        typer.Option(
+            "--bible",
+            help="Series bible YAML (default: PACKAGE/bible.yaml, the bible the run used).",
+            metavar="FILE",
+        ),
+    ] = None,
     brief: Annotated[
-        Path | None, typer.Option("--brief", help="Brief YAML (default: PACKAGE/brief.yaml).")
+        Path | None,
+        typer.Option("--brief", help="Brief YAML (default: PACKAGE/brief.yaml).", metavar="FILE"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     judge: Annotated[

@@ -33,6 +33,7 @@ ToleranceOpt = Annotated[
         "--tolerance",
         help="Per-metric tolerance METRIC=VALUE (repeatable; patterns like 'score.*=1'); "
         "in the metric's units (LLM calls, tokens, cost, wall time: a fraction of the baseline).",
+        metavar="METRIC=VALUE",
     ),
 ]
 GateOperationalOpt = Annotated[
@@ -57,7 +58,9 @@ def _echo_comparison(comparison: Comparison) -> None:
 
 @eval_app.command("calibrate")
 def eval_calibrate(
-    labels: Annotated[Path, typer.Argument(help="Labels JSONL: one rated artefact a line.")],
+    labels: Annotated[
+        Path, typer.Argument(help="Labels JSONL: one rated artefact a line.", metavar="FILE")
+    ],
     offline: Annotated[
         bool,
         typer.Option(
@@ -84,8 +87,10 @@ def eval_calibrate(
 
 @eval_app.command("compare")
 def eval_compare(
-    baseline: Annotated[Path, typer.Argument(help="The baseline run's eval.json.")],
-    current: Annotated[Path, typer.Argument(help="The run to judge: its eval.json.")],
+    baseline: Annotated[Path, typer.Argument(help="The baseline run's eval.json.", metavar="FILE")],
+    current: Annotated[
+        Path, typer.Argument(help="The run to judge: its eval.json.", metavar="FILE")
+    ],
     tolerance: ToleranceOpt = None,
     gate_operational: GateOperationalOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
@@ -112,16 +117,22 @@ def eval_compare(
 @eval_app.command("run")
 def eval_run(
     suite: Annotated[
-        str, typer.Argument(help="Suite YAML, or a shipped suite name (smoke, redteam).")
+        str,
+        typer.Argument(
+            help="Suite YAML, or a shipped suite name (smoke, redteam).", metavar="SUITE"
+        ),
     ],
     out: Annotated[
-        Path, typer.Option(help="Output folder (log, JUnit, reports, packages).")
+        Path, typer.Option(help="Output folder (log, JUnit, reports, packages).", metavar="DIR")
     ] = Path("evals-out"),
     concurrency: Annotated[
-        int, typer.Option(min=1, max=64, help="Cases run at once (worker processes).")
+        int, typer.Option(min=1, max=64, help="Cases run at once (worker processes).", metavar="N")
     ] = 1,
     compare: Annotated[
-        Path | None, typer.Option("--compare", help="Baseline eval.json; exit 1 on a regression.")
+        Path | None,
+        typer.Option(
+            "--compare", help="Baseline eval.json; exit 1 on a regression.", metavar="FILE"
+        ),
     ] = None,
     tolerance: ToleranceOpt = None,
     gate_operational: GateOperationalOpt = False,
@@ -134,18 +145,27 @@ def eval_run(
         ),
     ] = False,
     seed: Annotated[
-        int | None, typer.Option(min=0, max=2**32 - 1, help="Reseed every case reproducibly.")
+        int | None,
+        typer.Option(min=0, max=2**32 - 1, help="Reseed every case reproducibly.", metavar="N"),
     ] = None,
     record: Annotated[
         Path | None,
-        typer.Option(help="Record each LLM call's final reply (after retries) to this cassette."),
+        typer.Option(
+            help="Record each LLM call's final reply (after retries) to this cassette.",
+            metavar="FILE",
+        ),
     ] = None,
     replay: Annotated[
-        Path | None, typer.Option(help="Answer every LLM request from this cassette; no endpoint.")
+        Path | None,
+        typer.Option(
+            help="Answer every LLM request from this cassette; no endpoint.", metavar="FILE"
+        ),
     ] = None,
     prices: Annotated[
         Path | None,
-        typer.Option(help="YAML price table: model -> prompt_per_1k, completion_per_1k."),
+        typer.Option(
+            help="YAML price table: model -> prompt_per_1k, completion_per_1k.", metavar="FILE"
+        ),
     ] = None,
     offline: Annotated[
         bool,
@@ -156,7 +176,8 @@ def eval_run(
         typer.Option(
             help="Folder of the content-addressed caches (frames, voiced lines, animatics) the "
             "cases share; name the same one for a recording and its replays so the replay "
-            "renders and encodes nothing again. Default: REELWRIGHT_CACHE, else OUT/cache."
+            "renders and encodes nothing again. Default: REELWRIGHT_CACHE, else OUT/cache.",
+            metavar="DIR",
         ),
     ] = None,
 ) -> None:
@@ -228,19 +249,28 @@ def eval_run(
 @eval_app.command("critic-mutations")
 def eval_critic_mutations(
     out: Annotated[
-        Path, typer.Option(help="Output folder: critic-mutations.json, .html and the frames.")
+        Path,
+        typer.Option(
+            help="Output folder: critic-mutations.json, .html and the frames.", metavar="DIR"
+        ),
     ] = Path("critic-mutations-out"),
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the log (critic-mutations.json) on stdout.")
     ] = False,
     per_variant: Annotated[
         int,
-        typer.Option(min=0, max=1000, help="Mutants per variant and episode (0: every site)."),
+        typer.Option(
+            min=0, max=1000, help="Mutants per variant and episode (0: every site).", metavar="N"
+        ),
     ] = 3,
-    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Sampling seed.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, max=2**32 - 1, help="Sampling seed.", metavar="N")
+    ] = 0,
     episode: Annotated[
         list[str] | None,
-        typer.Option("--episode", help="Only this clean episode (repeatable); default: all."),
+        typer.Option(
+            "--episode", help="Only this clean episode (repeatable); default: all.", metavar="NAME"
+        ),
     ] = None,
 ) -> None:
     """Check the critic against the mutation suite: every clean episode must pass with no

@@ -14,6 +14,7 @@ from reelwright.cli.app import (
     TokenOpt,
     app,
     fail,
+    known_run,
     load_settings,
     report,
     user_errors,
@@ -30,15 +31,19 @@ def review_list(token: TokenOpt = None, state: StateOpt = None) -> None:
     """List runs waiting at an approval gate, oldest first: run, gate, verdict, overall score,
     package, how long it has waited, title. Once reviewers exist it needs a reviewer's token."""
     with user_errors("review list"):
-        from reelwright.api import pending_runs
         from reelwright.approval.reviewers import ReviewConfig
-        from reelwright.review.views import waited
+        from reelwright.graphs.waiting import read_waiting, waited
 
         settings = load_settings(state)
         config = ReviewConfig.load(settings.home)
         if config.reviewers or token:
             config.authenticate(token)
-        rows = sorted(pending_runs(settings.state_url), key=lambda r: r.waiting_since or "")
+        waiting = read_waiting(settings.state_url)  # no engine import for a SQLite state
+        if waiting is None:
+            from reelwright.api import pending_runs
+
+            waiting = pending_runs(settings.state_url)
+        rows = sorted(waiting, key=lambda r: r.waiting_since or "")
     if not rows:
         typer.echo("no runs waiting for approval")
         return
@@ -53,9 +58,16 @@ def review_list(token: TokenOpt = None, state: StateOpt = None) -> None:
 
 def _decide(run_id: str, state: str | None, token: str | None, decision: dict[str, object]) -> None:
     with user_errors(f"review {decision['decision']}") as guard:
-        from reelwright.api import decide_gate
+        from reelwright.approval.reviewers import ReviewConfig
 
         settings = load_settings(state)
+        config = ReviewConfig.load(settings.home)
+        if config.reviewers or token:  # who asks comes first, as in `decide`
+            config.authenticate(token)
+        known_run(run_id, settings.state_url)
+
+        from reelwright.api import decide_gate
+
         guard.run(run_id, settings.home, state)
         data = {k: v for k, v in decision.items() if v is not None}
         outcome = decide_gate(run_id, data, token, settings=settings, progress=ConsoleProgress())
@@ -65,7 +77,7 @@ def _decide(run_id: str, state: str | None, token: str | None, decision: dict[st
 
 @review_app.command("show")
 def review_show(
-    run_id: Annotated[str, typer.Argument()],
+    run_id: Annotated[str, typer.Argument(metavar="RUN_ID")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     token: TokenOpt = None,
     state: StateOpt = None,
@@ -73,12 +85,15 @@ def review_show(
     """Show a run as a reviewer sees it: gate, scores, script, findings, decisions."""
     with user_errors("review show"):
         from reelwright.approval.reviewers import ReviewConfig
-        from reelwright.review.views import run_view
 
         settings = load_settings(state)
         config = ReviewConfig.load(settings.home)
         if config.reviewers or token:
             config.authenticate(token)
+        known_run(run_id, settings.state_url)
+
+        from reelwright.review.views import run_view
+
         view = run_view(run_id, settings)
     if as_json:
         typer.echo(view.model_dump_json(indent=2))
@@ -118,13 +133,17 @@ def review_show(
 
 @review_app.command("approve")
 def review_approve(
-    run_id: Annotated[str, typer.Argument()],
+    run_id: Annotated[str, typer.Argument(metavar="RUN_ID")],
     as_: Annotated[
-        str | None, typer.Option("--as", help="Reviewer name (when no reviewers are configured).")
+        str | None,
+        typer.Option(
+            "--as", help="Reviewer name (when no reviewers are configured).", metavar="NAME"
+        ),
     ] = None,
-    note: Annotated[str, typer.Option(help="Optional note for the record.")] = "",
+    note: Annotated[str, typer.Option(help="Optional note for the record.", metavar="TEXT")] = "",
     role: Annotated[
-        str | None, typer.Option(help="Role you approve as (default: the one the gate needs).")
+        str | None,
+        typer.Option(help="Role you approve as (default: the one the gate needs).", metavar="ROLE"),
     ] = None,
     token: TokenOpt = None,
     state: StateOpt = None,
@@ -136,7 +155,7 @@ def review_approve(
 def _opt(name: str) -> Any:
     from reelwright.cli.actions import HELP
 
-    return typer.Option("--" + name.replace("_", "-"), help=HELP[name])
+    return typer.Option("--" + name.replace("_", "-"), metavar="SPEC", help=HELP[name])
 
 
 Acts = Annotated[list[str] | None, typer.Option()]
@@ -144,19 +163,32 @@ Acts = Annotated[list[str] | None, typer.Option()]
 
 @review_app.command("reject")
 def review_reject(
-    run_id: Annotated[str, typer.Argument()],
+    run_id: Annotated[str, typer.Argument(metavar="RUN_ID")],
     to: Annotated[
-        str | None, typer.Option(help="Who revises a free-text note: writer or director.")
+        str | None,
+        typer.Option(
+            help="Who revises a free-text note: writer or director.", metavar="writer|director"
+        ),
     ] = None,
     note: Annotated[
-        str, typer.Option(help="What to change (free text needs a model; offline, use actions).")
+        str,
+        typer.Option(
+            help="What to change (free text needs a model; offline, use actions).", metavar="TEXT"
+        ),
     ] = "",
     as_: Annotated[
-        str | None, typer.Option("--as", help="Reviewer name (when no reviewers are configured).")
+        str | None,
+        typer.Option(
+            "--as", help="Reviewer name (when no reviewers are configured).", metavar="NAME"
+        ),
     ] = None,
-    scene: Annotated[list[str] | None, typer.Option(help="Scene id(s) the note concerns.")] = None,
-    shot: Annotated[list[str] | None, typer.Option(help="Shot id(s) the note concerns.")] = None,
-    role: Annotated[str | None, typer.Option(help="Role you reject as.")] = None,
+    scene: Annotated[
+        list[str] | None, typer.Option(help="Scene id(s) the note concerns.", metavar="SCENE")
+    ] = None,
+    shot: Annotated[
+        list[str] | None, typer.Option(help="Shot id(s) the note concerns.", metavar="SHOT")
+    ] = None,
+    role: Annotated[str | None, typer.Option(help="Role you reject as.", metavar="ROLE")] = None,
     split: Annotated[list[str] | None, _opt("split")] = None,
     retime: Annotated[list[str] | None, _opt("retime")] = None,
     reframe: Annotated[list[str] | None, _opt("reframe")] = None,
@@ -175,7 +207,9 @@ def review_reject(
     add_scene: Annotated[list[str] | None, _opt("add_scene")] = None,
     actions: Annotated[
         str | None,
-        typer.Option(help="A JSON file (- for standard input) with a list of actions."),
+        typer.Option(
+            help="A JSON file (- for standard input) with a list of actions.", metavar="FILE"
+        ),
     ] = None,
     token: TokenOpt = None,
     state: StateOpt = None,
@@ -243,9 +277,12 @@ app.add_typer(audit_app, name="audit")
 
 @reviewers_app.command("add")
 def reviewers_add(
-    name: Annotated[str, typer.Argument(help="Reviewer name (letters, digits, - and _).")],
+    name: Annotated[
+        str, typer.Argument(help="Reviewer name (letters, digits, - and _).", metavar="NAME")
+    ],
     role: Annotated[
-        list[str], typer.Option("--role", help="Role (repeat): showrunner, legal, director…")
+        list[str],
+        typer.Option("--role", help="Role (repeat): showrunner, legal, director…", metavar="ROLE"),
     ],
 ) -> None:
     """Add a reviewer; prints their token once (only its hash is stored)."""
@@ -304,9 +341,9 @@ def audit_verify() -> None:
 @app.command()
 def serve(
     host: Annotated[
-        str, typer.Option(help="Interface to bind (default: loopback only).")
+        str, typer.Option(help="Interface to bind (default: loopback only).", metavar="HOST")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8765,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.", metavar="PORT")] = 8765,
     state: StateOpt = None,
 ) -> None:
     """Start the review web app (and its JSON API) for runs waiting at a gate."""

@@ -11,6 +11,7 @@ from reelwright.cli.app import (
     ConsoleProgress,
     StateOpt,
     app,
+    known_run,
     load_settings,
     report,
     user_errors,
@@ -19,15 +20,17 @@ from reelwright.cli.app import (
 
 @app.command()
 def run(
-    brief: Annotated[Path, typer.Argument(help="Brief YAML file.")],
+    brief: Annotated[Path, typer.Argument(help="Brief YAML file.", metavar="BRIEF")],
     bible: Annotated[
         Path | None,
         typer.Option(
-            help="Series bible YAML (default: bible.yaml beside the brief or one folder up)."
+            help="Series bible YAML (default: bible.yaml beside the brief or one folder up).",
+            metavar="FILE",
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Episode package folder (default: out/RUN_ID).")
+        Path | None,
+        typer.Option(help="Episode package folder (default: out/RUN_ID).", metavar="DIR"),
     ] = None,
     auto_approve: Annotated[
         bool,
@@ -36,36 +39,53 @@ def run(
         ),
     ] = False,
     llm_base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible endpoint (env REELWRIGHT_LLM_BASE_URL).")
+        str | None,
+        typer.Option(
+            help="OpenAI-compatible endpoint (env REELWRIGHT_LLM_BASE_URL).", metavar="URL"
+        ),
     ] = None,
     llm_model: Annotated[
-        str | None, typer.Option(help="Model name (env REELWRIGHT_LLM_MODEL).")
+        str | None, typer.Option(help="Model name (env REELWRIGHT_LLM_MODEL).", metavar="NAME")
     ] = None,
     renderer: Annotated[
-        str, typer.Option(help="storyboard (CPU) or diffusers:PATH.")
+        str,
+        typer.Option(help="storyboard (CPU) or diffusers:PATH.", metavar="RENDERER"),
     ] = "storyboard",
     max_iterations: Annotated[
         int | None,
-        typer.Option(min=1, max=20, help="Critic iterations cap (default: the brief's budget, 3)."),
+        typer.Option(
+            min=1,
+            max=20,
+            help="Critic iterations cap (default: the brief's budget, 3).",
+            metavar="N",
+        ),
     ] = None,
     state: StateOpt = None,
-    run_id: Annotated[str | None, typer.Option(help="Run id (default: generated).")] = None,
+    run_id: Annotated[
+        str | None, typer.Option(help="Run id (default: generated).", metavar="RUN_ID")
+    ] = None,
     rights: Annotated[
         Path | None,
-        typer.Option(help="Rights ledger YAML (default: rights.yaml beside the bible)."),
+        typer.Option(
+            help="Rights ledger YAML (default: rights.yaml beside the bible).", metavar="FILE"
+        ),
     ] = None,
     references: Annotated[
         Path | None,
         typer.Option(
-            help="Folder of protected reference images (default: references/ beside the bible)."
+            help="Folder of protected reference images (default: references/ beside the bible).",
+            metavar="DIR",
         ),
     ] = None,
     watchlist: Annotated[
         list[Path] | None,
-        typer.Option(help="Extra watchlist YAML (default: watchlist.yaml beside the bible)."),
+        typer.Option(
+            help="Extra watchlist YAML (default: watchlist.yaml beside the bible).", metavar="FILE"
+        ),
     ] = None,
     allow: Annotated[
-        list[str] | None, typer.Option(help="Watchlist entry the project has cleared.")
+        list[str] | None,
+        typer.Option(help="Watchlist entry the project has cleared.", metavar="NAME"),
     ] = None,
     force: Annotated[
         bool,
@@ -86,26 +106,42 @@ def run(
     voice: Annotated[
         str,
         typer.Option(
-            help="scratch (offline voice), speech (REELWRIGHT_VOICE_* endpoint) or none (silent)."
+            help="scratch (offline voice), speech (REELWRIGHT_VOICE_* endpoint) or none (silent).",
+            metavar="VOICE",
         ),
     ] = "scratch",
     loudness: Annotated[
         float,
-        typer.Option(help="Mix target in LUFS (-40..-10): -16 previews, -23 broadcast."),
+        typer.Option(
+            help="Mix target in LUFS (-40..-10): -16 previews, -23 broadcast.", metavar="LUFS"
+        ),
     ] = -16.0,
     room_tone: Annotated[
-        Path | None, typer.Option(help="Room tone WAV under the dialogue (cleared in the ledger).")
+        Path | None,
+        typer.Option(
+            help="Room tone WAV under the dialogue (cleared in the ledger).", metavar="FILE"
+        ),
     ] = None,
     music: Annotated[
-        Path | None, typer.Option(help="Music bed WAV under the dialogue (cleared in the ledger).")
+        Path | None,
+        typer.Option(
+            help="Music bed WAV under the dialogue (cleared in the ledger).", metavar="FILE"
+        ),
     ] = None,
 ) -> None:
     """Run a brief through writer, director, renderer and critic into an episode package."""
     with user_errors("run") as guard:
+        from reelwright.loading import load_inputs
+
+        # the brief and bible are checked before the engine is imported: a wrong path answers
+        # at once (exit 2), not after a second of imports
+        settings = load_settings(state, llm={"base_url": llm_base_url, "model": llm_model})
+        outside = allow_sheets_outside or settings.allow_sheets_outside
+        load_inputs(brief, bible, allow_outside_sheets=outside)
+
         from reelwright.api import new_run_id, run_episode
         from reelwright.request import RunRequest
 
-        settings = load_settings(state, llm={"base_url": llm_base_url, "model": llm_model})
         rid = run_id or new_run_id()
         guard.run(rid, settings.home, state)
         target = out or Path("out") / rid
@@ -147,14 +183,16 @@ def run(
 
 @app.command()
 def resume(
-    run_id: Annotated[str, typer.Argument(help="The run to continue.")],
+    run_id: Annotated[str, typer.Argument(help="The run to continue.", metavar="RUN_ID")],
     state: StateOpt = None,
 ) -> None:
     """Continue a run that crashed, failed or was killed, from its last checkpoint."""
     with user_errors("resume") as guard:
+        settings = load_settings(state)
+        known_run(run_id, settings.state_url)
+
         from reelwright.api import resume_run
 
-        settings = load_settings(state)
         guard.run(run_id, settings.home, state)
         outcome = resume_run(
             run_id, checkpointer=settings.state_url, settings=settings, progress=ConsoleProgress()

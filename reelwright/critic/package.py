@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from reelwright.errors import InputError
+from reelwright.errors import InputError, param
 from reelwright.loading import load_bible, load_brief, parse
 from reelwright.models import Bible, Brief, RenderResult, Script, ShotList
 
@@ -28,16 +28,28 @@ class PackageInput:
     frames: bool  # whether the package has a frames/ folder
 
 
-def read_package(folder: Path, bible_path: Path, brief_path: Path | None = None) -> PackageInput:
-    """Raise InputError naming the problem: a missing folder or file, JSON that does not parse
-    or validate, a brief, script or shot list naming what the bible lacks."""
+def read_package(
+    folder: Path, bible_path: Path | None = None, brief_path: Path | None = None
+) -> PackageInput:
+    """The package in `folder`, scored against `bible_path` and `brief_path` when given, else
+    the bible.yaml and brief.yaml the package recorded. Raise InputError naming the problem:
+    a missing folder or file, JSON that does not parse or validate, a brief, script or shot
+    list naming what the bible lacks."""
     if not folder.is_dir():
         raise InputError(f"no package folder {folder}")
     brief_file = brief_path or folder / "brief.yaml"
     if not brief_file.is_file():
-        raise InputError(f"brief file not found: {brief_file} (pass --brief FILE)")
+        raise InputError(f"brief file not found: {brief_file} (pass {param('brief')} FILE)")
+    bible_file = bible_path or folder / "bible.yaml"
+    if not bible_file.is_file():
+        if bible_path is not None:
+            raise InputError(f"bible file not found: {bible_file}")
+        raise InputError(
+            f"{folder} records no bible (packages made before bible.yaml was added): "
+            f"pass {param('bible')} FILE, the series bible the run used"
+        )
     brief = load_brief(brief_file)
-    bible = load_bible(bible_path)
+    bible = load_bible(bible_file)
     try:
         brief.check_against(bible)
     except ValueError as exc:

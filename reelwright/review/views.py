@@ -3,7 +3,6 @@ package. The run page, `GET /api/runs/{id}` and `reelwright review show` all ren
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -207,26 +206,3 @@ def package_file(view: RunView, name: str) -> Path:
     if not path.is_file() or listed is None or name not in listed:
         raise NotFoundError(f"{name} is not there yet")
     return path
-
-
-def waited(since: str | None, now: datetime | None = None) -> str:
-    """How long a run has waited at its gate, for people: `3 d 4 h`, `2 h 5 min`, `40 s`."""
-    if not since:
-        return "—"
-    try:
-        start = datetime.fromisoformat(since)
-    except ValueError:
-        return "—"
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=UTC)
-    seconds = max(0, int(((now or datetime.now(UTC)) - start).total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    if minutes:
-        return f"{minutes} min"
-    return f"{secs} s"

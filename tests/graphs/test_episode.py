@@ -224,6 +224,7 @@ def test_package_is_complete(examples, tmp_path, settings):
     out = tmp_path / "out"
     for name in [
         "brief.yaml",
+        "bible.yaml",
         "script.md",
         "script.json",
         "shots.json",

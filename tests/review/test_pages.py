@@ -152,7 +152,7 @@ def test_an_unreadable_review_config_is_an_error_page_not_a_crash(client, projec
 def test_waiting_times_read_as_people_say_them():
     from datetime import UTC, datetime
 
-    from reelwright.review.views import waited
+    from reelwright.graphs.waiting import waited
 
     now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
     assert waited("2026-11-26T11:59:20+00:00", now) == "40 s"
@@ -191,3 +191,15 @@ def test_each_line_plays_on_its_own_and_voices_can_be_changed(client, project):
     assert mix.status_code == 200 and mix.content[:4] == b"RIFF"
     assert 'id="act-voice-juno"' in page and 'value="set_voice"' in page
     assert 'value="revoice_line"' in page
+
+
+def test_the_sign_in_page_says_how_to_get_a_token(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from reelwright.config import Settings
+
+    settings = Settings(home=tmp_path / "home", state=f"sqlite:///{tmp_path / 'state.sqlite'}")
+    page = TestClient(create_app(settings)).get("/login")
+    assert page.status_code == 200
+    assert "reelwright reviewers add NAME --role showrunner" in page.text
+    assert "only its hash is kept" in page.text  # why a lost token cannot be shown again

@@ -132,7 +132,7 @@ class MutationLog(VersionedRecord):
 
 
 class Critiquer(Protocol):
-    """What the suite needs of a critic; `reelwright.agents.critic.Critic` is one."""
+    """What the suite needs of a critic; `reelwright.critic.agent.Critic` is one."""
 
     def critique(
         self,

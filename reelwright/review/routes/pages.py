@@ -130,7 +130,7 @@ def queue(request: Request, review: ReviewDep, session: MaybeSession) -> Respons
 
     if session is None:
         return RedirectResponse("/login", 303)
-    from reelwright.review.views import waited
+    from reelwright.graphs.waiting import waited
 
     runs = sorted(pending_runs(settings=review.settings), key=lambda r: r.waiting_since or "")
     return render(
