@@ -7,15 +7,13 @@ the request: they are passed beside it to `reelwright.api.run_episode`."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reelwright.errors import InputError
 from reelwright.loading import validation_message
 from reelwright.models import Bible, Brief
-
-Voice = Literal["scratch", "speech", "none"]
 
 
 class RunRequest(BaseModel):
@@ -42,7 +40,9 @@ class RunRequest(BaseModel):
     allow: tuple[str, ...] = Field((), description="Watchlist entries the project cleared.")
     force: bool = Field(False, description="Move anything else in `out` aside (never delete).")
     allow_outside_sheets: bool = Field(False, description="Character sheets may lie elsewhere.")
-    voice: Voice = Field("scratch", description="Offline scratch voice, speech endpoint, none.")
+    voice: str = Field(
+        "scratch", description="`scratch` (offline), `speech` (the endpoint) or `none`."
+    )
     loudness: float = Field(-16.0, description="Mix target, LUFS integrated (-40..-10).")
     room_tone: Path | None = Field(None, description="Room tone WAV under the dialogue.")
     music: Path | None = Field(None, description="Music bed WAV under the dialogue.")

@@ -126,7 +126,10 @@ def test_the_public_functions_keep_their_signatures():
     import inspect
 
     import reelwright
+    from reelwright.request import RunRequest
 
     params = inspect.signature(reelwright.run_episode).parameters
-    assert "checkpointer" in params and "out" in params
+    assert list(params)[:2] == ["request", "bible"]  # a RunRequest, or a brief and bible
+    assert params["options"].kind is inspect.Parameter.VAR_KEYWORD  # ... and its fields
+    assert {"checkpointer", "out", "state"} <= set(RunRequest.model_fields)
     assert "decision" in inspect.signature(reelwright.resume_run).parameters

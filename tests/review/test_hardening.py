@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from reelwright.review import decisions
+from reelwright import api
 from reelwright.review.app import MAX_BODY, create_app
 from tests.review.conftest import auth, form_field, sign_in
 
@@ -119,14 +119,14 @@ def test_a_get_is_answered_while_a_decision_publishes(server, http, monkeypatch)
     base, tokens = server
     http.route(host="127.0.0.1").pass_through()  # our own server on loopback
     started, release = threading.Event(), threading.Event()
-    resume = decisions.resume_run
+    resume = api.resume_run
 
     def slow_resume(*args, **kwargs):  # the publish that follows a decision, made slow
         started.set()
         release.wait(timeout=20)
         return resume(*args, **kwargs)
 
-    monkeypatch.setattr(decisions, "resume_run", slow_resume)
+    monkeypatch.setattr(api, "resume_run", slow_resume)
     answer: dict[str, httpx.Response] = {}
 
     def approve() -> None:
