@@ -98,7 +98,7 @@ def test_state_and_a_different_checkpointer_together_are_refused(tmp_path, examp
 
 
 def test_the_deprecation_is_blamed_on_the_callers_line(tmp_path, examples):
-    """Through `reelwright.run_episode` (the README's import) the warning shows with Python's
+    """Through `reelwright.run_episode` (the import the docs show) the warning shows with Python's
     default filters, pointing at the caller — no wrapper frame in between."""
     import subprocess
     import sys

@@ -1,7 +1,7 @@
 """The LLM judge: the episode against an anchored rubric (`prompts.JUDGE_RUBRIC`), with its
 frames when the model takes images, asked `samples` times independently.
 
-How the judge and the measurements combine (documented in README, "How the critic scores"):
+How the judge and the measurements combine (documented in docs/judge.md):
 each final dimension score is the minimum of the measured score and the judge's median score.
 Either side can fail a dimension, neither can lift one the other fails: an LLM that likes
 everything cannot clear a measured defect, and a story problem no detector names still

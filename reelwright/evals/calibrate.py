@@ -1,6 +1,6 @@
 """Critic calibration: how well the critic people run agrees with human ratings.
 
-Input is JSONL, one rated artefact a line (the format is in README.md, an example in
+Input is JSONL, one rated artefact a line (the format is in docs/evals.md, an example in
 `examples/labels.jsonl`):
 
     {"id": "a1", "package": "out/ep1", "ratings": {"dialogue": 7.5, "overall": 7}}

@@ -8,7 +8,7 @@ import pytest
 
 from tests.evals.varying import false_alarms, same_configuration_runs
 
-BOUND = 0.05  # README, "Evals": the false-alarm rate of same-configuration runs
+BOUND = 0.05  # docs/evals.md: the false-alarm rate of same-configuration runs
 
 
 @pytest.fixture(scope="module")

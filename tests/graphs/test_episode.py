@@ -239,7 +239,7 @@ def test_package_is_complete(examples, tmp_path, settings):
         assert (out / name).is_file(), name
     shots = json.loads((out / "shots.json").read_text())["shots"]
     assert sorted(p.stem for p in (out / "frames").glob("*.png")) == sorted(s["id"] for s in shots)
-    rec = json.loads((out / "run.json").read_text())  # the keys the README documents
+    rec = json.loads((out / "run.json").read_text())  # the keys docs/package.md documents
     for key in [
         "run_id",
         "status",

@@ -1,6 +1,6 @@
 """The watchlist: protected entities, how they are named and described, and per-kind policy.
 
-The format is documented in `reelwright/data/watchlist.yaml` and the README. A malformed
+The format is documented in `reelwright/data/watchlist.yaml` and docs/rights.md. A malformed
 alias, name or cue is an error naming the entry, not a silently dead rule."""
 
 from __future__ import annotations
