@@ -310,6 +310,8 @@ def finalize(state: EpisodeView, status: RunStatus, signing: SigningConfig | Non
     the package is carried into a staging folder, its records replaced, and — for
     `published` — the whole staged package verified before it is swapped into place."""
     with staged(state.run.out_dir, state.run.run_id, True, state.run.package_id) as (tx, out):
+        if not (out.root / "bible.yaml").exists():  # staged by a release that did not keep it
+            _write_bible(out, state.bible)
         out.write_text(provenance(state, out, signing).to_json(), "provenance.json")
         record = run_record(state, status)
         if status == "published":
