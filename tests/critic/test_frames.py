@@ -23,6 +23,9 @@ from reelwright.testing.clip import build_tiny_clip
 
 @pytest.fixture(scope="module")
 def clip_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny CLIP; the tests that use it skip where torch or transformers is not installed."""
+    pytest.importorskip("torch", reason="needs the diffusers extra (torch)")
+    pytest.importorskip("transformers", reason="needs the diffusers extra (transformers)")
     return build_tiny_clip(tmp_path_factory.mktemp("clip"))
 
 
