@@ -14,7 +14,7 @@ import reelwright
 from reelwright.config import HomePaths, LLMSettings, RenderSettings, Settings
 from tests.conftest import ROOT
 
-# every variable the docs document (docs/llm.md and the pages it links), a non-default value, and where it lands
+# every variable docs/llm.md documents, a non-default value, and where it lands
 DOCUMENTED = {
     "REELWRIGHT_LLM_BASE_URL": ("http://127.0.0.1:11434/v1", "llm.base_url", None),
     "REELWRIGHT_LLM_MODEL": ("llama3.1", "llm.model", None),
