@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 import secrets
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, cast
 
 from pydantic import ValidationError
 
@@ -232,7 +233,7 @@ def check_sound(
     music: str | Path | None,
     bible: Bible,
     settings: Settings,
-) -> dict[str, Any]:
+) -> SoundFields:
     """The sound options checked before anything is written (InputError naming the problem);
     the RunSpec fields they become."""
     from reelwright.audio.loudness import MAX_TARGET_LUFS, MIN_TARGET_LUFS
@@ -253,12 +254,29 @@ def check_sound(
         )
     if voice != "none":
         voice_from_settings(voice, settings).check(bible)
-    fields: dict[str, Any] = {"voice": voice, "loudness": float(loudness)}
+    beds: dict[str, str | None] = {"room_tone": None, "music": None}
     for kind, path in (("room_tone", room_tone), ("music", music)):
         if path is not None:
             load_bed(Bed(kind=kind, path=str(path)))
-            fields[kind] = str(Path(path).resolve())
-    return fields
+            beds[kind] = str(Path(path).resolve())
+    return SoundFields(
+        voice=cast(VoiceKind, voice),  # one of the three: checked first thing above
+        loudness=float(loudness),
+        room_tone=beds["room_tone"],
+        music=beds["music"],
+    )
+
+
+VoiceKind = Literal["scratch", "speech", "none"]
+
+
+class SoundFields(TypedDict):
+    """The sound options of a run as its RunSpec holds them, checked."""
+
+    voice: VoiceKind
+    loudness: float
+    room_tone: str | None
+    music: str | None
 
 
 def _guarded_paths(
@@ -307,7 +325,7 @@ def resume_run(
     run_id: str,
     *,
     checkpointer: str | None = None,
-    decision: Approval | dict[str, Any] | None = None,
+    decision: Approval | Mapping[str, object] | None = None,
     llm: LLM | None = None,
     renderer: Renderer | None = None,
     settings: Settings | None = None,
@@ -332,7 +350,7 @@ def resume_run(
 def _resume(
     run_id: str,
     url: str,
-    decision: Approval | dict[str, Any] | None,
+    decision: Approval | Mapping[str, object] | None,
     llm: LLM | None,
     renderer: Renderer | None,
     settings: Settings,
@@ -418,7 +436,7 @@ def _finish(
     return outcome
 
 
-def check_decision(decision: Approval | dict[str, Any], gate: GateRequest) -> Approval:
+def check_decision(decision: Approval | Mapping[str, object], gate: GateRequest) -> Approval:
     """A decision for the gate a run waits at, tied to the revision it saw (the current one
     when it names none). A decision made on an older revision, or after someone else decided
     on the same view, is refused."""
@@ -679,7 +697,7 @@ def _read_record(out_dir: str) -> RunRecord | None:
 
 def decide_gate(
     run_id: str,
-    decision: dict[str, Any],
+    decision: Mapping[str, object],
     token: str | None,
     *,
     settings: Settings,
@@ -705,7 +723,8 @@ def decide_gate(
     with run_lock(settings.home, run_id):
         gate = waiting_gate(run_id, settings)
         if reviewer is not None:
-            data["role"] = deciding_role(
-                reviewer.name, reviewer.roles, data.get("role"), gate, data.get("decision", "")
-            )
+            asked, decision_word = data.get("role"), data.get("decision", "")
+            if not isinstance(asked, str | None) or not isinstance(decision_word, str):
+                raise InputError("a decision's role and decision are text")
+            data["role"] = deciding_role(reviewer.name, reviewer.roles, asked, gate, decision_word)
         return resume_run(run_id, settings=settings, decision=data, progress=progress, lock=False)

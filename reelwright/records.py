@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_serializer
 from pydantic.functional_serializers import SerializerFunctionWrapHandler
 
 from reelwright.errors import InputError
@@ -50,7 +50,9 @@ class VersionedRecord(BaseModel):
 R = TypeVar("R", bound=VersionedRecord)
 
 
-Migration = Callable[[dict[str, Any]], dict[str, Any]]
+JsonObject = dict[str, JsonValue]
+"""A JSON object as read from disk or the wire: every value must be narrowed before use."""
+Migration = Callable[[JsonObject], JsonObject]
 """One step of a record's chain: data of version N in, data of version N + 1 out."""
 
 _MIGRATIONS: dict[tuple[type[VersionedRecord], int], Migration] = {}
@@ -91,7 +93,7 @@ def _reads(model: type[VersionedRecord]) -> str:
     return f"versions {versions[0]} to {versions[-1]}"
 
 
-def upgrade(model: type[R], data: dict[str, Any], where: str) -> dict[str, Any]:
+def upgrade(model: type[R], data: JsonObject, where: str) -> JsonObject:
     """`data` of any version `model` reads, upgraded step by step to `model.VERSION`."""
     version = data.get("version")
     if version is None:
@@ -236,13 +238,13 @@ class RunRecord(VersionedRecord):
 
 
 @migration(RunRecord, 1)
-def _run_record_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+def _run_record_1_to_2(data: JsonObject) -> JsonObject:
     # version 2 added `package_id` and `files`; a version-1 package lists no file hashes
     return data
 
 
 @migration(RunRecord, 2)
-def _run_record_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+def _run_record_2_to_3(data: JsonObject) -> JsonObject:
     # version 3 added `bible`; which bible a version-2 package was made from is not recorded
     return {**data, "bible": None}
 
@@ -592,9 +594,13 @@ class EvalLog(VersionedRecord):
 
 
 @migration(EvalLog, 1)
-def _eval_log_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+def _eval_log_1_to_2(data: JsonObject) -> JsonObject:
     # version 2 added the suite's digest, case ids, LLM and Reelwright version; of these a
     # version-1 log knows only its case ids
     cases = data.get("cases")
-    ids = [c["id"] for c in cases if isinstance(c, dict) and "id" in c] if cases else []
+    ids = (
+        [c["id"] for c in cases if isinstance(c, dict) and "id" in c]
+        if isinstance(cases, list)
+        else []
+    )
     return {**data, "case_ids": ids}

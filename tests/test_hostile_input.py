@@ -85,6 +85,13 @@ def test_deeply_nested_eval_suite_and_prices_are_refused(project, payload):
     refused(smoke, "prices.yaml", "nested deeper than 64")
 
 
+def test_a_price_table_of_the_wrong_shape_is_refused_before_any_case_runs(project):
+    (project / "prices.yaml").write_text("gpt-4o-mini: cheap\n")
+    smoke = ["eval", "run", "smoke", "--out", "ev", "--prices", "prices.yaml"]
+    refused(smoke, "prices.yaml", "gpt-4o-mini")
+    assert not (project / "ev" / "cases").exists()
+
+
 def test_a_yaml_alias_bomb_is_refused(project):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 9):

@@ -17,7 +17,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,7 +27,28 @@ from reelwright.paths import atomic_write
 GENESIS = "0" * 64
 
 
-def _digest(record: dict[str, Any]) -> str:
+class AuditRecord(TypedDict, total=False):
+    """One line of the audit log: a decision, its place in the chain and its hash. Lines are
+    read back as they are on disk (untrusted): `verify` checks every field it relies on."""
+
+    seq: int
+    at: str
+    run_id: str
+    index: int
+    gate: str
+    reviewer: str
+    role: str | None
+    decision: str
+    auto: bool
+    revision: str
+    note: str
+    edits: list[dict[str, object]]
+    to: str | None
+    prev: str
+    hash: str
+
+
+def _digest(record: AuditRecord) -> str:
     body = {k: v for k, v in record.items() if k != "hash"}
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
@@ -42,7 +63,7 @@ class AuditHead(BaseModel):
     last_hash: str
 
 
-def _parse(text: str) -> list[dict[str, Any]]:
+def _parse(text: str) -> list[AuditRecord]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
@@ -51,7 +72,7 @@ class AuditLog:
         self.path = Path(path)
         self.head_path = self.path.with_name(self.path.stem + ".head.json")
 
-    def records(self) -> list[dict[str, Any]]:
+    def records(self) -> list[AuditRecord]:
         if not self.path.is_file():
             return []
         return _parse(self.path.read_text(encoding="utf-8"))
@@ -62,7 +83,7 @@ class AuditLog:
             return None
         return AuditHead.model_validate_json(self.head_path.read_bytes())
 
-    def _write_head(self, records: list[dict[str, Any]]) -> None:
+    def _write_head(self, records: list[AuditRecord]) -> None:
         head = AuditHead(count=len(records), last_hash=records[-1]["hash"] if records else GENESIS)
         atomic_write(self.head_path, head.model_dump_json().encode())
 
@@ -82,7 +103,7 @@ class AuditLog:
             seq = lines[-1]["seq"] + 1 if lines else 1
             added = 0
             for index, a in enumerate(approvals[have:], start=have):
-                record = {
+                record: AuditRecord = {
                     "seq": seq,
                     "at": a.at or datetime.now(UTC).isoformat(timespec="seconds"),
                     "run_id": run_id,
@@ -108,7 +129,7 @@ class AuditLog:
                 self._write_head(lines)  # after the records are durable, still under the lock
         return added
 
-    def _read_locked(self) -> tuple[list[dict[str, Any]], AuditHead | None]:
+    def _read_locked(self) -> tuple[list[AuditRecord], AuditHead | None]:
         """Records and head as one consistent pair: read under the appenders' lock."""
         if not self.path.is_file():
             return [], self.head()
@@ -143,9 +164,7 @@ class AuditLog:
         return problems
 
 
-def _against_head(
-    records: list[dict[str, Any]], head: AuditHead | None, head_path: Path
-) -> list[str]:
+def _against_head(records: list[AuditRecord], head: AuditHead | None, head_path: Path) -> list[str]:
     """Truncation: the log must reach at least as far as its head, and hold the head's last
     record where the head says. More records than the head counts are allowed only when the
     head's record is among them (an append that crashed before rewriting the head)."""

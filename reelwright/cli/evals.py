@@ -7,7 +7,7 @@ baseline found a regression."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -199,11 +199,11 @@ def eval_run(
         if baseline is not None:  # refused now, not after the whole suite has run
             spec, _ = load_suite(resolve_suite(suite))
             check_same_suite(baseline, spec.name, spec.kind)
-        table: dict[str, Any] = {}
+        table: dict[str, dict[str, float]] = {}
         if prices is not None:
             if not prices.is_file():
                 raise InputError(f"--prices {prices}: no such file")
-            table = read_yaml(prices, "price table")
+            table = _price_table(read_yaml(prices, "price table"), prices)
         options = EvalOptions(
             out=out,
             concurrency=concurrency,
@@ -308,3 +308,17 @@ def eval_critic_mutations(
             typer.echo(f"  {name}: {path}")
     if not log.passed:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _price_table(data: object, path: Path) -> dict[str, dict[str, float]]:
+    """MODEL: {prompt_per_1k: USD, completion_per_1k: USD}; anything else is bad input
+    (refused before any case runs, not found wrong when the costs are added up)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from reelwright.errors import InputError
+    from reelwright.loading import validation_message
+
+    try:
+        return TypeAdapter(dict[str, dict[str, float]]).validate_python(data)
+    except ValidationError as exc:
+        raise InputError(validation_message(exc, f"--prices {path}")) from None

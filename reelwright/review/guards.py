@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -150,7 +149,7 @@ def json_depth(raw: bytes) -> int:
     return deepest
 
 
-def read_json_object(raw: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
+def read_json_object(raw: bytes, max_depth: int = MAX_DEPTH) -> dict[str, object]:
     """A request body as a JSON object; InputError (400) when it is not one, or nests deeper
     than `max_depth`."""
     if json_depth(raw) > max_depth:

@@ -3,9 +3,10 @@ who is asking (a bearer token or a sign-in session), and the one way a decision 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 from urllib.parse import urlparse
 
 import jinja2
@@ -126,7 +127,7 @@ def same_origin(request: Request) -> bool:
 
 
 def take_decision(
-    settings: Settings, run_id: str, body: dict[str, Any], reviewer: Reviewer
+    settings: Settings, run_id: str, body: Mapping[str, object], reviewer: Reviewer
 ) -> RunOutcome:
     """Validate the fields and take the decision; blocking (it may publish), so callers run
     it in a worker thread."""

@@ -191,9 +191,9 @@ async def form_decision(
     return RedirectResponse(back + quote(done), 303)
 
 
-def decision_from_form(form: FormData) -> dict[str, Any]:
+def decision_from_form(form: FormData) -> dict[str, object]:
     """The decision a page's form posts, in the JSON API's shape."""
-    body: dict[str, Any] = {
+    body: dict[str, object] = {
         k: str(v)
         for k, v in form.items()
         if k in ("decision", "note", "to", "role", "revision", "token") and str(v)
@@ -206,7 +206,7 @@ def decision_from_form(form: FormData) -> dict[str, Any]:
     if body.get("decision") == "reject" and kind:
         body["actions"] = [action_from_form(kind, form)]
     if body.get("decision") == "edit":
-        edit: dict[str, Any] = {
+        edit: dict[str, object] = {
             "kind": str(form.get("kind", "")),
             "text": str(form.get("text", "")),
         }
@@ -244,10 +244,10 @@ ACTION_FIELDS = (
 )
 
 
-def action_from_form(kind: str, form: FormData) -> dict[str, Any]:
+def action_from_form(kind: str, form: FormData) -> dict[str, object]:
     """A structured note from a shot's or a line's action form: its kind and the fields it
     filled in (the decision's model checks them)."""
-    action: dict[str, Any] = {"kind": kind}
+    action: dict[str, object] = {"kind": kind}
     for key in ACTION_FIELDS:
         value = str(form.get(key, "")).strip()
         if value:
