@@ -139,8 +139,10 @@ def test_untouched_shots_stay_identical(episode, kind):
     brief, bible, script, shots = episode
     _, _, new_shots = _apply(episode, actions_for(script, shots, bible)[kind])
     before = {s.id: s for s in shots.shots}
-    changed = [s.id for s in new_shots.shots if before.get(s.id) != s]
+    changed = [s for s in new_shots.shots if before.get(s.id) != s]
     assert 1 <= len(changed) <= 2
+    scene, _, _ = _spoken(script, shots)  # every action of these four acts in this scene
+    assert {s.scene_id for s in changed} == {scene.id}, [s.id for s in changed]
     assert len(new_shots.shots) - len(changed) >= len(shots.shots) - 2
 
 
